@@ -1,0 +1,66 @@
+"""Authentication events in the audit trail (ASVS 16.3.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from ketenzicht.audit.models import Action, Purpose, Result
+from ketenzicht.audit.services import Context, audit_record
+
+from .actor import Actor
+from .selectors import actor_for_user
+
+
+def _context(request: HttpRequest | None) -> Context:
+    origin = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    return Context(channel="web", origin=origin or "")
+
+
+@receiver(user_logged_in)
+def on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=actor_for_user(user),
+            action=Action.LOGIN,
+            purpose=Purpose.ACCESS_CONTROL,
+            context=_context(request),
+            object_type="user",
+            object_id=user.pk,
+        )
+
+
+@receiver(user_logged_out)
+def on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    if user is None:
+        return
+    with transaction.atomic():
+        audit_record(
+            actor=actor_for_user(user),
+            action=Action.LOGOUT,
+            purpose=Purpose.ACCESS_CONTROL,
+            context=_context(request),
+            object_type="user",
+            object_id=user.pk,
+        )
+
+
+@receiver(user_login_failed)
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
+    # The attempted username is kept (truncated); passwords never reach the log.
+    username = str(credentials.get("username", ""))[:150]
+    anonymous = Actor(user_id=0, username=username, organisation_id=None, organisation_code="")
+    with transaction.atomic():
+        audit_record(
+            actor=anonymous,
+            action=Action.LOGIN_FAILED,
+            purpose=Purpose.ACCESS_CONTROL,
+            context=_context(request),
+            result=Result.DENIED,
+        )

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("signals", views.SignalCollection.as_view(), name="signals"),
+    path("signals/<uuid:signal_id>", views.SignalItem.as_view(), name="signal"),
+    path("persons", views.PersonCollection.as_view(), name="persons"),
+    path("persons/<uuid:person_id>", views.PersonItem.as_view(), name="person"),
+    path(
+        "openapi.json",
+        SpectacularAPIView.as_view(
+            authentication_classes=[],
+            permission_classes=[],
+            custom_settings={"SERVE_PUBLIC": True},
+        ),
+        {"format": "json"},
+        name="schema",
+    ),
+    path(
+        "docs",
+        SpectacularSwaggerView.as_view(
+            url_name="api:schema", authentication_classes=[], permission_classes=[]
+        ),
+        name="docs",
+    ),
+]

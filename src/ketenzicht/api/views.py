@@ -1,0 +1,198 @@
+"""API v1 endpoints: thin, one class per resource; logic lives in services and selectors."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.selectors import actor_for_user
+from ketenzicht.audit.models import Purpose
+from ketenzicht.common.context import request_context
+from ketenzicht.persons.selectors import person_get, person_list
+from ketenzicht.signals.selectors import SignalFilters, signal_get, signal_list
+from ketenzicht.signals.services import signal_register
+
+from . import serializers as s
+
+EXPLANATION = OpenApiParameter(
+    "X-Audit-Toelichting",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Why you read this data; stored in the audit trail.",
+)
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def camel_errors(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """Service errors use model field names; the API names its own (camelCase) fields."""
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError(
+            {
+                re.sub(r"[a-z_]+", lambda m: camel(m.group()), k): v
+                for k, v in exc.message_dict.items()
+            }
+        )
+    return exceptions.ValidationError(exc.messages)
+
+
+class ActorMixin:
+    def actor(self, request: Request) -> Actor:
+        return actor_for_user(request.user)  # type: ignore[arg-type]
+
+
+def _page_url(request: Request, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    params = {k: v for k, v in request.query_params.items() if k != "cursor"}
+    params["cursor"] = cursor
+    return request.build_absolute_uri(request.path) + "?" + urlencode(params)
+
+
+class SignalCollection(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="signals_list",
+        summary="List signals you may see, newest first (keyset pages)",
+        parameters=[s.SignalFilterSerializer, EXPLANATION],
+        responses=s.SignalPageSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        query = s.SignalFilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        filters = SignalFilters(
+            kind=q.get("kind", ""),
+            status=q.get("status", ""),
+            observed_from=q.get("observedFrom"),
+            observed_to=q.get("observedTo"),
+            municipality=q.get("municipality", ""),
+            exploitation_type=q.get("exploitationType", ""),
+        )
+        try:
+            page = signal_list(
+                actor=self.actor(request),
+                context=request_context(request, "api"),
+                filters=filters,
+                cursor=q.get("cursor"),
+                size=q.get("pageSize", 25),
+                purpose=Purpose.CHAIN_EXCHANGE,
+            )
+        except DjangoValidationError as exc:
+            raise camel_errors(exc) from exc
+        return Response(
+            {
+                "next": _page_url(request, page.next_cursor),
+                "results": s.SignalSummarySerializer(page.items, many=True).data,
+            }
+        )
+
+    @extend_schema(
+        operation_id="signals_create",
+        summary="Register a signal",
+        request=s.SignalInputSerializer,
+        responses={201: s.SignalSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        payload = s.SignalInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        actor = self.actor(request)
+        context = request_context(request, "api")
+        try:
+            signal = signal_register(actor=actor, context=context, data=payload.to_input())
+        except DjangoValidationError as exc:
+            raise camel_errors(exc) from exc
+        # Read back through the selector: the response shows what was stored, and the
+        # read of the new signal is audited like any other.
+        stored = signal_get(
+            actor=actor, context=context, signal_id=signal.pk, purpose=Purpose.REGISTRATION
+        )
+        response = Response(s.SignalSerializer(stored).data, status=status.HTTP_201_CREATED)
+        response["Location"] = request.build_absolute_uri(f"/api/v1/signals/{signal.pk}")
+        return response
+
+
+class SignalItem(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="signals_read",
+        summary="One signal with its subjects",
+        parameters=[EXPLANATION],
+        responses=s.SignalSerializer,
+    )
+    def get(self, request: Request, signal_id: str) -> Response:
+        signal = signal_get(
+            actor=self.actor(request),
+            context=request_context(request, "api"),
+            signal_id=signal_id,
+            purpose=Purpose.CHAIN_EXCHANGE,
+        )
+        if signal is None:
+            raise exceptions.NotFound()
+        return Response(s.SignalSerializer(signal).data)
+
+
+class PersonCollection(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="persons_list",
+        summary="List person records you may see",
+        parameters=[s.PersonFilterSerializer, EXPLANATION],
+        responses=s.PersonPageSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        query = s.PersonFilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        try:
+            page = person_list(
+                actor=self.actor(request),
+                context=request_context(request, "api"),
+                name=q.get("name", ""),
+                v_number=q.get("vNumber", ""),
+                cursor=q.get("cursor"),
+                size=q.get("pageSize", 25),
+                purpose=Purpose.CHAIN_EXCHANGE,
+            )
+        except DjangoValidationError as exc:
+            raise camel_errors(exc) from exc
+        return Response(
+            {
+                "next": _page_url(request, page.next_cursor),
+                "results": s.PersonSerializer(page.items, many=True).data,
+            }
+        )
+
+
+class PersonItem(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="persons_read",
+        summary="One person record",
+        parameters=[EXPLANATION],
+        responses=s.PersonSerializer,
+    )
+    def get(self, request: Request, person_id: str) -> Response:
+        record = person_get(
+            actor=self.actor(request),
+            context=request_context(request, "api"),
+            person_id=person_id,
+            purpose=Purpose.CHAIN_EXCHANGE,
+        )
+        if record is None:
+            raise exceptions.NotFound()
+        return Response(s.PersonSerializer(record).data)
+
+
+def not_found(request: Any, *args: Any, **kwargs: Any) -> Response:
+    raise exceptions.NotFound()

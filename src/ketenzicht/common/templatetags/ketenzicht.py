@@ -1,0 +1,45 @@
+"""Template helpers that render Django form fields with NL Design System (Utrecht) classes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+
+register = template.Library()
+
+WIDGET_CLASSES = {
+    forms.Textarea: "utrecht-textarea",
+    forms.Select: "utrecht-select utrecht-select--html-select",
+    forms.SelectMultiple: "utrecht-select utrecht-select--html-select",
+}
+
+
+@register.simple_tag
+def widget(field: BoundField, **attrs: Any) -> str:
+    """Render the widget with the matching Utrecht class and ARIA links to help and errors."""
+    cls = "utrecht-textbox utrecht-textbox--html-input"
+    for widget_type, name in WIDGET_CLASSES.items():
+        if isinstance(field.field.widget, widget_type):
+            cls = name
+    if isinstance(field.field.widget, forms.FileInput):
+        cls = ""
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_help")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+        cls += " utrecht-textbox--invalid" if "textbox" in cls else " utrecht-select--invalid"
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.field.required:
+        attrs["aria-required"] = "true"
+    attrs["class"] = (cls + " " + attrs.get("class", "")).strip()
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key)

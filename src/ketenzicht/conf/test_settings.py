@@ -1,0 +1,18 @@
+"""Settings for the test suite: the production settings with fast, synchronous parts."""
+
+import os
+import tempfile
+
+os.environ.setdefault(
+    "KETENZICHT_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+)
+os.environ.setdefault("KETENZICHT_VAR_DIR", tempfile.mkdtemp(prefix="ketenzicht-test-"))
+
+from .settings import *  # noqa: F403
+
+# Argon2 is deliberately slow; tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

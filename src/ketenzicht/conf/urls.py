@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ketenzicht.accounts.views import home_view
+
+urlpatterns = [
+    path("", home_view, name="home"),
+    path(
+        "inloggen",
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("uitloggen", auth_views.LogoutView.as_view(), name="logout"),
+    path("taal", set_language, name="set_language"),
+    path("signalen/", include("ketenzicht.signals.urls")),
+    path("personen/", include("ketenzicht.persons.urls")),
+    path("audit/", include("ketenzicht.audit.urls")),
+    path("api/v1/", include("ketenzicht.api.urls")),
+]
+
+
+def _problem(status: int, title: str) -> JsonResponse:
+    return JsonResponse(
+        {"type": f"https://ketenzicht.nl/problems/{status}", "title": title, "status": status},
+        status=status,
+        content_type="application/problem+json",
+    )
+
+
+def handler404(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return _problem(404, "Not found.")
+    return render(request, "errors/404.html", status=404)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return _problem(500, "Server error.")
+    return render(request, "errors/500.html", status=500)
+
+
+def handler403(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    # Forbidden looks the same as nonexistent.
+    return handler404(request, exception)
+
+
+def handler400(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return _problem(400, "Bad request.")
+    return render(request, "errors/400.html", status=400)

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from ketenzicht.demo.loader import load_demo_signals
+from ketenzicht.demo.world import DEMO_USERS, build_world, demo_password
+
+
+class Command(BaseCommand):
+    help = "Load the synthetic demo world (idempotent): organisations, accounts, N signals."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--signals", type=int, default=500)
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        build_world()
+
+        def progress(done: int, total: int) -> None:
+            if not options["quiet"]:
+                sys.stderr.write(f"\rdemo signals: {done}/{total}")
+                sys.stderr.flush()
+
+        created = load_demo_signals(options["signals"], progress=progress)
+        if created and not options["quiet"]:
+            sys.stderr.write("\n")
+        self.stdout.write(
+            f"demo world ready: {created} new signal(s) in {time.monotonic() - started:.1f}s"
+        )
+        if not options["quiet"]:
+            self.stdout.write(f"demo accounts (password: {demo_password()}):")
+            for user in DEMO_USERS[:13]:
+                self.stdout.write(f"  {user.username:<22} {user.role:<18} {user.organisation}")

@@ -1,0 +1,89 @@
+"""What one organisation registered about a person. Linking records comes in a later step."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .validation import DobPrecision
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+    OTHER = "other", _("other")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class DobPrecisionChoice(models.TextChoices):
+    EXACT = DobPrecision.EXACT, _("exact date")
+    YEAR = DobPrecision.YEAR, _("year only")
+    UNKNOWN = DobPrecision.UNKNOWN, _("unknown")
+    PLACEHOLDER = DobPrecision.PLACEHOLDER, _("1 January placeholder")
+
+
+class PersonRecord(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="person_records"
+    )
+    given_name = models.CharField(_("given name"), max_length=200, blank=True)
+    family_name = models.CharField(_("family name"), max_length=200, blank=True)
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    dob_precision = models.CharField(
+        _("precision of date of birth"),
+        max_length=20,
+        choices=DobPrecisionChoice.choices,
+        default=DobPrecision.UNKNOWN,
+    )
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    nationality = models.CharField(_("nationality"), max_length=3, blank=True)
+    v_number = models.CharField(_("V-number"), max_length=10, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "family_name"])]
+        verbose_name = _("person record")
+        verbose_name_plural = _("person records")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        name = " ".join(p for p in (self.given_name, self.family_name) if p)
+        return name or str(_("(name unknown)"))
+
+    @property
+    def birth_display(self) -> str:
+        if self.date_of_birth is None:
+            return str(_("unknown"))
+        if self.dob_precision == DobPrecision.YEAR:
+            return str(self.date_of_birth.year)
+        if self.dob_precision == DobPrecision.PLACEHOLDER:
+            return f"{self.date_of_birth:%d-%m-%Y} ({_('placeholder')})"
+        return f"{self.date_of_birth:%d-%m-%Y}"
+
+
+class IdentifierKind(models.TextChoices):
+    PHONE = "phone", _("phone number")
+
+
+class PersonIdentifier(models.Model):
+    """Identifiers that link records: normalised so equal values compare equal."""
+
+    record = models.ForeignKey(PersonRecord, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(max_length=20, choices=IdentifierKind.choices)
+    value = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "kind", "value"], name="identifier_unique_per_record"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "value"])]

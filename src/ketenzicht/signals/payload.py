@@ -1,0 +1,148 @@
+"""The external (camelCase) shape of a new signal, validated once for the API and the import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+
+from rest_framework import serializers
+
+from ketenzicht.persons.models import Sex
+from ketenzicht.persons.validation import (
+    DobPrecision,
+    check_date_of_birth,
+    parse_nationality,
+    parse_phone,
+    parse_v_number,
+)
+
+from .intake import SignalInput, SubjectInput
+from .models import (
+    Distribution,
+    InformationCredibility,
+    Kind,
+    SourceReliability,
+    SubjectRole,
+)
+
+MAX_SUBJECTS = 20
+
+
+def _run(parser: Any, value: Any) -> Any:
+    try:
+        return parser(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from exc
+
+
+class SubjectInputSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=SubjectRole.choices)
+    givenName = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    familyName = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=20
+    )
+    dateOfBirth = serializers.DateField(required=False, allow_null=True)
+    dateOfBirthPrecision = serializers.ChoiceField(
+        choices=[(p, p) for p in DobPrecision.ALL],
+        required=False,
+        help_text=_(
+            "exact, year, unknown or placeholder_jan1; default exact when a date is "
+            "given, else unknown"
+        ),
+    )
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+    nationality = serializers.CharField(
+        max_length=3,
+        required=False,
+        allow_blank=True,
+        help_text=_("ISO 3166-1 alpha-3, such as ERI"),
+    )
+    vNumber = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    phones = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=10
+    )
+
+    def validate_nationality(self, value: str) -> str:
+        return _run(parse_nationality, value) if value else ""
+
+    def validate_vNumber(self, value: str) -> str:
+        return _run(parse_v_number, value) if value else ""
+
+    def validate_phones(self, value: list[str]) -> list[str]:
+        return [_run(parse_phone, phone) for phone in value]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        dob = attrs.get("dateOfBirth")
+        precision = attrs.get("dateOfBirthPrecision") or (
+            DobPrecision.EXACT if dob else DobPrecision.UNKNOWN
+        )
+        try:
+            attrs["dateOfBirth"] = check_date_of_birth(dob, precision)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"dateOfBirth": exc.messages}) from exc
+        attrs["dateOfBirthPrecision"] = precision
+        return attrs
+
+    def to_input(self, attrs: dict[str, Any]) -> SubjectInput:
+        return SubjectInput(
+            role=attrs["role"],
+            given_name=attrs.get("givenName", ""),
+            family_name=attrs.get("familyName", ""),
+            aliases=tuple(attrs.get("aliases", ())),
+            date_of_birth=attrs["dateOfBirth"],
+            dob_precision=attrs["dateOfBirthPrecision"],
+            sex=attrs.get("sex", Sex.UNKNOWN),
+            nationality=attrs.get("nationality", ""),
+            v_number=attrs.get("vNumber", ""),
+            phones=tuple(attrs.get("phones", ())),
+        )
+
+
+class SignalInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    observedOn = serializers.DateField()
+    municipality = serializers.RegexField(
+        r"^GM\d{4}$",
+        max_length=6,
+        error_messages={"invalid": _("Use a CBS municipality code such as GM1950.")},
+    )
+    location = serializers.IntegerField(required=False, allow_null=True)
+    exploitationTypes = serializers.ListField(
+        child=serializers.CharField(max_length=20), min_length=1, max_length=6
+    )
+    indicators = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False, max_length=200
+    )
+    controlMethods = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=20
+    )
+    sourceReliability = serializers.ChoiceField(choices=SourceReliability.choices, required=False)
+    informationCredibility = serializers.ChoiceField(
+        choices=InformationCredibility.choices, required=False
+    )
+    narrative = serializers.CharField(max_length=20000)
+    distribution = serializers.ChoiceField(choices=Distribution.choices, required=False)
+    sourceReference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    subjects = SubjectInputSerializer(many=True, required=False, max_length=MAX_SUBJECTS)
+
+    def to_input(self) -> SignalInput:
+        data = self.validated_data
+        subject_serializer = SubjectInputSerializer()
+        return SignalInput(
+            kind=data["kind"],
+            observed_on=data["observedOn"],
+            municipality_code=data["municipality"],
+            location_id=data.get("location"),
+            exploitation_type_codes=tuple(data["exploitationTypes"]),
+            indicator_codes=tuple(data.get("indicators", ())),
+            control_method_codes=tuple(data.get("controlMethods", ())),
+            source_reliability=data.get("sourceReliability", SourceReliability.X),
+            information_credibility=data.get("informationCredibility", InformationCredibility.FOUR),
+            narrative=data["narrative"],
+            distribution=data.get("distribution", Distribution.ORGANISATION),
+            source_reference=data.get("sourceReference", ""),
+            subjects=tuple(subject_serializer.to_input(s) for s in data.get("subjects", [])),
+        )

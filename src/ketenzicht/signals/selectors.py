@@ -1,0 +1,140 @@
+"""Reads of signals. Every read goes through the sharing policy and is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.audit.models import Action, Purpose, Result
+from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.common.keyset import Page, paginate
+from ketenzicht.sharing import policy
+
+from .models import ImportJob, Signal, SignalRevision, Subject
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class SignalFilters:
+    kind: str = ""
+    status: str = ""
+    observed_from: dt.date | None = None
+    observed_to: dt.date | None = None
+    municipality: str = ""
+    exploitation_type: str = ""
+
+    def as_detail(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.__dict__.items() if v not in ("", None)}
+
+
+def _filtered(actor: Actor, filters: SignalFilters) -> QuerySet[Signal]:
+    qs = policy.visible_signals(actor)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.observed_from:
+        qs = qs.filter(observed_on__gte=filters.observed_from)
+    if filters.observed_to:
+        qs = qs.filter(observed_on__lte=filters.observed_to)
+    if filters.municipality:
+        qs = qs.filter(municipality_id=filters.municipality)
+    if filters.exploitation_type:
+        through = Signal.exploitation_types.through.objects.filter(
+            exploitationtype__code=filters.exploitation_type
+        )
+        qs = qs.filter(pk__in=through.values("signal_id"))
+    return qs
+
+
+@transaction.atomic
+def signal_list(
+    *,
+    actor: Actor,
+    context: Context,
+    filters: SignalFilters = SignalFilters(),
+    cursor: str | None = None,
+    size: int = PAGE_SIZE,
+    purpose: str = Purpose.WORK_LIST,
+) -> Page[Signal]:
+    qs = (
+        _filtered(actor, filters)
+        .select_related("municipality", "location")
+        .prefetch_related(
+            "exploitation_types",
+            Prefetch("subjects", queryset=Subject.objects.select_related("record")),
+        )
+    )
+    page = paginate(qs, stamp_field="received_at", cursor=cursor, size=size)
+    audit_record(
+        actor=actor,
+        action=Action.LIST,
+        purpose=purpose,
+        context=context,
+        object_type="signal",
+        detail={"filters": filters.as_detail(), "rows": len(page.items), "deep": bool(cursor)},
+    )
+    return page
+
+
+def _detail_queryset(actor: Actor) -> QuerySet[Signal]:
+    return (
+        policy.visible_signals(actor)
+        .select_related("municipality", "location", "organisation", "created_by")
+        .prefetch_related(
+            "exploitation_types",
+            "indicators",
+            "control_methods",
+            Prefetch(
+                "subjects",
+                queryset=Subject.objects.select_related("record").prefetch_related(
+                    "record__identifiers"
+                ),
+            ),
+        )
+    )
+
+
+@transaction.atomic
+def signal_get(
+    *,
+    actor: Actor,
+    context: Context,
+    signal_id: uuid.UUID | str,
+    purpose: str = Purpose.FOLLOW_UP,
+    action: str = Action.VIEW,
+) -> Signal | None:
+    """One signal with its subjects, or None when it does not exist or is not visible.
+
+    The two cases look the same to the caller (forbidden looks like nonexistent); the audit
+    event tells them apart only by its result.
+    """
+    signal = _detail_queryset(actor).filter(pk=signal_id).first()
+    audit_record(
+        actor=actor,
+        action=action,
+        purpose=purpose,
+        context=context,
+        object_type="signal",
+        object_id=signal_id,
+        result=Result.OK if signal else Result.DENIED,
+    )
+    return signal
+
+
+def signal_revisions(*, actor: Actor, signal: Signal) -> QuerySet[SignalRevision]:
+    """History of a signal the caller already read through ``signal_get``."""
+    if not policy.may_view_signal(actor, signal):
+        return SignalRevision.objects.none()
+    return signal.revisions.select_related("changed_by")
+
+
+def import_job_list(*, actor: Actor) -> QuerySet[ImportJob]:
+    """Import jobs the actor started; the uploaded bytes are not loaded."""
+    return ImportJob.objects.filter(created_by_id=actor.user_id).defer("content")

@@ -1,0 +1,359 @@
+"""Writes to signals. Each service is one transaction that includes its audit events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.models import Location
+from ketenzicht.audit.models import Action, Purpose
+from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.geo.models import Municipality
+from ketenzicht.persons.models import PersonIdentifier, PersonRecord
+from ketenzicht.sharing import policy
+from ketenzicht.taxonomy.models import ControlMethod, ExploitationType, Indicator
+
+from .intake import SignalInput, SubjectInput
+from .models import ImportJob, Signal, SignalRevision, Subject
+
+Codes = dict[str, int]
+
+
+class Vocabulary:
+    """Code -> id maps for one batch of writes, so validating a code costs no query."""
+
+    def __init__(self) -> None:
+        self.municipalities = set(Municipality.objects.values_list("code", flat=True))
+        self.types: Codes = dict(ExploitationType.objects.values_list("code", "id"))
+        self.indicators: Codes = dict(
+            Indicator.objects.filter(retired_in__isnull=True).values_list("code", "id")
+        )
+        self.controls: Codes = dict(ControlMethod.objects.values_list("code", "id"))
+
+
+def _ids(codes: Sequence[str], known: Codes, field: str, errors: dict[str, list[str]]) -> list[int]:
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        errors.setdefault(field, []).append(
+            _("Unknown code(s): %(codes)s.") % {"codes": ", ".join(sorted(set(unknown)))}
+        )
+    return [known[c] for c in dict.fromkeys(codes) if c in known]
+
+
+def _check(data: SignalInput, actor: Actor, vocab: Vocabulary) -> dict[str, list[str]]:
+    """Rules the database cannot state on its own; field -> messages."""
+    errors: dict[str, list[str]] = {}
+    if data.observed_on > timezone.localdate():
+        errors.setdefault("observed_on", []).append(_("The observation date lies in the future."))
+    if data.municipality_code not in vocab.municipalities:
+        errors.setdefault("municipality", []).append(
+            _("Unknown municipality code '%(code)s'.") % {"code": data.municipality_code}
+        )
+    if not data.exploitation_type_codes:
+        errors.setdefault("exploitation_types", []).append(
+            _("Choose at least one exploitation type.")
+        )
+    if not data.narrative.strip():
+        errors.setdefault("narrative", []).append(_("Describe what was observed."))
+    _ids(data.exploitation_type_codes, vocab.types, "exploitation_types", errors)
+    _ids(data.indicator_codes, vocab.indicators, "indicators", errors)
+    _ids(data.control_method_codes, vocab.controls, "control_methods", errors)
+    return errors
+
+
+def _location_id(data: SignalInput, actor: Actor) -> int | None:
+    if data.location_id is None:
+        return None
+    if not Location.objects.filter(
+        pk=data.location_id, organisation_id=actor.organisation_id
+    ).exists():
+        raise ValidationError({"location": [_("Choose a location of your organisation.")]})
+    return data.location_id
+
+
+def _record_for(subject: SubjectInput, organisation_id: int) -> PersonRecord:
+    return PersonRecord(
+        id=uuid.uuid4(),
+        organisation_id=organisation_id,
+        given_name=subject.given_name.strip(),
+        family_name=subject.family_name.strip(),
+        aliases=[a.strip() for a in subject.aliases if a.strip()],
+        date_of_birth=subject.date_of_birth,
+        dob_precision=subject.dob_precision,
+        sex=subject.sex,
+        nationality=subject.nationality,
+        v_number=subject.v_number,
+    )
+
+
+@transaction.atomic
+def signals_register(
+    *,
+    actor: Actor,
+    context: Context,
+    items: Sequence[SignalInput],
+    purpose: str = Purpose.REGISTRATION,
+    audit_each: bool = True,
+    vocabulary: Vocabulary | None = None,
+    received_at: Sequence[dt.datetime] | None = None,
+) -> list[Signal]:
+    """Register signals with their subjects, indicators and audit events in bulk.
+
+    All or nothing: a ``ValidationError`` on any item saves none of them. Raises
+    ``PermissionDenied`` if the actor may not register signals.
+    """
+    if not policy.may_register(actor):
+        raise PermissionDenied
+    assert actor.organisation_id is not None
+    vocab = vocabulary or Vocabulary()
+    all_errors: dict[str, list[str]] = {}
+    for index, data in enumerate(items):
+        errors = _check(data, actor, vocab)
+        if len(items) == 1 and errors:
+            raise ValidationError(errors)
+        all_errors.update({f"{index}.{k}": v for k, v in errors.items()})
+    if all_errors:
+        raise ValidationError(all_errors)
+
+    signals, records, identifiers, subjects = [], [], [], []
+    through: dict[str, list[Any]] = {"types": [], "indicators": [], "controls": []}
+    for index, data in enumerate(items):
+        signal = Signal(
+            id=uuid.uuid4(),
+            organisation_id=actor.organisation_id,
+            created_by_id=actor.user_id or None,
+            kind=data.kind,
+            observed_on=data.observed_on,
+            municipality_id=data.municipality_code,
+            location_id=_location_id(data, actor),
+            source_reliability=data.source_reliability,
+            information_credibility=data.information_credibility,
+            narrative=data.narrative.strip(),
+            distribution=data.distribution,
+            source_reference=data.source_reference,
+        )
+        if received_at is not None:
+            signal.received_at = received_at[index]
+        signals.append(signal)
+        for type_id in _ids(data.exploitation_type_codes, vocab.types, "", {}):
+            through["types"].append(
+                Signal.exploitation_types.through(signal_id=signal.id, exploitationtype_id=type_id)
+            )
+        for indicator_id in _ids(data.indicator_codes, vocab.indicators, "", {}):
+            through["indicators"].append(
+                Signal.indicators.through(signal_id=signal.id, indicator_id=indicator_id)
+            )
+        for control_id in _ids(data.control_method_codes, vocab.controls, "", {}):
+            through["controls"].append(
+                Signal.control_methods.through(signal_id=signal.id, controlmethod_id=control_id)
+            )
+        for position, subject in enumerate(data.subjects):
+            record = _record_for(subject, actor.organisation_id)
+            records.append(record)
+            identifiers.extend(
+                PersonIdentifier(record_id=record.id, kind="phone", value=phone)
+                for phone in dict.fromkeys(subject.phones)
+            )
+            subjects.append(
+                Subject(
+                    signal_id=signal.id, record_id=record.id, role=subject.role, position=position
+                )
+            )
+
+    Signal.objects.bulk_create(signals, batch_size=1000)
+    PersonRecord.objects.bulk_create(records, batch_size=1000)
+    PersonIdentifier.objects.bulk_create(identifiers, batch_size=1000)
+    Subject.objects.bulk_create(subjects, batch_size=1000)
+    Signal.exploitation_types.through.objects.bulk_create(through["types"], batch_size=2000)
+    Signal.indicators.through.objects.bulk_create(through["indicators"], batch_size=2000)
+    Signal.control_methods.through.objects.bulk_create(through["controls"], batch_size=2000)
+    if audit_each:
+        for signal in signals:
+            audit_record(
+                actor=actor,
+                action=Action.CREATE,
+                purpose=purpose,
+                context=context,
+                object_type="signal",
+                object_id=signal.id,
+                detail={
+                    "kind": signal.kind,
+                    "subjects": sum(1 for s in subjects if s.signal_id == signal.id),
+                }
+                if len(signals) == 1
+                else {"kind": signal.kind},
+            )
+    return signals
+
+
+def signal_register(*, actor: Actor, context: Context, data: SignalInput) -> Signal:
+    """Register one signal (web form, API)."""
+    return signals_register(actor=actor, context=context, items=[data])[0]
+
+
+# Fields an edit may change, with how to show their value in the history.
+EDITABLE_FIELDS = (
+    "kind",
+    "observed_on",
+    "municipality_id",
+    "location_id",
+    "source_reliability",
+    "information_credibility",
+    "narrative",
+    "distribution",
+)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+@transaction.atomic
+def signal_update(
+    *,
+    actor: Actor,
+    context: Context,
+    signal_id: uuid.UUID,
+    expected_version: int,
+    data: SignalInput,
+    subject_updates: Sequence[tuple[int, SubjectInput]] = (),
+    new_subjects: Sequence[SubjectInput] = (),
+) -> Signal:
+    """Edit a signal and its subjects, keeping a revision with the old and new values.
+
+    ``expected_version`` is the version the editor started from; if someone saved in
+    between, the edit is refused rather than silently overwriting theirs.
+    """
+    signal = policy.visible_signals(actor).select_for_update().filter(pk=signal_id).first()
+    if signal is None or not policy.may_edit_signal(actor, signal):
+        raise Signal.DoesNotExist
+    if signal.version != expected_version:
+        raise ValidationError(
+            _("Someone else changed this signal while you were editing. Reload and try again.")
+        )
+    vocab = Vocabulary()
+    errors = _check(data, actor, vocab)
+    if errors:
+        raise ValidationError(errors)
+
+    changes: dict[str, list[object]] = {}
+    new_values = {
+        "kind": data.kind,
+        "observed_on": data.observed_on,
+        "municipality_id": data.municipality_code,
+        "location_id": _location_id(data, actor),
+        "source_reliability": data.source_reliability,
+        "information_credibility": data.information_credibility,
+        "narrative": data.narrative.strip(),
+        "distribution": data.distribution,
+    }
+    for name in EDITABLE_FIELDS:
+        old, new = getattr(signal, name), new_values[name]
+        if old != new:
+            changes[name.removesuffix("_id")] = [_plain(old), _plain(new)]
+            setattr(signal, name, new)
+
+    for relation, codes, known in (
+        ("exploitation_types", data.exploitation_type_codes, vocab.types),
+        ("indicators", data.indicator_codes, vocab.indicators),
+        ("control_methods", data.control_method_codes, vocab.controls),
+    ):
+        manager = getattr(signal, relation)
+        before = sorted(manager.values_list("code", flat=True))
+        after = sorted(dict.fromkeys(c for c in codes if c in known))
+        if before != after:
+            manager.set(_ids(after, known, relation, {}))
+            changes[relation] = [before, after]
+
+    records = {s.pk: s.record for s in signal.subjects.select_related("record")}
+    for subject_pk, update in subject_updates:
+        if subject_pk not in records:
+            raise ValidationError(_("Unknown subject."))
+        record = records[subject_pk]
+        fresh = _record_for(update, actor.organisation_id or 0)
+        for name in (
+            "given_name",
+            "family_name",
+            "aliases",
+            "date_of_birth",
+            "dob_precision",
+            "sex",
+            "nationality",
+            "v_number",
+        ):
+            old, new = getattr(record, name), getattr(fresh, name)
+            if old != new:
+                changes[f"subject{subject_pk}.{name}"] = [_plain(old), _plain(new)]
+                setattr(record, name, new)
+        record.save()
+        Subject.objects.filter(pk=subject_pk).exclude(role=update.role).update(role=update.role)
+        old_phones = sorted(record.identifiers.filter(kind="phone").values_list("value", flat=True))
+        new_phones = sorted(dict.fromkeys(update.phones))
+        if old_phones != new_phones:
+            record.identifiers.filter(kind="phone").delete()
+            PersonIdentifier.objects.bulk_create(
+                PersonIdentifier(record=record, kind="phone", value=p) for p in new_phones
+            )
+            changes[f"subject{subject_pk}.phones"] = [old_phones, new_phones]
+    position = len(records)
+    for subject in new_subjects:
+        record = _record_for(subject, actor.organisation_id or 0)
+        record.save()
+        PersonIdentifier.objects.bulk_create(
+            PersonIdentifier(record=record, kind="phone", value=p)
+            for p in dict.fromkeys(subject.phones)
+        )
+        created = Subject.objects.create(
+            signal=signal, record=record, role=subject.role, position=position
+        )
+        position += 1
+        changes[f"subject{created.pk}"] = [None, "added"]
+
+    if not changes:
+        return signal
+    signal.version += 1
+    signal.save()
+    SignalRevision.objects.create(
+        signal=signal,
+        version=signal.version,
+        changed_by_id=actor.user_id or None,
+        changes=changes,
+    )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        purpose=Purpose.FOLLOW_UP,
+        context=context,
+        object_type="signal",
+        object_id=signal.id,
+        detail={"fields": sorted(changes), "version": signal.version},
+    )
+    return signal
+
+
+def import_job_create(*, actor: Actor, filename: str, content: bytes) -> ImportJob:
+    """Store an uploaded file and queue it; the worker runs it (``tasks.run_import_job``)."""
+    from .tasks import run_import_job  # tasks imports the importer, which imports us
+
+    if not policy.may_register(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            organisation_id=actor.organisation_id,
+            created_by_id=actor.user_id,
+            filename=filename[:255],
+            content=content,
+        )
+    # Enqueue after commit so the worker finds the job row.
+    transaction.on_commit(lambda: run_import_job.enqueue(str(job.pk)))
+    return job
