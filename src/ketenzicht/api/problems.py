@@ -21,10 +21,9 @@ def _invalid_params(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     params: list[dict[str, str]] = []
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = key if key != "non_field_errors" else ""
-            params += _invalid_params(
-                value, f"{prefix}.{name}" if prefix and name else prefix or name
-            )
+            name = "" if key == "non_field_errors" else str(key)
+            path = f"{prefix}.{name}" if prefix and name else prefix or name
+            params += _invalid_params(value, path)
     elif isinstance(detail, list):
         if all(isinstance(v, (str, exceptions.ErrorDetail)) for v in detail):
             for value in detail:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
 PROBLEM_SCHEMA = {
     "type": "object",
     "description": "RFC 9457 problem details",
@@ -46,6 +48,17 @@ def add_nl_api_conventions(result: dict[str, Any], **kwargs: Any) -> dict[str, A
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     components.setdefault("headers", {})["API-Version"] = API_VERSION_HEADER
+    spec = result.get("paths", {}).get("/openapi.json", {}).get("get")
+    if spec:
+        spec["tags"] = ["openapi"]
+        spec["summary"] = "This API description (OpenAPI 3)"
+        spec["description"] = "Public, without authentication, with CORS for every origin."
+        spec["security"] = []
+        for response in spec["responses"].values():
+            response.setdefault("headers", {})["access-control-allow-origin"] = {
+                "description": "Anyone may read the API description",
+                "schema": {"type": "string", "example": "*"},
+            }
     for path in result.get("paths", {}).values():
         for method, operation in path.items():
             if not isinstance(operation, dict) or "responses" not in operation:
@@ -62,3 +75,16 @@ def add_nl_api_conventions(result: dict[str, Any], **kwargs: Any) -> dict[str, A
             if "{" in next(iter([k for k, v in result["paths"].items() if v is path]), ""):
                 responses.setdefault("404", _problem("Not found"))
     return result
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "ketenzicht.api.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <token>`; create one with `ketenzicht token create USERNAME`.",
+        }

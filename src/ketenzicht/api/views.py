@@ -66,7 +66,12 @@ def _page_url(request: Request, cursor: str | None) -> str | None:
 class SignalCollection(ActorMixin, APIView):
     @extend_schema(
         operation_id="signals_list",
+        tags=["signals"],
         summary="List signals you may see, newest first (keyset pages)",
+        description=(
+            "Signals visible to your organisation under the sharing policy, newest first. "
+            "Follow `next` for older signals. Each call is audited."
+        ),
         parameters=[s.SignalFilterSerializer, EXPLANATION],
         responses=s.SignalPageSerializer,
     )
@@ -102,7 +107,12 @@ class SignalCollection(ActorMixin, APIView):
 
     @extend_schema(
         operation_id="signals_create",
+        tags=["signals"],
         summary="Register a signal",
+        description=(
+            "Registers a hard or soft signal with its subjects. All or nothing: invalid input "
+            "returns 400 with the fields named and saves nothing."
+        ),
         request=s.SignalInputSerializer,
         responses={201: s.SignalSerializer},
     )
@@ -128,7 +138,9 @@ class SignalCollection(ActorMixin, APIView):
 class SignalItem(ActorMixin, APIView):
     @extend_schema(
         operation_id="signals_read",
+        tags=["signals"],
         summary="One signal with its subjects",
+        description="A signal you may see. Forbidden and nonexistent both answer 404.",
         parameters=[EXPLANATION],
         responses=s.SignalSerializer,
     )
@@ -147,7 +159,9 @@ class SignalItem(ActorMixin, APIView):
 class PersonCollection(ActorMixin, APIView):
     @extend_schema(
         operation_id="persons_list",
+        tags=["persons"],
         summary="List person records you may see",
+        description="Person records your organisation registered, newest first. Audited.",
         parameters=[s.PersonFilterSerializer, EXPLANATION],
         responses=s.PersonPageSerializer,
     )
@@ -178,7 +192,9 @@ class PersonCollection(ActorMixin, APIView):
 class PersonItem(ActorMixin, APIView):
     @extend_schema(
         operation_id="persons_read",
+        tags=["persons"],
         summary="One person record",
+        description="A person record you may see; otherwise 404. Audited.",
         parameters=[EXPLANATION],
         responses=s.PersonSerializer,
     )

@@ -32,3 +32,32 @@ class SecurityHeadersMiddleware:
             response.setdefault("Cache-Control", "no-store")
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class LanguageMiddleware:
+    """Dutch first: pages use the language the user chose (cookie), else Dutch.
+
+    The browser's Accept-Language is ignored for pages, so a default English browser still
+    gets the Dutch interface; API clients do get their Accept-Language (nl or en).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        supported = {code for code, _name in settings.LANGUAGES}
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen in supported:
+            language = chosen
+        elif request.path.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

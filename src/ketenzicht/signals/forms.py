@@ -107,6 +107,8 @@ class SignalForm(forms.Form):
         ]
         self.fields["indicators"].choices = [(i.code, i.label) for i in indicator_list()]
         self.fields["control_methods"].choices = [(c.code, c.label) for c in control_method_list()]
+        if not self.is_bound and not self.initial.get("observed_on"):
+            self.fields["observed_on"].initial = timezone.localdate()
         if not self.is_bound and actor.municipality_code:
             self.fields["municipality"].initial = actor.municipality_code
             self.fields["location"].initial = actor.location_id

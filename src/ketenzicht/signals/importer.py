@@ -230,6 +230,8 @@ def _value(column: str, text: str) -> Any:
     if column in LIST_COLUMNS:
         return [part.strip() for part in re.split(r"[;|]", text) if part.strip()]
     if column in DATE_COLUMNS:
+        if re.fullmatch(r"\d{4}", text):  # a year of birth alone
+            return f"{text}-01-01"
         return _date(text)
     return text
 
@@ -260,17 +262,17 @@ def _serializer_errors(detail: Any, group: list[Row]) -> list[RowError]:
     errors: list[RowError] = []
     subject_rows = [n for n, row in group if any(row.get(c) for c in SUBJECT_COLUMNS)]
     for api_name, messages in detail.items():
-        if (
-            api_name == "subjects"
-            and isinstance(messages, list)
-            and messages
-            and isinstance(messages[0], dict)
-        ):
-            for index, subject_errors in enumerate(messages):
+        if api_name == "subjects" and isinstance(messages, (list, dict)):
+            items = messages.items() if isinstance(messages, dict) else enumerate(messages)
+            for index, subject_errors in items:
+                if not isinstance(subject_errors, dict):
+                    for message in _flatten(subject_errors):
+                        errors.append(RowError(group[0][0], "subject_role", message))
+                    continue
                 for sub_name, sub_messages in subject_errors.items():
                     column = SUBJECT_API_TO_COLUMN.get(sub_name, sub_name)
                     for message in _flatten(sub_messages):
-                        errors.append(RowError(subject_rows[index], column, message))
+                        errors.append(RowError(subject_rows[int(index)], column, message))
             continue
         column = API_TO_COLUMN.get(api_name, api_name)
         for message in _flatten(messages):

@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.models import User
+from ketenzicht.api.authentication import token_create
+from ketenzicht.audit.models import AuditEvent
+from ketenzicht.signals.factories import register
+from ketenzicht.signals.models import Signal
+
+pytestmark = pytest.mark.django_db
+
+VALID: dict[str, Any] = {
+    "kind": "soft",
+    "observedOn": "2026-03-01",
+    "municipality": "GM1950",
+    "exploitationTypes": ["labour"],
+    "indicators": ["AL-DR-S01", "AL-CR-M03"],
+    "narrative": "Bewoner moet schuld afbetalen aan ronselaar.",
+    "distribution": "organisation",
+    "subjects": [{
+        "role": "presumed_victim", "givenName": "Yohannes", "familyName": "Haile",
+        "dateOfBirth": "1999-01-01", "dateOfBirthPrecision": "placeholder_jan1",
+        "nationality": "ERI", "vNumber": "12.345.678.90", "phones": ["0612345678"],
+    }],
+}
+
+
+def client_for(actor: Actor, **headers: str) -> Client:
+    token = token_create(user=User.objects.get(pk=actor.user_id))
+    return Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1", **headers)
+
+
+def test_create_returns_201_with_uuid_and_camel_case(reporter: Actor) -> None:
+    response = client_for(reporter).post("/api/v1/signals", VALID, content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert Signal.objects.filter(pk=body["id"]).exists()
+    assert body["observedOn"] == "2026-03-01"
+    assert body["indicators"] == ["AL-CR-M03", "AL-DR-S01"] or set(body["indicators"]) == {
+        "AL-CR-M03", "AL-DR-S01"}
+    person = body["subjects"][0]["person"]
+    assert person["vNumber"] == "1234567890"
+    assert person["phones"] == ["+31612345678"]
+    assert person["dateOfBirthPrecision"] == "placeholder_jan1"
+    assert response["API-Version"] == "1.0.0"
+    assert response["Location"].endswith(f"/api/v1/signals/{body['id']}")
+
+
+def test_minimal_signal_without_subjects(reporter: Actor) -> None:
+    payload = {k: VALID[k] for k in ("kind", "observedOn", "municipality", "exploitationTypes",
+                                     "narrative")}
+    response = client_for(reporter).post("/api/v1/signals", payload,
+                                         content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["subjects"] == []
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"observedOn": (dt.date.today() + dt.timedelta(days=3)).isoformat()}, "observedOn"),
+        ({"observedOn": "2026-02-30"}, "observedOn"),
+        ({"municipality": "GM9999"}, "municipality"),
+        ({"municipality": "Amsterdam"}, "municipality"),
+        ({"kind": "medium"}, "kind"),
+        ({"exploitationTypes": []}, "exploitationTypes"),
+        ({"indicators": ["NOPE"]}, "indicators"),
+        ({"subjects": [{"role": "presumed_victim", "vNumber": "123"}]}, "subjects.0.vNumber"),
+        ({"subjects": [{"role": "presumed_victim", "phones": ["12ab"]}]}, "subjects.0.phones"),
+        ({"subjects": [{"role": "presumed_victim", "nationality": "XYZ"}]},
+         "subjects.0.nationality"),
+        ({"subjects": [{"role": "presumed_victim", "dateOfBirth": "2099-01-01"}]},
+         "subjects.0.dateOfBirth"),
+        ({"subjects": [{"role": "boss"}]}, "subjects.0.role"),
+    ],
+)
+def test_bad_input_is_a_problem_naming_the_field(
+    reporter: Actor, change: dict[str, Any], field: str
+) -> None:
+    response = client_for(reporter).post("/api/v1/signals", {**VALID, **change},
+                                         content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 400
+    names = [p["name"] for p in problem["invalidParams"]]
+    assert any(name.startswith(field) for name in names), names
+    assert Signal.objects.count() == 0
+
+
+def test_malformed_json_is_a_problem(reporter: Actor) -> None:
+    response = client_for(reporter).post("/api/v1/signals", "{not json",
+                                         content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_errors_follow_accept_language(reporter: Actor) -> None:
+    change = {"observedOn": (dt.date.today() + dt.timedelta(days=3)).isoformat()}
+    dutch = client_for(reporter, HTTP_ACCEPT_LANGUAGE="nl").post(
+        "/api/v1/signals", {**VALID, **change}, content_type="application/json")
+    english = client_for(reporter, HTTP_ACCEPT_LANGUAGE="en").post(
+        "/api/v1/signals", {**VALID, **change}, content_type="application/json")
+    assert dutch.json()["invalidParams"][0]["reason"] != english.json()["invalidParams"][0][
+        "reason"]
+    assert "future" in english.json()["invalidParams"][0]["reason"]
+
+
+def test_list_and_detail_respect_sharing(reporter: Actor, outsider: Actor) -> None:
+    signal = register(reporter)
+    mine = client_for(reporter).get("/api/v1/signals")
+    assert [row["id"] for row in mine.json()["results"]] == [str(signal.pk)]
+    theirs = client_for(outsider)
+    assert theirs.get("/api/v1/signals").json()["results"] == []
+    hidden = theirs.get(f"/api/v1/signals/{signal.pk}")
+    missing = theirs.get("/api/v1/signals/00000000-0000-0000-0000-000000000000")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+    assert hidden["Content-Type"] == "application/problem+json"
+
+
+def test_keyset_next_link_and_page_size(reporter: Actor) -> None:
+    for _ in range(3):
+        register(reporter)
+    client = client_for(reporter)
+    first = client.get("/api/v1/signals?pageSize=2").json()
+    assert len(first["results"]) == 2 and first["next"]
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 1 and second["next"] is None
+    assert client.get("/api/v1/signals?cursor=zzz").status_code == 400
+    assert client.get("/api/v1/signals?pageSize=1000").status_code == 400
+
+
+def test_persons_endpoints(reporter: Actor, outsider: Actor) -> None:
+    register(reporter)
+    client = client_for(reporter, HTTP_X_AUDIT_TOELICHTING="controle dossier")
+    records = client.get("/api/v1/persons?name=tesf").json()["results"]
+    assert [r["familyName"] for r in records] == ["Tesfay"]
+    detail = client.get(f"/api/v1/persons/{records[0]['id']}")
+    assert detail.status_code == 200 and detail.json()["nationality"] == "ERI"
+    assert client_for(outsider).get(f"/api/v1/persons/{records[0]['id']}").status_code == 404
+    event = AuditEvent.objects.filter(object_type="person", action="view").first()
+    assert event is not None and event.explanation == "controle dossier"
+
+
+def test_authentication_is_required() -> None:
+    anonymous = Client(HTTP_HOST="127.0.0.1")
+    response = anonymous.get("/api/v1/signals")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    forged = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION="Token nope")
+    assert forged.get("/api/v1/signals").status_code == 401
+
+
+def test_openapi_is_public_with_cors_and_version_header() -> None:
+    response = Client(HTTP_HOST="127.0.0.1").get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["API-Version"] == "1.0.0"
+    spec = response.json()
+    assert {"/signals", "/signals/{signal_id}", "/persons", "/persons/{person_id}"} <= set(
+        spec["paths"])
+    assert Client(HTTP_HOST="127.0.0.1").get("/api/v1/docs").status_code == 200
+
+
+def test_unknown_api_path_is_a_problem() -> None:
+    response = Client(HTTP_HOST="127.0.0.1").get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.models import User
+from ketenzicht.audit.models import AuditEvent
+from ketenzicht.signals.factories import register
+
+pytestmark = pytest.mark.django_db
+
+
+def test_auditor_browses_and_filters_by_object(reporter: Actor, auditor: Actor) -> None:
+    signal = register(reporter)
+    register(reporter)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=auditor.user_id))
+    page = client.get("/audit/")
+    assert page.status_code == 200
+    everything = page.content.decode().count("<tr class=\"utrecht-table__row\">")
+    filtered = client.get(f"/audit/?object_type=signal&object_id={signal.pk}")
+    rows = filtered.content.decode().count("<tr class=\"utrecht-table__row\">")
+    assert rows == 2  # header row + the one create event of this signal
+    assert everything > rows
+    assert AuditEvent.objects.filter(actor=auditor.username, purpose="audit").count() == 2
+
+
+def test_audit_trail_is_hidden_from_other_roles(reporter: Actor) -> None:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=reporter.user_id))
+    assert client.get("/audit/").status_code == 404

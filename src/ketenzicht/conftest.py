@@ -1,0 +1,39 @@
+"""Fixtures shared by every test module."""
+
+from __future__ import annotations
+
+import pytest
+
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.factories import OrganisationFactory, make_actor
+from ketenzicht.accounts.models import Organisation, OrganisationType, Role
+
+
+@pytest.fixture
+def coa(db: None) -> Organisation:
+    return OrganisationFactory(code="coa-test", type=OrganisationType.COA)
+
+
+@pytest.fixture
+def police(db: None) -> Organisation:
+    return OrganisationFactory(code="avim-test", type=OrganisationType.AVIM)
+
+
+@pytest.fixture
+def reporter(coa: Organisation) -> Actor:
+    return make_actor(Role.FRONTLINE, coa, username="reporter")
+
+
+@pytest.fixture
+def colleague(coa: Organisation) -> Actor:
+    return make_actor(Role.COORDINATOR, coa, username="colleague")
+
+
+@pytest.fixture
+def outsider(police: Organisation) -> Actor:
+    return make_actor(Role.INVESTIGATOR, police, username="outsider")
+
+
+@pytest.fixture
+def auditor(db: None) -> Actor:
+    return make_actor(Role.AUDITOR, OrganisationFactory(code="toezicht"), username="audit1")

@@ -1,0 +1,74 @@
+"""Browser journeys in Debian's Chromium through Playwright, with axe-core on every page."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Browser, Page, sync_playwright
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls in fixtures are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("KETENZICHT_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "e2e-password-not-secret"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+SHOTS = Path(os.environ.get("KETENZICHT_SCREENSHOTS", "")) if os.environ.get(
+    "KETENZICHT_SCREENSHOTS") else None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo_world(transactional_db: None, settings: Any) -> None:
+    settings.DEMO_PASSWORD = PASSWORD
+    call_command("demo", signals=40, quiet=True)
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: Any, demo_world: None) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def login(page: Page, username: str) -> None:
+    page.goto("/inloggen")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/inloggen" not in url)
+
+
+def assert_accessible(page: Page, name: str) -> None:
+    """axe-core with the WCAG 2.2 A/AA rules must report no violations."""
+    if SHOTS:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+    )
+    violations = [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+    assert violations == [], f"{name}: " + json.dumps(violations, indent=1)
