@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.core.management import call_command
+
+import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in fixtures are safe.
@@ -20,8 +21,11 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("KETENZICHT_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "e2e-password-not-secret"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-SHOTS = Path(os.environ.get("KETENZICHT_SCREENSHOTS", "")) if os.environ.get(
-    "KETENZICHT_SCREENSHOTS") else None
+SHOTS = (
+    Path(os.environ.get("KETENZICHT_SCREENSHOTS", ""))
+    if os.environ.get("KETENZICHT_SCREENSHOTS")
+    else None
+)
 
 
 @pytest.fixture(scope="session")
@@ -29,8 +33,14 @@ def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()

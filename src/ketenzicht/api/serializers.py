@@ -28,7 +28,9 @@ class PersonSerializer(serializers.ModelSerializer):
     dateOfBirthPrecision = serializers.CharField(source="dob_precision")
     vNumber = serializers.CharField(source="v_number")
     phones = PhoneListField()
-    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organisation: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     registeredAt = serializers.DateTimeField(source="created_at")
 
     class Meta:
@@ -71,7 +73,9 @@ class SignalSerializer(serializers.ModelSerializer):
     registeredAt = serializers.DateTimeField(source="received_at")
     municipality = serializers.CharField(source="municipality_id")
     location = serializers.IntegerField(source="location_id", allow_null=True)
-    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organisation: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     exploitationTypes = CodeListField("exploitation_types")
     indicators = CodeListField("indicators")
     controlMethods = CodeListField("control_methods")

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet
+from django.db.models import F, Model, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.utils.translation import gettext as _
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Model)
 
 
 @dataclass

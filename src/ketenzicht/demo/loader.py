@@ -127,7 +127,7 @@ class DemoGenerator:
             tzinfo=dt.UTC,
         )
         received = min(received, timezone.now())
-        location_id, municipality = None, self.seats.get(organisation, "GM0363")
+        location_id, municipality = None, self.seats.get(organisation) or "GM0363"
         if self.locations.get(organisation) and rng.random() < 0.85:
             location_id, municipality = rng.choice(self.locations[organisation])
         elif organisation.startswith(("nla", "emm", "comensha", "nidos", "ind", "dtv")):

@@ -35,7 +35,7 @@ POLICE_UNITS = {
 }
 
 # (code, name, type, seat municipality)
-ORGANISATIONS: list[tuple[str, str, str, str]] = [
+ORGANISATIONS: list[tuple[str, str, OrganisationType, str]] = [
     ("ind", "Immigratie- en Naturalisatiedienst", T.IND, "GM0603"),
     ("coa", "Centraal Orgaan opvang asielzoekers", T.COA, "GM0603"),
     ("kmar", "Koninklijke Marechaussee", T.KMAR, "GM0394"),
@@ -172,13 +172,13 @@ def build_world() -> dict[str, Organisation]:
         )
         organisations[code] = organisation
     locations: dict[str, Location] = {}
-    for code, organisation_code, name, kind, municipality in LOCATIONS:
+    for code, organisation_code, name, location_kind, municipality in LOCATIONS:
         location, _ = Location.objects.update_or_create(
             code=code,
             defaults={
                 "organisation": organisations[organisation_code],
                 "name": name,
-                "kind": kind,
+                "kind": location_kind,
                 "municipality_id": municipality,
             },
         )

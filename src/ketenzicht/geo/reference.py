@@ -17,7 +17,8 @@ def municipality_rows() -> list[dict[str, str]]:
 def load_municipalities(model: Any) -> int:
     """Insert or update every municipality; safe to run again."""
     existing = set(model.objects.values_list("code", flat=True))
-    new, changed = [], []
+    new: list[Any] = []
+    changed: list[Any] = []
     for row in municipality_rows():
         obj = model(
             code=row["code"],

@@ -33,7 +33,7 @@ def _has_content_role(actor: Actor) -> bool:
 
 def signal_filter(actor: Actor) -> Q:
     """The WHERE clause for signals this actor may see."""
-    if not _has_content_role(actor):
+    if actor.organisation_id is None or not _has_content_role(actor):
         return Q(pk__in=[])
     return Q(organisation_id=actor.organisation_id)
 
@@ -43,7 +43,7 @@ def visible_signals(actor: Actor) -> QuerySet[Signal]:
 
 
 def visible_person_records(actor: Actor) -> QuerySet[PersonRecord]:
-    if not _has_content_role(actor):
+    if actor.organisation_id is None or not _has_content_role(actor):
         return PersonRecord.objects.none()
     return PersonRecord.objects.filter(organisation_id=actor.organisation_id)
 

@@ -23,9 +23,15 @@ def signal_input(**overrides: Any) -> SignalInput:
         "indicator_codes": ("AL-DR-S01", "AL-EX-M01"),
         "subjects": (
             SubjectInput(
-                role="presumed_victim", given_name="Senait", family_name="Tesfay",
-                date_of_birth=dt.date(2001, 5, 4), dob_precision="exact", sex="female",
-                nationality="ERI", v_number="1234567890", phones=("+31612345678",),
+                role="presumed_victim",
+                given_name="Senait",
+                family_name="Tesfay",
+                date_of_birth=dt.date(2001, 5, 4),
+                dob_precision="exact",
+                sex="female",
+                nationality="ERI",
+                v_number="1234567890",
+                phones=("+31612345678",),
             ),
         ),
     }

@@ -46,7 +46,16 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
 
 
-class SignalForm(forms.Form):
+class ChoicesMixin:
+    fields: dict[str, forms.Field]
+
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
+
+class SignalForm(ChoicesMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of signal"),
         choices=Kind.choices,
@@ -95,18 +104,20 @@ class SignalForm(forms.Form):
         from ketenzicht.taxonomy.selectors import indicator_list
 
         self.actor = actor
-        self.fields["municipality"].choices = [("", _("Choose a municipality"))] + [
+        self._choice_field("municipality").choices = [("", _("Choose a municipality"))] + [
             (m.code, m.name) for m in municipality_list()
         ]
-        self.fields["location"].choices = [("", _("No specific location"))] + [
+        self._choice_field("location").choices = [("", _("No specific location"))] + [
             (loc.pk, f"{loc.name} ({loc.municipality.name})")
             for loc in location_list(organisation_id=actor.organisation_id)
         ]
-        self.fields["exploitation_types"].choices = [
+        self._choice_field("exploitation_types").choices = [
             (t.code, t.label) for t in exploitation_type_list()
         ]
-        self.fields["indicators"].choices = [(i.code, i.label) for i in indicator_list()]
-        self.fields["control_methods"].choices = [(c.code, c.label) for c in control_method_list()]
+        self._choice_field("indicators").choices = [(i.code, i.label) for i in indicator_list()]
+        self._choice_field("control_methods").choices = [
+            (c.code, c.label) for c in control_method_list()
+        ]
         if not self.is_bound and not self.initial.get("observed_on"):
             self.fields["observed_on"].initial = timezone.localdate()
         if not self.is_bound and actor.municipality_code:
@@ -137,10 +148,10 @@ class SignalForm(forms.Form):
         )
 
 
-class SubjectForm(forms.Form):
+class SubjectForm(ChoicesMixin, forms.Form):
     subject_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     role = forms.ChoiceField(
-        label=_("Role"), choices=[("", "---------")] + SubjectRole.choices, required=False
+        label=_("Role"), choices=[("", "---------"), *SubjectRole.choices], required=False
     )
     given_name = forms.CharField(label=_("Given names"), max_length=200, required=False)
     family_name = forms.CharField(label=_("Family name"), max_length=200, required=False)
@@ -173,7 +184,7 @@ class SubjectForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["nationality"].choices = [("", _("unknown"))] + nationality_choices()
+        self._choice_field("nationality").choices = [("", _("unknown")), *nationality_choices()]
 
     def has_content(self) -> bool:
         data = getattr(self, "cleaned_data", {})
@@ -237,7 +248,7 @@ class SubjectForm(forms.Form):
 SubjectFormSet = formset_factory(SubjectForm, extra=0, max_num=20, validate_max=True)
 
 
-class SignalFilterForm(forms.Form):
+class SignalFilterForm(ChoicesMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("all"))] + Kind.choices
     )
@@ -251,10 +262,10 @@ class SignalFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].choices = [("", _("all"))] + [
+        self._choice_field("municipality").choices = [("", _("all"))] + [
             (m.code, m.name) for m in municipality_list()
         ]
-        self.fields["exploitation_type"].choices = [("", _("all"))] + [
+        self._choice_field("exploitation_type").choices = [("", _("all"))] + [
             (t.code, t.label) for t in exploitation_type_list()
         ]
 

@@ -270,7 +270,7 @@ def _serializer_errors(detail: Any, group: list[Row]) -> list[RowError]:
                         errors.append(RowError(group[0][0], "subject_role", message))
                     continue
                 for sub_name, sub_messages in subject_errors.items():
-                    column = SUBJECT_API_TO_COLUMN.get(sub_name, sub_name)
+                    column = SUBJECT_API_TO_COLUMN.get(sub_name) or str(sub_name)
                     for message in _flatten(sub_messages):
                         errors.append(RowError(subject_rows[int(index)], column, message))
             continue
@@ -333,7 +333,7 @@ def import_signals(
     existing = (
         set(
             Signal.objects.filter(
-                organisation_id=actor.organisation_id, source_reference__in=list(groups)
+                organisation_id=actor.organisation_id or 0, source_reference__in=list(groups)
             ).values_list("source_reference", flat=True)
         )
         if groups

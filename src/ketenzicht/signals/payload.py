@@ -126,7 +126,7 @@ class SignalInputSerializer(serializers.Serializer):
     narrative = serializers.CharField(max_length=20000)
     distribution = serializers.ChoiceField(choices=Distribution.choices, required=False)
     sourceReference = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    subjects = SubjectInputSerializer(many=True, required=False, max_length=MAX_SUBJECTS)
+    subjects = SubjectInputSerializer(many=True, required=False, max_length=MAX_SUBJECTS)  # type: ignore[call-arg]
 
     def to_input(self) -> SignalInput:
         data = self.validated_data

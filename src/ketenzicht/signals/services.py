@@ -72,9 +72,12 @@ def _check(data: SignalInput, actor: Actor, vocab: Vocabulary) -> dict[str, list
 def _location_id(data: SignalInput, actor: Actor) -> int | None:
     if data.location_id is None:
         return None
-    if not Location.objects.filter(
-        pk=data.location_id, organisation_id=actor.organisation_id
-    ).exists():
+    if (
+        actor.organisation_id is None
+        or not Location.objects.filter(
+            pk=data.location_id, organisation_id=actor.organisation_id
+        ).exists()
+    ):
         raise ValidationError({"location": [_("Choose a location of your organisation.")]})
     return data.location_id
 
@@ -123,7 +126,10 @@ def signals_register(
     if all_errors:
         raise ValidationError(all_errors)
 
-    signals, records, identifiers, subjects = [], [], [], []
+    signals: list[Signal] = []
+    records: list[PersonRecord] = []
+    identifiers: list[PersonIdentifier] = []
+    subjects: list[Subject] = []
     through: dict[str, list[Any]] = {"types": [], "indicators": [], "controls": []}
     for index, data in enumerate(items):
         signal = Signal(
@@ -345,7 +351,7 @@ def import_job_create(*, actor: Actor, filename: str, content: bytes) -> ImportJ
     """Store an uploaded file and queue it; the worker runs it (``tasks.run_import_job``)."""
     from .tasks import run_import_job  # tasks imports the importer, which imports us
 
-    if not policy.may_register(actor):
+    if not policy.may_register(actor) or actor.organisation_id is None:
         raise PermissionDenied
     with transaction.atomic():
         job = ImportJob.objects.create(

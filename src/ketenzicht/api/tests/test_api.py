@@ -3,8 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 from django.test import Client
+
+import pytest
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import User
@@ -23,11 +24,18 @@ VALID: dict[str, Any] = {
     "indicators": ["AL-DR-S01", "AL-CR-M03"],
     "narrative": "Bewoner moet schuld afbetalen aan ronselaar.",
     "distribution": "organisation",
-    "subjects": [{
-        "role": "presumed_victim", "givenName": "Yohannes", "familyName": "Haile",
-        "dateOfBirth": "1999-01-01", "dateOfBirthPrecision": "placeholder_jan1",
-        "nationality": "ERI", "vNumber": "12.345.678.90", "phones": ["0612345678"],
-    }],
+    "subjects": [
+        {
+            "role": "presumed_victim",
+            "givenName": "Yohannes",
+            "familyName": "Haile",
+            "dateOfBirth": "1999-01-01",
+            "dateOfBirthPrecision": "placeholder_jan1",
+            "nationality": "ERI",
+            "vNumber": "12.345.678.90",
+            "phones": ["0612345678"],
+        }
+    ],
 }
 
 
@@ -43,7 +51,9 @@ def test_create_returns_201_with_uuid_and_camel_case(reporter: Actor) -> None:
     assert Signal.objects.filter(pk=body["id"]).exists()
     assert body["observedOn"] == "2026-03-01"
     assert body["indicators"] == ["AL-CR-M03", "AL-DR-S01"] or set(body["indicators"]) == {
-        "AL-CR-M03", "AL-DR-S01"}
+        "AL-CR-M03",
+        "AL-DR-S01",
+    }
     person = body["subjects"][0]["person"]
     assert person["vNumber"] == "1234567890"
     assert person["phones"] == ["+31612345678"]
@@ -53,10 +63,13 @@ def test_create_returns_201_with_uuid_and_camel_case(reporter: Actor) -> None:
 
 
 def test_minimal_signal_without_subjects(reporter: Actor) -> None:
-    payload = {k: VALID[k] for k in ("kind", "observedOn", "municipality", "exploitationTypes",
-                                     "narrative")}
-    response = client_for(reporter).post("/api/v1/signals", payload,
-                                         content_type="application/json")
+    payload = {
+        k: VALID[k]
+        for k in ("kind", "observedOn", "municipality", "exploitationTypes", "narrative")
+    }
+    response = client_for(reporter).post(
+        "/api/v1/signals", payload, content_type="application/json"
+    )
     assert response.status_code == 201
     assert response.json()["subjects"] == []
 
@@ -73,18 +86,23 @@ def test_minimal_signal_without_subjects(reporter: Actor) -> None:
         ({"indicators": ["NOPE"]}, "indicators"),
         ({"subjects": [{"role": "presumed_victim", "vNumber": "123"}]}, "subjects.0.vNumber"),
         ({"subjects": [{"role": "presumed_victim", "phones": ["12ab"]}]}, "subjects.0.phones"),
-        ({"subjects": [{"role": "presumed_victim", "nationality": "XYZ"}]},
-         "subjects.0.nationality"),
-        ({"subjects": [{"role": "presumed_victim", "dateOfBirth": "2099-01-01"}]},
-         "subjects.0.dateOfBirth"),
+        (
+            {"subjects": [{"role": "presumed_victim", "nationality": "XYZ"}]},
+            "subjects.0.nationality",
+        ),
+        (
+            {"subjects": [{"role": "presumed_victim", "dateOfBirth": "2099-01-01"}]},
+            "subjects.0.dateOfBirth",
+        ),
         ({"subjects": [{"role": "boss"}]}, "subjects.0.role"),
     ],
 )
 def test_bad_input_is_a_problem_naming_the_field(
     reporter: Actor, change: dict[str, Any], field: str
 ) -> None:
-    response = client_for(reporter).post("/api/v1/signals", {**VALID, **change},
-                                         content_type="application/json")
+    response = client_for(reporter).post(
+        "/api/v1/signals", {**VALID, **change}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     problem = response.json()
@@ -95,8 +113,9 @@ def test_bad_input_is_a_problem_naming_the_field(
 
 
 def test_malformed_json_is_a_problem(reporter: Actor) -> None:
-    response = client_for(reporter).post("/api/v1/signals", "{not json",
-                                         content_type="application/json")
+    response = client_for(reporter).post(
+        "/api/v1/signals", "{not json", content_type="application/json"
+    )
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
 
@@ -104,11 +123,14 @@ def test_malformed_json_is_a_problem(reporter: Actor) -> None:
 def test_errors_follow_accept_language(reporter: Actor) -> None:
     change = {"observedOn": (dt.date.today() + dt.timedelta(days=3)).isoformat()}
     dutch = client_for(reporter, HTTP_ACCEPT_LANGUAGE="nl").post(
-        "/api/v1/signals", {**VALID, **change}, content_type="application/json")
+        "/api/v1/signals", {**VALID, **change}, content_type="application/json"
+    )
     english = client_for(reporter, HTTP_ACCEPT_LANGUAGE="en").post(
-        "/api/v1/signals", {**VALID, **change}, content_type="application/json")
-    assert dutch.json()["invalidParams"][0]["reason"] != english.json()["invalidParams"][0][
-        "reason"]
+        "/api/v1/signals", {**VALID, **change}, content_type="application/json"
+    )
+    assert (
+        dutch.json()["invalidParams"][0]["reason"] != english.json()["invalidParams"][0]["reason"]
+    )
     assert "future" in english.json()["invalidParams"][0]["reason"]
 
 
@@ -165,7 +187,8 @@ def test_openapi_is_public_with_cors_and_version_header() -> None:
     assert response["API-Version"] == "1.0.0"
     spec = response.json()
     assert {"/signals", "/signals/{signal_id}", "/persons", "/persons/{person_id}"} <= set(
-        spec["paths"])
+        spec["paths"]
+    )
     assert Client(HTTP_HOST="127.0.0.1").get("/api/v1/docs").status_code == 200
 
 

@@ -4,9 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
 from django.test import Client
+
+import pytest
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import AuditEvent
@@ -32,7 +33,9 @@ def test_token_for_unknown_user_fails() -> None:
         call_command("token", "create", "nobody")
 
 
-def test_import_command(reporter: Actor, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_command(
+    reporter: Actor, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = tmp_path / "good.csv"
     good.write_text(GOOD)
     call_command("import_signals", str(good), user="reporter")
@@ -48,7 +51,9 @@ def test_import_command(reporter: Actor, tmp_path: Path, capsys: pytest.CaptureF
 def test_console_script_maps_import_alias() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ketenzicht.cli", "import", "--help"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0
     assert "all or nothing" in result.stdout

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -17,8 +18,14 @@ pytestmark = pytest.mark.django_db
 
 def _events(count: int) -> None:
     for index in range(count):
-        audit_record(actor=SYSTEM, action="view", purpose="audit", context=CLI,
-                     object_type="signal", object_id=f"id-{index}")
+        audit_record(
+            actor=SYSTEM,
+            action="view",
+            purpose="audit",
+            context=CLI,
+            object_type="signal",
+            object_id=f"id-{index}",
+        )
 
 
 def _drop_guards() -> None:
@@ -41,7 +48,8 @@ def test_linking_and_verifying_an_intact_chain() -> None:
     report = audit_chain_verify()
     assert report.intact and report.checked == 10 and report.unlinked == 0
     assert list(AuditChainLink.objects.values_list("seq", flat=True).order_by("seq")) == list(
-        range(1, 11))
+        range(1, 11)
+    )
 
 
 def test_update_and_delete_are_refused_by_the_database() -> None:
@@ -60,7 +68,8 @@ def test_altered_event_is_detected() -> None:
     audit_chain_link_pending()
     _drop_guards()
     AuditEvent.objects.filter(object_ref=AuditEvent.objects.order_by("id")[2].object_ref).update(
-        purpose="follow_up")
+        purpose="follow_up"
+    )
     report = audit_chain_verify()
     assert not report.intact
     assert "seq 3" in report.problems[0]
@@ -83,7 +92,8 @@ def test_verify_command_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert "intact" in capsys.readouterr().out
     _drop_guards()
     AuditEvent.objects.filter(pk=AuditEvent.objects.order_by("id").first().pk).update(  # type: ignore[union-attr]
-        actor="mallory")
+        actor="mallory"
+    )
     with pytest.raises(SystemExit) as caught:
         call_command("audit", "verify")
     assert caught.value.code == 1

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-import pytest
 from django.test import Client
+
+import pytest
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import User
@@ -18,9 +19,9 @@ def test_auditor_browses_and_filters_by_object(reporter: Actor, auditor: Actor) 
     client.force_login(User.objects.get(pk=auditor.user_id))
     page = client.get("/audit/")
     assert page.status_code == 200
-    everything = page.content.decode().count("<tr class=\"utrecht-table__row\">")
+    everything = page.content.decode().count('<tr class="utrecht-table__row">')
     filtered = client.get(f"/audit/?object_type=signal&object_id={signal.pk}")
-    rows = filtered.content.decode().count("<tr class=\"utrecht-table__row\">")
+    rows = filtered.content.decode().count('<tr class="utrecht-table__row">')
     assert rows == 2  # header row + the one create event of this signal
     assert everything > rows
     assert AuditEvent.objects.filter(actor=auditor.username, purpose="audit").count() == 2

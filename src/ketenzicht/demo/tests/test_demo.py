@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-import pytest
 from django.core.management import call_command
 from django.utils import timezone
+
+import pytest
 
 from ketenzicht.accounts.models import Location, Membership, Organisation, OrganisationType
 from ketenzicht.audit.verify import audit_chain_verify
@@ -14,13 +15,18 @@ from ketenzicht.signals.models import Signal
 pytestmark = pytest.mark.django_db
 
 REQUIRED = {
-    "coa.terapel": ("coa", "frontline"), "coa.coordinator": ("coa", "coordinator"),
-    "ind.medewerker": ("ind", "frontline"), "avim.noord": ("avim-noord-nederland", "investigator"),
-    "avim.amsterdam": ("avim-amsterdam", "investigator"), "kmar.schiphol": ("kmar", "frontline"),
-    "nidos.voogd": ("nidos", "frontline"), "emm.analist": ("emm", "investigator"),
+    "coa.terapel": ("coa", "frontline"),
+    "coa.coordinator": ("coa", "coordinator"),
+    "ind.medewerker": ("ind", "frontline"),
+    "avim.noord": ("avim-noord-nederland", "investigator"),
+    "avim.amsterdam": ("avim-amsterdam", "investigator"),
+    "kmar.schiphol": ("kmar", "frontline"),
+    "nidos.voogd": ("nidos", "frontline"),
+    "emm.analist": ("emm", "investigator"),
     "gemeente.westerwolde": ("gemeente-westerwolde", "municipal_analyst"),
     "gemeente.amsterdam": ("gemeente-amsterdam", "municipal_analyst"),
-    "rapporteur": ("rapporteur", "national_monitor"), "auditor": ("rapporteur", "auditor"),
+    "rapporteur": ("rapporteur", "national_monitor"),
+    "auditor": ("rapporteur", "auditor"),
     "beheerder": ("rapporteur", "administrator"),
 }
 
@@ -29,15 +35,23 @@ def test_demo_world_is_complete_and_idempotent() -> None:
     call_command("demo", signals=120, quiet=True)
     counts = (Signal.objects.count(), PersonRecord.objects.count(), Membership.objects.count())
     call_command("demo", signals=120, quiet=True)
-    assert (Signal.objects.count(), PersonRecord.objects.count(),
-            Membership.objects.count()) == counts
+    assert (
+        Signal.objects.count(),
+        PersonRecord.objects.count(),
+        Membership.objects.count(),
+    ) == counts
     assert counts[0] == 120
     assert set(Organisation.objects.values_list("type", flat=True)) == set(OrganisationType)
-    assert Location.objects.filter(kind__in=["reception_centre", "application_centre",
-                                             "protected_reception"]).count() >= 12
+    assert (
+        Location.objects.filter(
+            kind__in=["reception_centre", "application_centre", "protected_reception"]
+        ).count()
+        >= 12
+    )
     for username, (organisation, role) in REQUIRED.items():
-        assert Membership.objects.filter(user__username=username,
-                                         organisation__code=organisation, role=role).exists()
+        assert Membership.objects.filter(
+            user__username=username, organisation__code=organisation, role=role
+        ).exists()
     terapel = Membership.objects.get(user__username="coa.terapel")
     assert terapel.location is not None and terapel.location.municipality_id == "GM1950"
     assert Location.objects.get(code="kmar-schiphol").municipality_id == "GM0394"
@@ -59,7 +73,8 @@ def test_demo_spread_and_repeated_people() -> None:
     # The same synthetic person is registered by several organisations.
     by_v_number: dict[str, set[int]] = {}
     for v_number, organisation in PersonRecord.objects.exclude(v_number="").values_list(
-            "v_number", "organisation_id"):
+        "v_number", "organisation_id"
+    ):
         by_v_number.setdefault(v_number, set()).add(organisation)
     assert any(len(orgs) > 1 for orgs in by_v_number.values())
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.core.exceptions import ValidationError
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -38,8 +39,12 @@ def test_v_number_parser_accepts_only_ten_digits(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("0612345678", "+31612345678"), ("+31 6 1234 5678", "+31612345678"),
-     ("+32 470 12 34 56", "+32470123456"), ("020-5551234", "+31205551234")],
+    [
+        ("0612345678", "+31612345678"),
+        ("+31 6 1234 5678", "+31612345678"),
+        ("+32 470 12 34 56", "+32470123456"),
+        ("020-5551234", "+31205551234"),
+    ],
 )
 def test_phone_numbers_are_normalised_to_e164(raw: str, expected: str) -> None:
     assert parse_phone(raw) == expected

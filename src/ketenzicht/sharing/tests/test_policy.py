@@ -21,8 +21,7 @@ WRITERS = [Role.FRONTLINE, Role.COORDINATOR, Role.INVESTIGATOR]
 
 
 class SharingModelTest(TestCase):
-    @settings(max_examples=25, deadline=None,
-              suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
         signals_per_org=st.lists(st.integers(min_value=0, max_value=3), min_size=1, max_size=3),
         roles=st.lists(st.sampled_from(list(Role)), min_size=1, max_size=5),
@@ -41,8 +40,9 @@ class SharingModelTest(TestCase):
             organisation = data.draw(st.sampled_from(organisations))
             actor = make_actor(role, organisation)
             expected = owned[organisation.pk] if role in CONTENT else set()
-            listed = {str(s.pk) for s in signal_list(actor=actor, context=TEST_CONTEXT,
-                                                     size=100).items}
+            listed = {
+                str(s.pk) for s in signal_list(actor=actor, context=TEST_CONTEXT, size=100).items
+            }
             assert listed == expected
             for signal_id in every:
                 found = signal_get(actor=actor, context=TEST_CONTEXT, signal_id=signal_id)
@@ -65,6 +65,7 @@ def test_actor_without_membership_sees_nothing() -> None:
 def test_forbidden_and_nonexistent_look_the_same(reporter: Actor, outsider: Actor) -> None:
     signal = register(reporter)
     forbidden = signal_get(actor=outsider, context=TEST_CONTEXT, signal_id=signal.pk)
-    missing = signal_get(actor=outsider, context=TEST_CONTEXT,
-                         signal_id="00000000-0000-0000-0000-000000000000")
+    missing = signal_get(
+        actor=outsider, context=TEST_CONTEXT, signal_id="00000000-0000-0000-0000-000000000000"
+    )
     assert forbidden is None and missing is None

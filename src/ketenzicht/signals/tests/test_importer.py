@@ -22,8 +22,7 @@ HEADER = (
     "subject_dob_precision,subject_nationality,subject_v_number,subject_phones\n"
 )
 GOOD = (
-    HEADER
-    + "R-1,soft,2026-02-01,GM1950,labour,AL-DR-S01;AL-EX-M01,Werkt in kas,presumed_victim,"
+    HEADER + "R-1,soft,2026-02-01,GM1950,labour,AL-DR-S01;AL-EX-M01,Werkt in kas,presumed_victim,"
     "Senait,Tesfay,2001-05-04,exact,ERI,1234567890,0612345678\n"
     + "R-1,,,,,,,presumed_perpetrator,Dawit,Kidane,,unknown,ERI,,\n"
     + "R-2,hard,01-03-2026,GM0363,sexual,,Vrouw wordt opgehaald,presumed_victim,Joy,Obi,"
@@ -83,7 +82,9 @@ def test_conflicting_signal_columns_in_continuation_rows(reporter: Actor) -> Non
 
 
 def test_semicolon_csv_with_bom_is_read() -> None:
-    content = "\ufeff" + GOOD.replace(",", ";").replace("AL-DR-S01;AL-EX-M01", "AL-DR-S01|AL-EX-M01")
+    content = "\ufeff" + GOOD.replace(",", ";").replace(
+        "AL-DR-S01;AL-EX-M01", "AL-DR-S01|AL-EX-M01"
+    )
     rows = read_rows(content.encode(), "x.csv")
     assert rows[0][1]["reference"] == "R-1"
     assert rows[0][1]["indicators"] == "AL-DR-S01|AL-EX-M01"
@@ -121,8 +122,11 @@ def test_xlsx_import(reporter: Actor) -> None:
     assert result.created == 2
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.binary(max_size=400))
 def test_reader_never_crashes_on_arbitrary_bytes(reporter: Actor, blob: bytes) -> None:
     result = run(reporter, HEADER.encode() + blob)

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.core.exceptions import ValidationError
+
+import pytest
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import AuditEvent
@@ -41,19 +42,32 @@ def test_keyset_pages_cover_every_signal_once_in_order(reporter: Actor) -> None:
 
 def test_filters_narrow_the_list(reporter: Actor) -> None:
     _many(reporter, 6)
-    signals_register(actor=reporter, context=TEST_CONTEXT, items=[signal_input(
-        exploitation_type_codes=("sexual",), municipality_code="GM0363",
-        observed_on=dt.date(2022, 5, 5))])
+    signals_register(
+        actor=reporter,
+        context=TEST_CONTEXT,
+        items=[
+            signal_input(
+                exploitation_type_codes=("sexual",),
+                municipality_code="GM0363",
+                observed_on=dt.date(2022, 5, 5),
+            )
+        ],
+    )
     hard = signal_list(actor=reporter, context=TEST_CONTEXT, filters=SignalFilters(kind="hard"))
     assert {s.kind for s in hard.items} == {"hard"} and len(hard.items) == 3
-    sexual = signal_list(actor=reporter, context=TEST_CONTEXT,
-                         filters=SignalFilters(exploitation_type="sexual"))
+    sexual = signal_list(
+        actor=reporter, context=TEST_CONTEXT, filters=SignalFilters(exploitation_type="sexual")
+    )
     assert [s.municipality_id for s in sexual.items] == ["GM0363"]
-    period = signal_list(actor=reporter, context=TEST_CONTEXT, filters=SignalFilters(
-        observed_from=dt.date(2022, 1, 1), observed_to=dt.date(2022, 12, 31)))
+    period = signal_list(
+        actor=reporter,
+        context=TEST_CONTEXT,
+        filters=SignalFilters(observed_from=dt.date(2022, 1, 1), observed_to=dt.date(2022, 12, 31)),
+    )
     assert len(period.items) == 1
-    place = signal_list(actor=reporter, context=TEST_CONTEXT,
-                        filters=SignalFilters(municipality="GM0363"))
+    place = signal_list(
+        actor=reporter, context=TEST_CONTEXT, filters=SignalFilters(municipality="GM0363")
+    )
     assert len(place.items) == 1
 
 
@@ -70,7 +84,9 @@ def test_every_read_is_audited_with_purpose(reporter: Actor, outsider: Actor) ->
     signal_get(actor=outsider, context=TEST_CONTEXT, signal_id=signal_id)
     reads = list(AuditEvent.objects.filter(action__in=["list", "view"]).order_by("id"))
     assert [(e.action, e.actor, e.result) for e in reads] == [
-        ("list", "reporter", "ok"), ("view", "reporter", "ok"), ("view", "outsider", "denied"),
+        ("list", "reporter", "ok"),
+        ("view", "reporter", "ok"),
+        ("view", "outsider", "denied"),
     ]
     assert all(e.purpose for e in reads)
     assert reads[1].object_ref == reads[2].object_ref != ""

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+
+import pytest
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.factories import make_actor
@@ -34,7 +35,10 @@ def test_register_saves_signal_subjects_indicators_and_one_audit_event(reporter:
     assert events.count() == 1
     event = events.get()
     assert (event.actor, event.organisation, event.purpose, event.result) == (
-        "reporter", "coa-test", "registration", "ok",
+        "reporter",
+        "coa-test",
+        "registration",
+        "ok",
     )
 
 
@@ -60,8 +64,9 @@ def test_invalid_input_names_the_field_and_saves_nothing(
     assert AuditEvent.objects.filter(action="create").count() == 0
 
 
-@pytest.mark.parametrize("role", [Role.AUDITOR, Role.NATIONAL_MONITOR, Role.ADMINISTRATOR,
-                                  Role.MUNICIPAL_ANALYST])
+@pytest.mark.parametrize(
+    "role", [Role.AUDITOR, Role.NATIONAL_MONITOR, Role.ADMINISTRATOR, Role.MUNICIPAL_ANALYST]
+)
 def test_roles_without_a_reporting_task_cannot_register(role: str) -> None:
     with pytest.raises(PermissionDenied):
         register(make_actor(role))
@@ -86,8 +91,10 @@ def test_failing_audit_write_fails_the_registration(reporter: Actor) -> None:
     with pytest.raises(Exception, match="audit store unavailable"):
         register(reporter)
     with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER kz_fail" + (" ON audit_auditevent" if
-                                                connection.vendor == "postgresql" else ""))
+        cursor.execute(
+            "DROP TRIGGER kz_fail"
+            + (" ON audit_auditevent" if connection.vendor == "postgresql" else "")
+        )
     assert Signal.objects.count() == 0
     assert PersonRecord.objects.count() == 0
     assert PersonIdentifier.objects.count() == 0
@@ -98,10 +105,17 @@ def test_update_keeps_a_revision_with_old_and_new_values(reporter: Actor) -> Non
     data = signal_input(kind="hard", indicator_codes=("AL-DR-S01",), narrative="Nieuw beeld.")
     subject = Subject.objects.get(signal=signal)
     changed = signal_update(
-        actor=reporter, context=TEST_CONTEXT, signal_id=signal.pk, expected_version=1,
+        actor=reporter,
+        context=TEST_CONTEXT,
+        signal_id=signal.pk,
+        expected_version=1,
         data=data,
-        subject_updates=[(subject.pk, SubjectInput(role="presumed_victim", given_name="Senayt",
-                                                   family_name="Tesfay"))],
+        subject_updates=[
+            (
+                subject.pk,
+                SubjectInput(role="presumed_victim", given_name="Senayt", family_name="Tesfay"),
+            )
+        ],
         new_subjects=[SubjectInput(role="presumed_perpetrator", family_name="X")],
     )
     assert changed.version == 2
@@ -118,16 +132,31 @@ def test_update_keeps_a_revision_with_old_and_new_values(reporter: Actor) -> Non
 
 def test_update_from_a_stale_version_is_refused(reporter: Actor, colleague: Actor) -> None:
     signal = register(reporter)
-    signal_update(actor=colleague, context=TEST_CONTEXT, signal_id=signal.pk,
-                  expected_version=1, data=signal_input(kind="hard"))
+    signal_update(
+        actor=colleague,
+        context=TEST_CONTEXT,
+        signal_id=signal.pk,
+        expected_version=1,
+        data=signal_input(kind="hard"),
+    )
     with pytest.raises(ValidationError, match="Someone else"):
-        signal_update(actor=reporter, context=TEST_CONTEXT, signal_id=signal.pk,
-                      expected_version=1, data=signal_input(narrative="Mijn versie"))
+        signal_update(
+            actor=reporter,
+            context=TEST_CONTEXT,
+            signal_id=signal.pk,
+            expected_version=1,
+            data=signal_input(narrative="Mijn versie"),
+        )
     assert Signal.objects.get(pk=signal.pk).narrative != "Mijn versie"
 
 
 def test_other_organisations_cannot_update(reporter: Actor, outsider: Actor) -> None:
     signal = register(reporter)
     with pytest.raises(Signal.DoesNotExist):
-        signal_update(actor=outsider, context=TEST_CONTEXT, signal_id=signal.pk,
-                      expected_version=1, data=signal_input(kind="hard"))
+        signal_update(
+            actor=outsider,
+            context=TEST_CONTEXT,
+            signal_id=signal.pk,
+            expected_version=1,
+            data=signal_input(kind="hard"),
+        )

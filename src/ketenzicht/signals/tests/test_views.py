@@ -3,10 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.test.utils import override_settings
+
+import pytest
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import User
@@ -27,17 +28,30 @@ def logged_in(actor: Actor, language: str = "nl") -> Client:
 
 def form_data(**overrides: str) -> dict[str, object]:
     data: dict[str, object] = {
-        "kind": "soft", "observed_on": "2026-03-01", "municipality": "GM1950", "location": "",
-        "exploitation_types": ["labour"], "indicators": ["AL-DR-S01", "AL-CR-M03"],
-        "source_reliability": "B", "information_credibility": "2",
-        "narrative": "Bewoner moet 70 uur per week werken.", "distribution": "organisation",
-        "subjects-TOTAL_FORMS": "1", "subjects-INITIAL_FORMS": "0",
-        "subjects-MIN_NUM_FORMS": "0", "subjects-MAX_NUM_FORMS": "20",
-        "subjects-0-role": "presumed_victim", "subjects-0-given_name": "Senait",
-        "subjects-0-family_name": "Tesfay", "subjects-0-date_of_birth": "2001-05-04",
-        "subjects-0-dob_precision": "exact", "subjects-0-sex": "female",
-        "subjects-0-nationality": "ERI", "subjects-0-v_number": "1234567890",
-        "subjects-0-phones": "0612345678", "subjects-0-aliases": "",
+        "kind": "soft",
+        "observed_on": "2026-03-01",
+        "municipality": "GM1950",
+        "location": "",
+        "exploitation_types": ["labour"],
+        "indicators": ["AL-DR-S01", "AL-CR-M03"],
+        "source_reliability": "B",
+        "information_credibility": "2",
+        "narrative": "Bewoner moet 70 uur per week werken.",
+        "distribution": "organisation",
+        "subjects-TOTAL_FORMS": "1",
+        "subjects-INITIAL_FORMS": "0",
+        "subjects-MIN_NUM_FORMS": "0",
+        "subjects-MAX_NUM_FORMS": "20",
+        "subjects-0-role": "presumed_victim",
+        "subjects-0-given_name": "Senait",
+        "subjects-0-family_name": "Tesfay",
+        "subjects-0-date_of_birth": "2001-05-04",
+        "subjects-0-dob_precision": "exact",
+        "subjects-0-sex": "female",
+        "subjects-0-nationality": "ERI",
+        "subjects-0-v_number": "1234567890",
+        "subjects-0-phones": "0612345678",
+        "subjects-0-aliases": "",
     }
     data.update(overrides)
     return data
@@ -45,10 +59,10 @@ def form_data(**overrides: str) -> dict[str, object]:
 
 def test_pages_are_dutch_by_default_and_english_on_request(reporter: Actor) -> None:
     page = logged_in(reporter).get("/signalen/", HTTP_ACCEPT_LANGUAGE="en")
-    assert "<html lang=\"nl\"" in page.content.decode()
+    assert '<html lang="nl"' in page.content.decode()
     assert "Signalen" in page.content.decode()
     english = logged_in(reporter, "en").get("/signalen/")
-    assert "<html lang=\"en\"" in english.content.decode()
+    assert '<html lang="en"' in english.content.decode()
 
 
 def test_register_through_the_form_then_see_it(reporter: Actor) -> None:
@@ -95,8 +109,11 @@ def test_edit_keeps_history_shown_on_the_detail_page(reporter: Actor) -> None:
     client = logged_in(reporter)
     subject = signal.subjects.get()
     assert client.get(f"/signalen/{signal.pk}/bewerken").status_code == 200
-    data = form_data(kind="hard", version="1", **{
-        "subjects-INITIAL_FORMS": "1", "subjects-0-subject_id": str(subject.pk)})
+    data = form_data(
+        kind="hard",
+        version="1",
+        **{"subjects-INITIAL_FORMS": "1", "subjects-0-subject_id": str(subject.pk)},
+    )
     response = client.post(f"/signalen/{signal.pk}/bewerken", data)
     assert response.status_code == 302
     assert SignalRevision.objects.get(signal=signal).changes["kind"] == ["soft", "hard"]
@@ -149,21 +166,27 @@ def test_upload_with_a_bad_row_shows_the_row(
     bad = GOOD + "R-9,soft,2026-13-01,GM1950,labour,,Tekst,,,,,,,,\n"
     client = logged_in(reporter)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/signalen/import", {
-            "file": SimpleUploadedFile("fout.csv", bad.encode(), content_type="text/csv")})
+        response = client.post(
+            "/signalen/import",
+            {"file": SimpleUploadedFile("fout.csv", bad.encode(), content_type="text/csv")},
+        )
     page = client.get(response["Location"]).content.decode()
-    assert 'id="import-errors"' in page and "<td class=\"utrecht-table__cell\">5</td>" in page
+    assert 'id="import-errors"' in page and '<td class="utrecht-table__cell">5</td>' in page
     assert Signal.objects.count() == 0
 
 
 @override_settings(IMPORT_MAX_BYTES=100)
 def test_oversize_and_wrong_type_uploads_are_refused(reporter: Actor) -> None:
     client = logged_in(reporter)
-    big = client.post("/signalen/import", {
-        "file": SimpleUploadedFile("groot.csv", b"x" * 200, content_type="text/csv")})
+    big = client.post(
+        "/signalen/import",
+        {"file": SimpleUploadedFile("groot.csv", b"x" * 200, content_type="text/csv")},
+    )
     assert big.status_code == 413
-    exe = client.post("/signalen/import", {
-        "file": SimpleUploadedFile("tool.exe", b"MZ", content_type="application/octet-stream")})
+    exe = client.post(
+        "/signalen/import",
+        {"file": SimpleUploadedFile("tool.exe", b"MZ", content_type="application/octet-stream")},
+    )
     assert exe.status_code == 400
     assert ImportJob.objects.count() == 0
 
