@@ -59,3 +59,36 @@ setup_database() {
   "$VENV/bin/ketenzicht" migrate --no-input -v0
   "$VENV/bin/ketenzicht" collectstatic --no-input -v0
 }
+
+PGDIR=""
+start_postgres() {
+  # A throwaway PostgreSQL 15 cluster in a temporary folder, on loopback only. Pass
+  # "durable" to keep fsync on (benchmarks); tests run with fsync off for speed.
+  local bin=/usr/lib/postgresql/15/bin port fsync=off RUN=()
+  [ "${1:-}" = "durable" ] && fsync=on
+  PGDIR="$(mktemp -d /tmp/ketenzicht-pg-XXXXXX)"
+  port=$(( 20000 + RANDOM % 20000 ))
+  if [ "$(id -u)" = "0" ]; then
+    chown postgres:postgres "$PGDIR"
+    RUN=(runuser -u postgres --)
+  fi
+  "${RUN[@]}" "$bin/initdb" -D "$PGDIR" -A trust -U postgres -E UTF8 >/dev/null
+  "${RUN[@]}" "$bin/pg_ctl" -D "$PGDIR" -l "$PGDIR/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $PGDIR -c fsync=$fsync -c shared_buffers=1GB -c max_connections=200" \
+    start >/dev/null
+  export KETENZICHT_DATABASE_URL="postgres://postgres@127.0.0.1:$port/ketenzicht"
+  "${RUN[@]}" "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres ketenzicht
+}
+
+stop_postgres() {
+  [ -n "$PGDIR" ] || return 0
+  if [ -f "$PGDIR/postmaster.pid" ]; then
+    if [ "$(id -u)" = "0" ]; then
+      runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$PGDIR" -m fast stop >/dev/null 2>&1 || true
+    else
+      /usr/lib/postgresql/15/bin/pg_ctl -D "$PGDIR" -m fast stop >/dev/null 2>&1 || true
+    fi
+  fi
+  rm -rf "$PGDIR"
+  PGDIR=""
+}

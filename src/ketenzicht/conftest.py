@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from django.utils import translation
+
 import pytest
 
 from ketenzicht.accounts.actor import Actor
@@ -37,3 +41,10 @@ def outsider(police: Organisation) -> Actor:
 @pytest.fixture
 def auditor(db: None) -> Actor:
     return make_actor(Role.AUDITOR, OrganisationFactory(code="toezicht"), username="audit1")
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests() -> Iterator[None]:
+    """Services and selectors speak English in tests; pages pick their own language."""
+    with translation.override("en"):
+        yield

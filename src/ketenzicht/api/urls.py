@@ -16,7 +16,7 @@ urlpatterns = [
         SpectacularAPIView.as_view(
             authentication_classes=[],
             permission_classes=[],
-            custom_settings={"SERVE_PUBLIC": True},
+            serve_public=True,
         ),
         {"format": "json"},
         name="schema",

@@ -20,6 +20,16 @@ from .models import ImportJob, Signal, SignalRevision, Subject
 PAGE_SIZE = 25
 
 
+def _subjects() -> Prefetch:
+    """Subjects with their person records and identifiers, in two queries for any page."""
+    return Prefetch(
+        "subjects",
+        queryset=Subject.objects.select_related("record__organisation").prefetch_related(
+            "record__identifiers"
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class SignalFilters:
     kind: str = ""
@@ -65,11 +75,8 @@ def signal_list(
 ) -> Page[Signal]:
     qs = (
         _filtered(actor, filters)
-        .select_related("municipality", "location")
-        .prefetch_related(
-            "exploitation_types",
-            Prefetch("subjects", queryset=Subject.objects.select_related("record")),
-        )
+        .select_related("municipality", "location", "organisation")
+        .prefetch_related("exploitation_types", _subjects())
     )
     page = paginate(qs, stamp_field="received_at", cursor=cursor, size=size)
     audit_record(
@@ -87,17 +94,7 @@ def _detail_queryset(actor: Actor) -> QuerySet[Signal]:
     return (
         policy.visible_signals(actor)
         .select_related("municipality", "location", "organisation", "created_by")
-        .prefetch_related(
-            "exploitation_types",
-            "indicators",
-            "control_methods",
-            Prefetch(
-                "subjects",
-                queryset=Subject.objects.select_related("record").prefetch_related(
-                    "record__identifiers"
-                ),
-            ),
-        )
+        .prefetch_related("exploitation_types", "indicators", "control_methods", _subjects())
     )
 
 

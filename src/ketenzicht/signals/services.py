@@ -16,6 +16,7 @@ from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Location
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.common.bulk import bulk_insert
 from ketenzicht.geo.models import Municipality
 from ketenzicht.persons.models import PersonIdentifier, PersonRecord
 from ketenzicht.sharing import policy
@@ -37,6 +38,16 @@ class Vocabulary:
             Indicator.objects.filter(retired_in__isnull=True).values_list("code", "id")
         )
         self.controls: Codes = dict(ControlMethod.objects.values_list("code", "id"))
+        self._locations: dict[int, set[int]] = {}
+
+    def locations_of(self, organisation_id: int) -> set[int]:
+        if organisation_id not in self._locations:
+            self._locations[organisation_id] = set(
+                Location.objects.filter(organisation_id=organisation_id).values_list(
+                    "pk", flat=True
+                )
+            )
+        return self._locations[organisation_id]
 
 
 def _ids(codes: Sequence[str], known: Codes, field: str, errors: dict[str, list[str]]) -> list[int]:
@@ -69,14 +80,11 @@ def _check(data: SignalInput, actor: Actor, vocab: Vocabulary) -> dict[str, list
     return errors
 
 
-def _location_id(data: SignalInput, actor: Actor) -> int | None:
+def _location_id(data: SignalInput, actor: Actor, vocab: Vocabulary) -> int | None:
     if data.location_id is None:
         return None
-    if (
-        actor.organisation_id is None
-        or not Location.objects.filter(
-            pk=data.location_id, organisation_id=actor.organisation_id
-        ).exists()
+    if actor.organisation_id is None or data.location_id not in vocab.locations_of(
+        actor.organisation_id
     ):
         raise ValidationError({"location": [_("Choose a location of your organisation.")]})
     return data.location_id
@@ -139,7 +147,7 @@ def signals_register(
             kind=data.kind,
             observed_on=data.observed_on,
             municipality_id=data.municipality_code,
-            location_id=_location_id(data, actor),
+            location_id=_location_id(data, actor, vocab),
             source_reliability=data.source_reliability,
             information_credibility=data.information_credibility,
             narrative=data.narrative.strip(),
@@ -174,13 +182,13 @@ def signals_register(
                 )
             )
 
-    Signal.objects.bulk_create(signals, batch_size=1000)
-    PersonRecord.objects.bulk_create(records, batch_size=1000)
-    PersonIdentifier.objects.bulk_create(identifiers, batch_size=1000)
-    Subject.objects.bulk_create(subjects, batch_size=1000)
-    Signal.exploitation_types.through.objects.bulk_create(through["types"], batch_size=2000)
-    Signal.indicators.through.objects.bulk_create(through["indicators"], batch_size=2000)
-    Signal.control_methods.through.objects.bulk_create(through["controls"], batch_size=2000)
+    bulk_insert(Signal, signals)
+    bulk_insert(PersonRecord, records)
+    bulk_insert(PersonIdentifier, identifiers)
+    bulk_insert(Subject, subjects)
+    bulk_insert(Signal.exploitation_types.through, through["types"])
+    bulk_insert(Signal.indicators.through, through["indicators"])
+    bulk_insert(Signal.control_methods.through, through["controls"])
     if audit_each:
         for signal in signals:
             audit_record(
@@ -257,7 +265,7 @@ def signal_update(
         "kind": data.kind,
         "observed_on": data.observed_on,
         "municipality_id": data.municipality_code,
-        "location_id": _location_id(data, actor),
+        "location_id": _location_id(data, actor, vocab),
         "source_reliability": data.source_reliability,
         "information_credibility": data.information_credibility,
         "narrative": data.narrative.strip(),
