@@ -9,15 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
+from django.db import connection
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from ketenzicht.audit.guards import install_guards, remove_guards
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in fixtures are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# Served from our own static files: the pages' CSP forbids inline scripts.
+AXE_URL = "/static/vendor/axe/axe.min.js"
 CHROMIUM = os.environ.get("KETENZICHT_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "e2e-password-not-secret"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -47,9 +51,13 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def demo_world(transactional_db: None, settings: Any) -> None:
+def demo_world(transactional_db: None, settings: Any) -> Iterator[None]:
     settings.DEMO_PASSWORD = PASSWORD
+    install_guards(connection)
     call_command("demo", signals=40, quiet=True)
+    yield
+    # The database is emptied after each browser test; the append-only guards would refuse.
+    remove_guards(connection)
 
 
 @pytest.fixture
@@ -73,7 +81,7 @@ def assert_accessible(page: Page, name: str) -> None:
     if SHOTS:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(url=AXE_URL)
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
     )

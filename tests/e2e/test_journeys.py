@@ -10,7 +10,7 @@ from ketenzicht.signals.models import Signal
 
 from .conftest import assert_accessible, login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_frontline_registers_a_soft_signal_and_finds_it(page: Page) -> None:

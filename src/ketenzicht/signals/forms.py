@@ -219,9 +219,9 @@ class SubjectForm(ChoicesMixin, forms.Form):
             self.add_error("role", _("Choose the role of this person in the signal."))
         if "date_of_birth" in data and "dob_precision" in data:
             precision = data["dob_precision"]
-            if data["date_of_birth"] is None and precision != DobPrecision.UNKNOWN:
-                if self.has_content():
-                    precision = DobPrecision.UNKNOWN
+            if data["date_of_birth"] is None:
+                # No date given: whatever precision was left selected, the date is unknown.
+                precision = DobPrecision.UNKNOWN
                 data["dob_precision"] = precision
             try:
                 data["date_of_birth"] = check_date_of_birth(data["date_of_birth"], precision)
