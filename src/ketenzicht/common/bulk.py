@@ -24,11 +24,13 @@ def bulk_insert(model: type[Model], objects: Sequence[Model], batch_size: int = 
         model._default_manager.bulk_create(objects, batch_size=batch_size)
         return
     fields = [f for f in model._meta.local_concrete_fields if not isinstance(f, AUTO_FIELDS)]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(
+        connection.ops.quote_name(f.attname if f.column is None else f.column) for f in fields
+    )
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[union-attr]
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for obj in objects:
                 copy.write_row(
                     [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]

@@ -20,7 +20,7 @@ from .models import ImportJob, Signal, SignalRevision, Subject
 PAGE_SIZE = 25
 
 
-def _subjects() -> Prefetch:
+def _subjects() -> Prefetch[str, QuerySet[Subject], str]:
     """Subjects with their person records and identifiers, in two queries for any page."""
     return Prefetch(
         "subjects",
