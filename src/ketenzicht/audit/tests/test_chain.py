@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from ketenzicht.accounts.actor import SYSTEM
+from ketenzicht.audit.guards import remove_guards
 from ketenzicht.audit.models import AuditChainLink, AuditEvent
 from ketenzicht.audit.services import CLI, audit_chain_link_pending, audit_record
 from ketenzicht.audit.verify import audit_chain_verify
@@ -30,13 +31,12 @@ def _events(count: int) -> None:
 
 def _drop_guards() -> None:
     """Simulate an attacker with owner rights: remove the append-only triggers."""
-    with connection.cursor() as cursor:
-        for table in ("audit_auditevent", "audit_auditchainlink"):
-            if connection.vendor == "postgresql":
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Fire the deferred foreign-key checks first: PostgreSQL refuses to change a
+            # table's triggers while events are pending in the transaction.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    remove_guards(connection)
 
 
 def test_linking_and_verifying_an_intact_chain() -> None:
