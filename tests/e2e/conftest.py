@@ -90,3 +90,13 @@ def assert_accessible(page: Page, name: str) -> None:
         for v in result["violations"]
     ]
     assert violations == [], f"{name}: " + json.dumps(violations, indent=1)
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(page: Page) -> Iterator[None]:
+    """The pages must run under their own CSP: no console report of a blocked resource."""
+    messages: list[str] = []
+    page.on("console", lambda msg: messages.append(msg.text) if msg.type == "error" else None)
+    yield
+    blocked = [m for m in messages if "Content Security Policy" in m]
+    assert blocked == []
