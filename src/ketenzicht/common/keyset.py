@@ -17,7 +17,8 @@ from django.db.models import F, Model, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.utils.translation import gettext as _
 
-T = TypeVar("T", bound=Model)
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 @dataclass
@@ -44,7 +45,7 @@ def decode_cursor(cursor: str, *, uuid_pk: bool = True) -> tuple[dt.datetime, ob
     return stamp, pk
 
 
-def paginate(qs: QuerySet[T], *, stamp_field: str, cursor: str | None, size: int) -> Page[T]:
+def paginate(qs: QuerySet[M], *, stamp_field: str, cursor: str | None, size: int) -> Page[M]:
     qs = qs.order_by(f"-{stamp_field}", "-pk")
     if cursor:
         stamp, pk = decode_cursor(cursor)

@@ -14,10 +14,33 @@ from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.common.keyset import Page, paginate
 from ketenzicht.sharing import policy
+from ketenzicht.taxonomy.models import ExploitationType
 
-from .models import ImportJob, Signal, SignalRevision, Subject
+from .models import ImportJob, Signal, SignalRevision, Subject, SubjectRole
 
 PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class SubjectSummary:
+    role: str
+    person_id: uuid.UUID
+
+    def get_role_display(self) -> str:
+        return str(SubjectRole(self.role).label)
+
+
+@dataclass(frozen=True)
+class SignalRow:
+    """One row of a signal list: the signal with its types and who it is about.
+
+    Built with one query per relation for the whole page, without model instances for
+    subjects, because the list is the most requested read.
+    """
+
+    signal: Signal
+    exploitation_types: list[ExploitationType]
+    subjects: list[SubjectSummary]
 
 
 def _subjects() -> Prefetch[str, QuerySet[Subject], str]:
@@ -63,6 +86,31 @@ def _filtered(actor: Actor, filters: SignalFilters) -> QuerySet[Signal]:
     return qs
 
 
+def _rows(signals: list[Signal]) -> list[SignalRow]:
+    ids = [signal.pk for signal in signals]
+    types: dict[uuid.UUID, list[ExploitationType]] = {pk: [] for pk in ids}
+    links = Signal.exploitation_types.through.objects.filter(signal_id__in=ids).select_related(
+        "exploitationtype"
+    )
+    for link in links:
+        types[link.signal_id].append(link.exploitationtype)
+    subjects: dict[uuid.UUID, list[SubjectSummary]] = {pk: [] for pk in ids}
+    for signal_id, role, record_id in (
+        Subject.objects.filter(signal_id__in=ids)
+        .order_by("position", "id")
+        .values_list("signal_id", "role", "record_id")
+    ):
+        subjects[signal_id].append(SubjectSummary(role, record_id))
+    return [
+        SignalRow(
+            signal,
+            sorted(types[signal.pk], key=lambda t: t.position),
+            subjects[signal.pk],
+        )
+        for signal in signals
+    ]
+
+
 @transaction.atomic
 def signal_list(
     *,
@@ -72,12 +120,8 @@ def signal_list(
     cursor: str | None = None,
     size: int = PAGE_SIZE,
     purpose: str = Purpose.WORK_LIST,
-) -> Page[Signal]:
-    qs = (
-        _filtered(actor, filters)
-        .select_related("municipality", "location", "organisation")
-        .prefetch_related("exploitation_types", _subjects())
-    )
+) -> Page[SignalRow]:
+    qs = _filtered(actor, filters).select_related("municipality", "organisation")
     page = paginate(qs, stamp_field="received_at", cursor=cursor, size=size)
     audit_record(
         actor=actor,
@@ -87,7 +131,7 @@ def signal_list(
         object_type="signal",
         detail={"filters": filters.as_detail(), "rows": len(page.items), "deep": bool(cursor)},
     )
-    return page
+    return Page(_rows(page.items), page.next_cursor)
 
 
 def _detail_queryset(actor: Actor) -> QuerySet[Signal]:

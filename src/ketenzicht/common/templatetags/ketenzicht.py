@@ -43,3 +43,13 @@ def widget(field: BoundField, **attrs: Any) -> str:
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key)
+
+
+@register.filter
+def role_summary(subjects: Any) -> str:
+    """'presumed victim (2), presumed perpetrator' for the subjects of a signal."""
+    counts: dict[str, int] = {}
+    for subject in subjects:
+        label = str(subject.get_role_display())
+        counts[label] = counts.get(label, 0) + 1
+    return ", ".join(f"{label} ({n})" if n > 1 else label for label, n in counts.items())

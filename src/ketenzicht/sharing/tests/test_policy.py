@@ -41,7 +41,8 @@ class SharingModelTest(TestCase):
             actor = make_actor(role, organisation)
             expected = owned[organisation.pk] if role in CONTENT else set()
             listed = {
-                str(s.pk) for s in signal_list(actor=actor, context=TEST_CONTEXT, size=100).items
+                str(row.signal.pk)
+                for row in signal_list(actor=actor, context=TEST_CONTEXT, size=100).items
             }
             assert listed == expected
             for signal_id in every:

@@ -31,8 +31,8 @@ def test_keyset_pages_cover_every_signal_once_in_order(reporter: Actor) -> None:
     cursor = None
     while True:
         page = signal_list(actor=reporter, context=TEST_CONTEXT, cursor=cursor, size=5)
-        seen += [str(s.pk) for s in page.items]
-        stamps = [(s.received_at, str(s.pk)) for s in page.items]
+        seen += [str(row.signal.pk) for row in page.items]
+        stamps = [(row.signal.received_at, str(row.signal.pk)) for row in page.items]
         assert stamps == sorted(stamps, reverse=True)
         if page.next_cursor is None:
             break
@@ -54,11 +54,11 @@ def test_filters_narrow_the_list(reporter: Actor) -> None:
         ],
     )
     hard = signal_list(actor=reporter, context=TEST_CONTEXT, filters=SignalFilters(kind="hard"))
-    assert {s.kind for s in hard.items} == {"hard"} and len(hard.items) == 3
+    assert {row.signal.kind for row in hard.items} == {"hard"} and len(hard.items) == 3
     sexual = signal_list(
         actor=reporter, context=TEST_CONTEXT, filters=SignalFilters(exploitation_type="sexual")
     )
-    assert [s.municipality_id for s in sexual.items] == ["GM0363"]
+    assert [row.signal.municipality_id for row in sexual.items] == ["GM0363"]
     period = signal_list(
         actor=reporter,
         context=TEST_CONTEXT,
