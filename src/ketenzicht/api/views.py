@@ -13,12 +13,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.audit.models import Purpose
 from ketenzicht.common.context import request_context
+from ketenzicht.common.keyset import Page
 from ketenzicht.persons.selectors import person_get, person_list
 from ketenzicht.signals.selectors import SignalFilters, signal_get, signal_list
 from ketenzicht.signals.services import signal_register
@@ -63,6 +65,15 @@ def _page_url(request: Request, cursor: str | None) -> str | None:
     return request.build_absolute_uri(request.path) + "?" + urlencode(params)
 
 
+def _page_response(request: Request, page: Page[Any], serializer: type[Serializer]) -> Response:
+    return Response(
+        {
+            "next": _page_url(request, page.next_cursor),
+            "results": serializer(page.items, many=True).data,
+        }
+    )
+
+
 class SignalCollection(ActorMixin, APIView):
     @extend_schema(
         operation_id="signals_list",
@@ -98,12 +109,7 @@ class SignalCollection(ActorMixin, APIView):
             )
         except DjangoValidationError as exc:
             raise camel_errors(exc) from exc
-        return Response(
-            {
-                "next": _page_url(request, page.next_cursor),
-                "results": s.SignalSummarySerializer(page.items, many=True).data,
-            }
-        )
+        return _page_response(request, page, s.SignalSummarySerializer)
 
     @extend_schema(
         operation_id="signals_create",
@@ -181,12 +187,7 @@ class PersonCollection(ActorMixin, APIView):
             )
         except DjangoValidationError as exc:
             raise camel_errors(exc) from exc
-        return Response(
-            {
-                "next": _page_url(request, page.next_cursor),
-                "results": s.PersonSerializer(page.items, many=True).data,
-            }
-        )
+        return _page_response(request, page, s.PersonSerializer)
 
 
 class PersonItem(ActorMixin, APIView):
@@ -208,7 +209,3 @@ class PersonItem(ActorMixin, APIView):
         if record is None:
             raise exceptions.NotFound()
         return Response(s.PersonSerializer(record).data)
-
-
-def not_found(request: Any, *args: Any, **kwargs: Any) -> Response:
-    raise exceptions.NotFound()
