@@ -16,6 +16,7 @@ class Actor:
     roles: frozenset[str] = field(default_factory=frozenset)
     location_id: int | None = None
     municipality_code: str | None = None
+    organisation_name: str = ""
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))

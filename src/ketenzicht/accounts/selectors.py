@@ -30,6 +30,7 @@ def actor_for_user(user: User) -> Actor:
         roles=frozenset(m.role for m in mine),
         location_id=location.pk if location else None,
         municipality_code=(location.municipality_id if location else organisation.municipality_id),
+        organisation_name=organisation.name,
     )
 
 

@@ -81,6 +81,14 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             _("One or more fields are not valid."),
             _invalid_params(exc.detail),
         )
+    if isinstance(exc, exceptions.ParseError):
+        # DRF's text carries the parser's own (English) exception message.
+        result = problem_response(
+            status.HTTP_400_BAD_REQUEST,
+            _("The request body is not valid JSON."),
+            _("Send a JSON object encoded as UTF-8."),
+        )
+        return result
     detail = exc.detail if isinstance(exc, exceptions.APIException) else ""
     result = problem_response(response.status_code, str(detail) or _("Error"), "")
     for header in ("WWW-Authenticate", "Retry-After", "Allow"):

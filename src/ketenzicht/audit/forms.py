@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ketenzicht.signals.forms import DateInput
 
-from .models import Action, Result
+from .models import Action, ObjectType, Result
 
 
 class AuditFilterForm(forms.Form):
@@ -22,13 +22,7 @@ class AuditFilterForm(forms.Form):
     object_type = forms.ChoiceField(
         label=_("Object type"),
         required=False,
-        choices=[
-            ("", _("all")),
-            ("signal", _("signal")),
-            ("person", _("person")),
-            ("user", _("user")),
-            ("import", _("import")),
-        ],
+        choices=[("", _("all")), *ObjectType.choices],
     )
     object_id = forms.CharField(
         label=_("Object id"),

@@ -37,6 +37,14 @@ class Purpose(models.TextChoices):
     ADMINISTRATION = "administration", _("system administration")
 
 
+class ObjectType(models.TextChoices):
+    SIGNAL = "signal", _("signal")
+    PERSON = "person", _("person")
+    USER = "user", _("user")
+    IMPORT = "import", _("import")
+    AUDIT_EVENT = "audit_event", _("audit event")
+
+
 class Result(models.TextChoices):
     OK = "ok", _("ok")
     DENIED = "denied", _("denied or not found")
@@ -51,7 +59,9 @@ class AuditEvent(models.Model):
     actor = models.CharField(_("actor"), max_length=150)
     organisation = models.CharField(_("organisation"), max_length=60)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    object_type = models.CharField(_("object type"), max_length=40, blank=True)
+    object_type = models.CharField(
+        _("object type"), max_length=40, blank=True, choices=ObjectType.choices
+    )
     # HMAC of the object id: the chain never holds case content, so purging a signal
     # later does not break it, yet an auditor who knows an id can find its events.
     object_ref = models.CharField(_("object reference"), max_length=64, blank=True)

@@ -6,7 +6,8 @@ import tempfile
 os.environ.setdefault(
     "KETENZICHT_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
 )
-os.environ.setdefault("KETENZICHT_VAR_DIR", tempfile.mkdtemp(prefix="ketenzicht-test-"))
+if "KETENZICHT_VAR_DIR" not in os.environ:
+    os.environ["KETENZICHT_VAR_DIR"] = tempfile.mkdtemp(prefix="ketenzicht-test-")
 
 from .settings import *  # noqa: F403
 

@@ -48,6 +48,11 @@ def visible_person_records(actor: Actor) -> QuerySet[PersonRecord]:
     return PersonRecord.objects.filter(organisation_id=actor.organisation_id)
 
 
+def may_read_signals(actor: Actor) -> bool:
+    """Whether the actor's task involves reading any signal at all."""
+    return _has_content_role(actor)
+
+
 def may_view_signal(actor: Actor, signal: Signal) -> bool:
     return _has_content_role(actor) and signal.organisation_id == actor.organisation_id
 

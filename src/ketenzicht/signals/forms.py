@@ -151,7 +151,7 @@ class SignalForm(ChoicesMixin, forms.Form):
 class SubjectForm(ChoicesMixin, forms.Form):
     subject_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     role = forms.ChoiceField(
-        label=_("Role"), choices=[("", "---------"), *SubjectRole.choices], required=False
+        label=_("Role"), choices=[("", _("Choose a role")), *SubjectRole.choices], required=False
     )
     given_name = forms.CharField(label=_("Given names"), max_length=200, required=False)
     family_name = forms.CharField(label=_("Family name"), max_length=200, required=False)

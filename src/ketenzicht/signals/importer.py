@@ -341,13 +341,14 @@ def import_signals(
     )
 
     inputs: list[tuple[SignalInput, list[Row]]] = []
+    vocabulary = Vocabulary()
     done = 0
     for reference, group in groups.items():
         done += len(group)
         if reference in existing:
             result.skipped += 1
             continue
-        serializer = SignalInputSerializer(data=_payload(group))
+        serializer = SignalInputSerializer(data=_payload(group), context={"vocabulary": vocabulary})
         if serializer.is_valid():
             inputs.append((serializer.to_input(), group))
         else:
@@ -359,7 +360,6 @@ def import_signals(
     if result.errors:
         return result
 
-    vocabulary = Vocabulary()
     try:
         with transaction.atomic():
             for start in range(0, len(inputs), batch_size):

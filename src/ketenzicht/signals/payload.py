@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
@@ -26,6 +28,7 @@ from .models import (
     SourceReliability,
     SubjectRole,
 )
+from .services import Vocabulary
 
 MAX_SUBJECTS = 20
 
@@ -111,7 +114,13 @@ class SignalInputSerializer(serializers.Serializer):
     )
     location = serializers.IntegerField(required=False, allow_null=True)
     exploitationTypes = serializers.ListField(
-        child=serializers.CharField(max_length=20), min_length=1, max_length=6
+        child=serializers.CharField(max_length=20),
+        min_length=1,
+        max_length=6,
+        error_messages={
+            "min_length": _("Choose at least one exploitation type."),
+            "empty": _("Choose at least one exploitation type."),
+        },
     )
     indicators = serializers.ListField(
         child=serializers.CharField(max_length=20), required=False, max_length=200
@@ -127,6 +136,45 @@ class SignalInputSerializer(serializers.Serializer):
     distribution = serializers.ChoiceField(choices=Distribution.choices, required=False)
     sourceReference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     subjects = SubjectInputSerializer(many=True, required=False, max_length=MAX_SUBJECTS)  # type: ignore[call-arg]
+
+    # Code and date checks here as well as in the service, so that one response (or one
+    # import report) lists every problem of a signal, not only those of the first layer.
+    def _vocabulary(self) -> Vocabulary:
+        vocabulary: Vocabulary | None = self.context.get("vocabulary") or getattr(
+            self, "_own_vocabulary", None
+        )
+        if vocabulary is None:
+            vocabulary = self._own_vocabulary = Vocabulary()
+        return vocabulary
+
+    def _known(self, codes: list[str], known: dict[str, int]) -> list[str]:
+        unknown = sorted({c for c in codes if c not in known})
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        return codes
+
+    def validate_observedOn(self, value: dt.date) -> dt.date:
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("The observation date lies in the future."))
+        return value
+
+    def validate_municipality(self, value: str) -> str:
+        if value not in self._vocabulary().municipalities:
+            raise serializers.ValidationError(
+                _("Unknown municipality code '%(code)s'.") % {"code": value}
+            )
+        return value
+
+    def validate_exploitationTypes(self, value: list[str]) -> list[str]:
+        return self._known(value, self._vocabulary().types)
+
+    def validate_indicators(self, value: list[str]) -> list[str]:
+        return self._known(value, self._vocabulary().indicators)
+
+    def validate_controlMethods(self, value: list[str]) -> list[str]:
+        return self._known(value, self._vocabulary().controls)
 
     def to_input(self) -> SignalInput:
         data = self.validated_data

@@ -77,17 +77,12 @@ def _check(data: SignalInput, actor: Actor, vocab: Vocabulary) -> dict[str, list
     _ids(data.exploitation_type_codes, vocab.types, "exploitation_types", errors)
     _ids(data.indicator_codes, vocab.indicators, "indicators", errors)
     _ids(data.control_method_codes, vocab.controls, "control_methods", errors)
-    return errors
-
-
-def _location_id(data: SignalInput, actor: Actor, vocab: Vocabulary) -> int | None:
-    if data.location_id is None:
-        return None
-    if actor.organisation_id is None or data.location_id not in vocab.locations_of(
-        actor.organisation_id
+    if data.location_id is not None and (
+        actor.organisation_id is None
+        or data.location_id not in vocab.locations_of(actor.organisation_id)
     ):
-        raise ValidationError({"location": [_("Choose a location of your organisation.")]})
-    return data.location_id
+        errors.setdefault("location", []).append(_("Choose a location of your organisation."))
+    return errors
 
 
 def _record_for(subject: SubjectInput, organisation_id: int) -> PersonRecord:
@@ -118,7 +113,8 @@ def signals_register(
 ) -> list[Signal]:
     """Register signals with their subjects, indicators and audit events in bulk.
 
-    All or nothing: a ``ValidationError`` on any item saves none of them. Raises
+    All or nothing: a ``ValidationError`` on any item saves none of them; its keys are
+    ``"<item index>.<field>"`` so callers can point at the item. Raises
     ``PermissionDenied`` if the actor may not register signals.
     """
     if not policy.may_register(actor):
@@ -128,8 +124,6 @@ def signals_register(
     all_errors: dict[str, list[str]] = {}
     for index, data in enumerate(items):
         errors = _check(data, actor, vocab)
-        if len(items) == 1 and errors:
-            raise ValidationError(errors)
         all_errors.update({f"{index}.{k}": v for k, v in errors.items()})
     if all_errors:
         raise ValidationError(all_errors)
@@ -147,7 +141,7 @@ def signals_register(
             kind=data.kind,
             observed_on=data.observed_on,
             municipality_id=data.municipality_code,
-            location_id=_location_id(data, actor, vocab),
+            location_id=data.location_id,
             source_reliability=data.source_reliability,
             information_credibility=data.information_credibility,
             narrative=data.narrative.strip(),
@@ -209,8 +203,15 @@ def signals_register(
 
 
 def signal_register(*, actor: Actor, context: Context, data: SignalInput) -> Signal:
-    """Register one signal (web form, API)."""
-    return signals_register(actor=actor, context=context, items=[data])[0]
+    """Register one signal (web form, API); errors are keyed by field name alone."""
+    try:
+        return signals_register(actor=actor, context=context, items=[data])[0]
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {key.removeprefix("0."): messages for key, messages in exc.message_dict.items()}
+        ) from exc
 
 
 # Fields an edit may change, with how to show their value in the history.
@@ -265,7 +266,7 @@ def signal_update(
         "kind": data.kind,
         "observed_on": data.observed_on,
         "municipality_id": data.municipality_code,
-        "location_id": _location_id(data, actor, vocab),
+        "location_id": data.location_id,
         "source_reliability": data.source_reliability,
         "information_credibility": data.information_credibility,
         "narrative": data.narrative.strip(),

@@ -118,6 +118,7 @@ def signal_list_view(request: HttpRequest) -> HttpResponse:
             "next_query": next_query,
             "is_deep": bool(request.GET.get("cursor")),
             "may_register": policy.may_register(actor),
+            "may_read": policy.may_read_signals(actor),
         },
     )
 

@@ -196,3 +196,30 @@ def test_unknown_api_path_is_a_problem() -> None:
     response = Client(HTTP_HOST="127.0.0.1").get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_one_response_lists_every_problem(reporter: Actor) -> None:
+    body = {
+        **VALID,
+        "observedOn": "2030-01-01",
+        "municipality": "GM9999",
+        "exploitationTypes": [],
+        "subjects": [{"role": "presumed_victim", "vNumber": "12"}],
+    }
+    response = client_for(reporter, HTTP_ACCEPT_LANGUAGE="nl").post(
+        "/api/v1/signals", body, content_type="application/json"
+    )
+    names = {p["name"] for p in response.json()["invalidParams"]}
+    assert names == {"observedOn", "municipality", "exploitationTypes", "subjects.0.vNumber"}
+    reasons = " ".join(p["reason"] for p in response.json()["invalidParams"])
+    assert "Ensure" not in reasons
+    assert "toekomst" in reasons
+
+
+def test_malformed_json_is_explained_in_the_clients_language(reporter: Actor) -> None:
+    response = client_for(reporter, HTTP_ACCEPT_LANGUAGE="nl").post(
+        "/api/v1/signals", "{not json", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "JSON" in response.json()["title"]
+    assert "Expecting" not in response.json()["title"]

@@ -132,3 +132,16 @@ def test_reader_never_crashes_on_arbitrary_bytes(reporter: Actor, blob: bytes) -
     result = run(reporter, HEADER.encode() + blob)
     assert result.ok or result.errors
     assert all(e.row >= 1 for e in result.errors)
+
+
+def test_single_signal_file_points_at_its_row(reporter: Actor) -> None:
+    one = HEADER + "R-1,soft,2030-01-01,GM9999,labour,NOPE-1,Tekst,presumed_victim,A,B,,,,123,\n"
+    result = run(reporter, one.encode())
+    found = {(e.row, e.column) for e in result.errors}
+    # Every problem of the row at once, each at its own column.
+    assert found == {
+        (2, "observed_on"),
+        (2, "municipality"),
+        (2, "indicators"),
+        (2, "subject_v_number"),
+    }
