@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
+from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.accounts.models import (
     Location,
     LocationKind,
@@ -18,6 +19,8 @@ from ketenzicht.accounts.models import (
     Role,
     User,
 )
+from ketenzicht.audit.models import Action, Purpose
+from ketenzicht.audit.services import CLI, audit_record
 from ketenzicht.geo.models import Municipality
 
 T = OrganisationType
@@ -184,16 +187,26 @@ def build_world() -> dict[str, Organisation]:
         )
         locations[code] = location
     password = demo_password()
+    created = 0
     for spec in DEMO_USERS:
         user = User.objects.filter(username=spec.username).first()
         if user is None:
             user = User(username=spec.username)
             user.set_password(password)
             user.save()
+            created += 1
         Membership.objects.update_or_create(
             user=user,
             organisation=organisations[spec.organisation],
             role=spec.role,
             defaults={"location": locations.get(spec.location) if spec.location else None},
         )
+    audit_record(
+        actor=SYSTEM,
+        action=Action.DEMO_LOAD,
+        purpose=Purpose.ADMINISTRATION,
+        context=CLI,
+        object_type="user",
+        detail={"organisations": len(organisations), "new_accounts": created},
+    )
     return organisations

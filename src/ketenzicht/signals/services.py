@@ -356,7 +356,9 @@ def signal_update(
     return signal
 
 
-def import_job_create(*, actor: Actor, filename: str, content: bytes) -> ImportJob:
+def import_job_create(
+    *, actor: Actor, context: Context, filename: str, content: bytes
+) -> ImportJob:
     """Store an uploaded file and queue it; the worker runs it (``tasks.run_import_job``)."""
     from .tasks import run_import_job  # tasks imports the importer, which imports us
 
@@ -368,6 +370,15 @@ def import_job_create(*, actor: Actor, filename: str, content: bytes) -> ImportJ
             created_by_id=actor.user_id,
             filename=filename[:255],
             content=content,
+        )
+        audit_record(
+            actor=actor,
+            action=Action.IMPORT,
+            purpose=Purpose.IMPORT,
+            context=context,
+            object_type="import",
+            object_id=job.pk,
+            detail={"stage": "uploaded", "bytes": len(content)},
         )
     # Enqueue after commit so the worker finds the job row.
     transaction.on_commit(lambda: run_import_job.enqueue(str(job.pk)))

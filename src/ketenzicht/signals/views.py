@@ -298,7 +298,12 @@ def import_view(request: HttpRequest) -> HttpResponse:
             form.add_error("file", _("Upload a CSV or XLSX file."))
             status = 400
         else:
-            job = import_job_create(actor=actor, filename=upload.name, content=upload.read())
+            job = import_job_create(
+                actor=actor,
+                context=request_context(request, "web"),
+                filename=upload.name,
+                content=upload.read(),
+            )
             return redirect("signals:import-job", job_id=job.pk)
     elif request.method == "POST":
         status = 400

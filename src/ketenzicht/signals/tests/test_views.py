@@ -156,6 +156,8 @@ def test_upload_runs_the_import_and_reports(
     assert job.status == "succeeded" and job.created_count == 2 and job.content == b""
     page = client.get(response["Location"]).content.decode()
     assert "2 signa" in page
+    stages = [e.detail.get("stage") for e in AuditEvent.objects.filter(action="import")]
+    assert "uploaded" in stages
     fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert fragment.startswith('<div id="import-job"')
 
