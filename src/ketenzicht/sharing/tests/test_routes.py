@@ -1,0 +1,68 @@
+"""Meta-test: every route is classified, and no non-public route answers without a login."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+import pytest
+
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.models import User
+from ketenzicht.sharing.routes import ROUTES, Exposure
+
+pytestmark = pytest.mark.django_db
+
+
+def _routes(
+    patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(
+                pattern.url_patterns,
+                prefix + str(pattern.pattern),
+                pattern.namespace or namespace,
+            )
+        else:
+            name = f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+            yield name, prefix + str(pattern.pattern)
+
+
+ALL = list(_routes(get_resolver().url_patterns))
+
+
+def _concrete(path: str) -> str:
+    for converter in ("<uuid:signal_id>", "<uuid:person_id>", "<uuid:job_id>"):
+        path = path.replace(converter, str(uuid.uuid4()))
+    return "/" + path
+
+
+def test_every_route_is_classified() -> None:
+    names = {name for name, _path in ALL}
+    assert names - set(ROUTES) == set(), "classify new routes in sharing/routes.py"
+    assert set(ROUTES) - names == set(), "remove routes that no longer exist"
+
+
+@pytest.mark.parametrize(("name", "path"), ALL)
+def test_non_public_routes_need_a_login(name: str, path: str) -> None:
+    response = Client(HTTP_HOST="127.0.0.1").get(_concrete(path))
+    if ROUTES[name] is Exposure.PUBLIC:
+        assert response.status_code in (200, 302, 405)
+    elif path.startswith("api/"):
+        assert response.status_code == 401
+    else:
+        assert response.status_code in (302, 405)
+        if response.status_code == 302:
+            assert response["Location"].startswith("/inloggen")
+
+
+@pytest.mark.parametrize(("name", "path"), [(n, p) for n, p in ALL if "<uuid:" in p])
+def test_unknown_objects_look_like_forbidden_ones(name: str, path: str, outsider: Actor) -> None:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=outsider.user_id))
+    response = client.get(_concrete(path))
+    assert response.status_code == 404
