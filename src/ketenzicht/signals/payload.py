@@ -176,8 +176,10 @@ class SignalInputSerializer(serializers.Serializer):
     def validate_controlMethods(self, value: list[str]) -> list[str]:
         return self._known(value, self._vocabulary().controls)
 
-    def to_input(self) -> SignalInput:
-        data = self.validated_data
+    def to_input(self, attrs: dict[str, Any] | None = None) -> SignalInput:
+        """The typed input from validated data (``attrs`` from ``run_validation``, or
+        ``validated_data`` after ``is_valid``)."""
+        data = self.validated_data if attrs is None else attrs
         subject_serializer = SubjectInputSerializer()
         return SignalInput(
             kind=data["kind"],
