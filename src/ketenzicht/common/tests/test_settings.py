@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _setting(name: str, **env: str) -> str:
+    """A setting as a fresh process computes it from these environment variables."""
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='ketenzicht.conf.settings';"
+        f"django.setup(); from django.conf import settings; print(getattr(settings, {name!r}, None))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={k: v for k, v in {**os.environ, **env}.items() if v != ""},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_https_turns_on_hsts_and_secure_cookies() -> None:
+    assert _setting("SECURE_HSTS_SECONDS", KETENZICHT_HTTPS="1") == "31536000"
+    assert _setting("SESSION_COOKIE_SECURE", KETENZICHT_HTTPS="1") == "True"
+    assert _setting("SECURE_HSTS_SECONDS", KETENZICHT_HTTPS="0") == "0"
+
+
+def test_database_url_chooses_the_database(tmp_path: Path) -> None:
+    assert (
+        _setting("DATABASES", KETENZICHT_DATABASE_URL="postgres://u:p@db:5432/kz").count(
+            "django.db.backends.postgresql"
+        )
+        == 1
+    )
+    default = _setting("DATABASES", KETENZICHT_DATABASE_URL="", KETENZICHT_VAR_DIR=str(tmp_path))
+    assert f"{tmp_path}/ketenzicht.sqlite3" in default
