@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .middleware import get_actor
+from .request_actor import get_actor
 
 
 def actor(request: HttpRequest) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from .middleware import get_actor
+from .request_actor import get_actor
 
 
 @login_required

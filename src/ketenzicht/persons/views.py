@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ketenzicht.accounts.middleware import get_actor
+from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 
 from .selectors import person_get

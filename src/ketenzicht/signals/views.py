@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ketenzicht.accounts.middleware import get_actor
+from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.sharing import policy
 from ketenzicht.taxonomy.models import Element, IndicatorList
