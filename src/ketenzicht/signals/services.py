@@ -184,7 +184,7 @@ def signals_register(
     bulk_insert(Signal.indicators.through, through["indicators"])
     bulk_insert(Signal.control_methods.through, through["controls"])
     if audit_each:
-        for signal in signals:
+        for signal, data in zip(signals, items, strict=True):
             audit_record(
                 actor=actor,
                 action=Action.CREATE,
@@ -192,12 +192,7 @@ def signals_register(
                 context=context,
                 object_type="signal",
                 object_id=signal.id,
-                detail={
-                    "kind": signal.kind,
-                    "subjects": sum(1 for s in subjects if s.signal_id == signal.id),
-                }
-                if len(signals) == 1
-                else {"kind": signal.kind},
+                detail={"kind": signal.kind, "subjects": len(data.subjects)},
             )
     return signals
 
