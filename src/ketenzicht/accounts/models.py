@@ -46,6 +46,10 @@ class Organisation(models.Model):
     )
     # AVIM teams belong to one police regional unit (PO1..PO10).
     police_unit_code = models.CharField(_("police unit"), max_length=4, blank=True)
+    # Who partners call about a hit or an attention-list entry (not an individual's account).
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -54,6 +58,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def contact_display(self) -> str:
+        parts = [self.contact_name, self.contact_phone, self.contact_email]
+        return ", ".join(p for p in parts if p) or self.name
 
 
 class LocationKind(models.TextChoices):

@@ -24,6 +24,12 @@ class Action(models.TextChoices):
     LOGOUT = "logout", _("log out")
     TOKEN_CREATE = "token_create", _("create API token")
     DEMO_LOAD = "demo_load", _("load demo data")
+    SHARE = "share", _("change sharing")
+    GRANT = "grant", _("grant access")
+    REVOKE = "revoke", _("revoke access")
+    MATCH = "match", _("hit/no-hit match")
+    ACKNOWLEDGE = "acknowledge", _("acknowledge")
+    CONFIGURE = "configure", _("change configuration")
 
 
 class Purpose(models.TextChoices):
@@ -35,6 +41,8 @@ class Purpose(models.TextChoices):
     AUDIT = "audit", _("audit of lawful use")
     ACCESS_CONTROL = "access_control", _("access control")
     ADMINISTRATION = "administration", _("system administration")
+    VICTIM_PROTECTION = "victim_protection", _("protecting a possible victim")
+    MONITORING = "monitoring", _("monitoring (aggregates only)")
 
 
 class ObjectType(models.TextChoices):
@@ -43,6 +51,9 @@ class ObjectType(models.TextChoices):
     USER = "user", _("user")
     IMPORT = "import", _("import")
     AUDIT_EVENT = "audit_event", _("audit event")
+    HIT = "hit", _("hit notice")
+    SHARING_GROUP = "sharing_group", _("sharing group")
+    ORGANISATION = "organisation", _("organisation")
 
 
 class Result(models.TextChoices):

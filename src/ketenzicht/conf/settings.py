@@ -48,6 +48,10 @@ SECRET_KEY = env("SECRET_KEY") or _secret_from_file("secret-key")
 # Key for the HMAC over audit object references; separate from SECRET_KEY so rotating one
 # does not invalidate the other.
 AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY") or _secret_from_file("audit-key")
+# Key of the hit/no-hit index pseudonyms (persons.index, ADR 0007). Changing it means
+# re-indexing: `ketenzicht reindex`. The id names the key in every index entry.
+INDEX_HMAC_KEY = env("INDEX_HMAC_KEY") or _secret_from_file("index-key")
+INDEX_KEY_ID = env("INDEX_KEY_ID") or "k1"
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -11,16 +12,28 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketenzicht.accounts.actor import SYSTEM, Actor
-from ketenzicht.accounts.models import Location, Membership
+from ketenzicht.accounts.models import Location, LocationKind, Membership
 from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import CLI, audit_record
+from ketenzicht.persons.models import PersonRecord
+from ketenzicht.persons.services import records_index, resident_register
 from ketenzicht.signals.intake import SignalInput, SubjectInput
-from ketenzicht.signals.models import Signal
+from ketenzicht.signals.models import Signal, Subject
 from ketenzicht.signals.services import Vocabulary, signals_register
 from ketenzicht.taxonomy.models import Indicator
 
 from .people import FEMALE_SHARE, person, registered_variant
+from .world import SHARING_GROUPS
+
+GROUP_CODE = "noord-nederland"
+GROUP_MEMBERS = set(SHARING_GROUPS[GROUP_CODE][1])
+
+RESIDENCE_KINDS = (
+    LocationKind.RECEPTION_CENTRE,
+    LocationKind.APPLICATION_CENTRE,
+    LocationKind.PROTECTED_RECEPTION,
+)
 
 PREFIX = "DEMO-"
 BATCH = 2000
@@ -152,8 +165,18 @@ class DemoGenerator:
                 who = person(rng.randrange(self.pool), self.today)
                 variant = registered_variant(rng, who)
             subjects.append(SubjectInput(role=role, **variant))  # type: ignore[arg-type]
+        kind = "hard" if rng.random() < 0.3 else "soft"
+        distribution, group = "organisation", ""
+        if kind == "soft":
+            # Soft signals were hardly exchanged five years ago and more so now, so the
+            # sharing health figure has a trend to show.
+            recency = 1 - (self.today - observed).days / (5 * 365)
+            if organisation in GROUP_MEMBERS and rng.random() < 0.15:
+                distribution, group = "group", GROUP_CODE
+            elif rng.random() < 0.25 + 0.55 * recency:
+                distribution = "chain"
         data = SignalInput(
-            kind="hard" if rng.random() < 0.3 else "soft",
+            kind=kind,
             observed_on=observed,
             municipality_code=municipality,
             location_id=location_id,
@@ -162,7 +185,8 @@ class DemoGenerator:
             source_reliability=rng.choice("ABBCCX"),
             information_credibility=rng.choice("122334"),
             narrative=rng.choice(NARRATIVES[main_type]),
-            distribution="organisation" if rng.random() < 0.7 else "chain",
+            distribution=distribution,
+            sharing_group=group,
             source_reference=f"{PREFIX}{index:07d}",
             subjects=tuple(subjects),
         )
@@ -192,16 +216,19 @@ def load_demo_signals(total: int, *, progress: Callable[[int, int], None] | None
             if organisation not in actors:
                 organisation = "coa"
             per_org[organisation].append((data, received))
+        batch_signals: list[uuid.UUID] = []
         with transaction.atomic():
             for organisation, items in per_org.items():
-                signals_register(
+                registered = signals_register(
                     actor=actors[organisation],
                     context=CLI,
                     items=[i for i, _r in items],
                     received_at=[r for _i, r in items],
                     audit_each=False,
                     vocabulary=vocabulary,
+                    index=False,
                 )
+                batch_signals.extend(s.pk for s in registered)
             created += stop - start
             audit_record(
                 actor=SYSTEM,
@@ -211,6 +238,53 @@ def load_demo_signals(total: int, *, progress: Callable[[int, int], None] | None
                 object_type="signal",
                 detail={"from": start, "to": stop},
             )
+        records_index(
+            record_ids=Subject.objects.filter(signal_id__in=batch_signals).values_list(
+                "record_id", flat=True
+            ),
+            context=CLI,
+        )
         if progress:
             progress(stop, total)
     return created
+
+
+def load_demo_residents(total_signals: int) -> int:
+    """COA residents per reception location, drawn from the same synthetic people as the
+    signals so that hits and attention-list entries occur. Idempotent."""
+    locations = list(
+        Location.objects.filter(organisation__code="coa", kind__in=RESIDENCE_KINDS).order_by("code")
+    )
+    if not locations or PersonRecord.objects.filter(location__in=locations).exists():
+        return 0
+    coa = next(
+        actor_for_user(m.user)
+        for m in Membership.objects.filter(organisation__code="coa").select_related("user")
+        if actor_for_user(m.user).can_register
+    )
+    pool = max(40, int(total_signals * 0.55))
+    per_location = min(200, max(12, total_signals // 250))
+    today = timezone.localdate()
+    created: list[uuid.UUID] = []
+    with transaction.atomic():
+        for number, location in enumerate(locations):
+            rng = random.Random(number * 31 + 7)
+            for key in rng.sample(range(pool), min(pool, per_location)):
+                who = person(key, today)
+                record = resident_register(
+                    actor=coa,
+                    context=CLI,
+                    location_id=location.pk,
+                    given_name=who.given_name,
+                    family_name=who.family_name,
+                    v_number=who.v_number,
+                    date_of_birth=who.date_of_birth,
+                    dob_precision="exact",
+                    sex=who.sex,
+                    nationality=who.nationality,
+                    phones=[who.phone],
+                    index=False,
+                )
+                created.append(record.pk)
+    records_index(record_ids=created, context=CLI)
+    return len(created)

@@ -22,6 +22,7 @@ from ketenzicht.accounts.models import (
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import CLI, audit_record
 from ketenzicht.geo.models import Municipality
+from ketenzicht.sharing.models import LegalBasis, OrganisationDefaults, SharingGroup
 
 T = OrganisationType
 POLICE_UNITS = {
@@ -69,6 +70,16 @@ ORGANISATIONS: list[tuple[str, str, OrganisationType, str]] = [
     ]
 ]
 AVIM_UNIT = {f"avim-{slug}": code for code, (slug, _seat) in POLICE_UNITS.items()}
+
+# Default legal basis per organisation type for sharing beyond the organisation.
+DEFAULT_BASIS = {T.AVIM: "wpg-20", T.KMAR: "wpg-20"}
+# A regional chain partnership, as in the Noord-Nederland covenant on trafficking.
+SHARING_GROUPS = {
+    "noord-nederland": (
+        "Ketenoverleg mensenhandel Noord-Nederland",
+        ["coa", "ind", "avim-noord-nederland", "gemeente-westerwolde", "nidos"],
+    ),
+}
 
 # (code, organisation, name, kind, municipality): COA reception in real municipalities.
 LOCATIONS: list[tuple[str, str, str, str, str]] = [
@@ -121,6 +132,7 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("coa.terapel", "coa", Role.FRONTLINE, "coa-ter-apel"),
     DemoUser("coa.coordinator", "coa", Role.COORDINATOR),
     DemoUser("ind.medewerker", "ind", Role.FRONTLINE, "ind-ter-apel"),
+    DemoUser("ind.coordinator", "ind", Role.COORDINATOR),
     DemoUser("avim.noord", "avim-noord-nederland", Role.INVESTIGATOR),
     DemoUser("avim.amsterdam", "avim-amsterdam", Role.INVESTIGATOR),
     DemoUser("kmar.schiphol", "kmar", Role.FRONTLINE, "kmar-schiphol"),
@@ -171,9 +183,23 @@ def build_world() -> dict[str, Organisation]:
                 "type": kind,
                 "municipality_id": seat,
                 "police_unit_code": AVIM_UNIT.get(code, ""),
+                # Invented contacts on a reserved domain (RFC 2606).
+                "contact_name": f"Aandachtsfunctionaris mensenhandel {name}",
+                "contact_email": f"mensenhandel@{code}.example",
             },
         )
         organisations[code] = organisation
+        OrganisationDefaults.objects.get_or_create(
+            organisation=organisation,
+            defaults={
+                "legal_basis": LegalBasis.objects.get(code=DEFAULT_BASIS.get(kind, "avg-6-1-e"))
+            },
+        )
+    for group_code, (group_name, members) in SHARING_GROUPS.items():
+        group, _ = SharingGroup.objects.get_or_create(
+            code=group_code, defaults={"name": group_name}
+        )
+        group.organisations.add(*(organisations[m] for m in members))
     locations: dict[str, Location] = {}
     for code, organisation_code, name, location_kind, municipality in LOCATIONS:
         location, _ = Location.objects.update_or_create(

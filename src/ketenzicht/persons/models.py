@@ -42,6 +42,15 @@ class PersonRecord(models.Model):
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     nationality = models.CharField(_("nationality"), max_length=3, blank=True)
     v_number = models.CharField(_("V-number"), max_length=10, blank=True, db_index=True)
+    # Where the person stays, for organisations that house people (COA reception residents).
+    location = models.ForeignKey(
+        "accounts.Location",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+        verbose_name=_("residence location"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -87,3 +96,65 @@ class PersonIdentifier(models.Model):
             )
         ]
         indexes = [models.Index(fields=["kind", "value"])]
+
+
+class MatchKey(models.TextChoices):
+    V_NUMBER = "v_number", _("V-number")
+    PHONE = "phone", _("phone number")
+    NAME_DOB = "name_dob", _("name and date of birth")
+
+
+class IndexEntry(models.Model):
+    """One keyed pseudonym of one identifying feature of a person record.
+
+    ``token`` is an HMAC of the normalised feature under the index key (``persons.index``);
+    the plaintext is never stored here, so the index alone reveals only which records share
+    a feature, not what it is. See ADR 0007.
+    """
+
+    record = models.ForeignKey(PersonRecord, on_delete=models.CASCADE, related_name="index_entries")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    key = models.CharField(max_length=20, choices=MatchKey.choices)
+    token = models.CharField(max_length=32)
+    key_id = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record", "key", "token"], name="index_entry_unique")
+        ]
+        indexes = [models.Index(fields=["token", "organisation"], name="index_token_org")]
+
+
+class HitNotice(models.Model):
+    """A match notice for one organisation: another organisation holds a record about a
+    person this organisation also holds a record about. Never carries the other side's
+    content; see ``persons.selectors.hit_list`` for what the coordinator sees."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="hit_notices"
+    )
+    record = models.ForeignKey(PersonRecord, on_delete=models.CASCADE, related_name="hit_notices")
+    other_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    other_record = models.ForeignKey(PersonRecord, on_delete=models.CASCADE, related_name="+")
+    matched_on = models.JSONField(default=list)
+    # When the other organisation first registered the person.
+    since = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "other_record"], name="hit_notice_unique")
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at", "-id"], name="hit_org_keyset")
+        ]

@@ -55,9 +55,15 @@ def person_get(
 ) -> PersonRecord | None:
     record = (
         policy.visible_person_records(actor)
+        .select_related("organisation", "location")
         .prefetch_related(
             "identifiers",
-            Prefetch("subjects", queryset=Subject.objects.select_related("signal")),
+            Prefetch(
+                "subjects",
+                queryset=Subject.objects.filter(
+                    signal__in=policy.visible_signals(actor).values("pk")
+                ).select_related("signal"),
+            ),
         )
         .filter(pk=person_id)
         .first()

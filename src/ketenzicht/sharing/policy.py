@@ -1,69 +1,239 @@
-"""THE sharing policy: which signals and person records an actor may see.
+"""THE sharing policy: who may see what of a signal, a person record and a hit notice.
 
-Every selector that reads case data filters through these functions, so the rule is applied
-in SQL and holds at a million signals. Deny by default: an actor without an organisation or
-without a content role sees nothing.
+Everything an actor may do is read from one table, ``POLICY_TABLE``: per role, how much of a
+signal it sees for each relation its organisation has to that signal, and which other
+capabilities the role has. Every selector filters through the functions below, so the rule
+is applied in SQL (it holds at a million signals) and changes to sharing take effect on the
+next query. Deny by default: no organisation, no role or no relation means nothing.
 
-Policy v1 (issue 2): members of an organisation with a content role see the signals their
-own organisation registered, and the person records it holds. Later issues add chain-wide
-distribution, sharing groups and the hit/no-hit index.
+Relations of an organisation to a signal:
+
+- ``own``: it registered the signal;
+- ``group``: the signal is distributed to a sharing group the organisation belongs to;
+- ``referral``: the signal was referred to it (an active ``AccessGrant``);
+- ``chain``: the signal is distributed to the whole chain.
+
+Projections of a signal: ``full`` (content: narrative, indicators, people), ``attention``
+(that someone may be a victim, and whom to contact: no narrative, no identities) or nothing.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from ketenzicht.accounts.actor import Actor
-from ketenzicht.accounts.models import Role
-from ketenzicht.persons.models import PersonRecord
-from ketenzicht.signals.models import Signal
+from ketenzicht.accounts.models import Location, Role
+from ketenzicht.persons.models import HitNotice, PersonRecord
+from ketenzicht.signals.models import Signal, Subject
 
-# Roles whose task involves reading case content (need-to-know). The national monitor,
-# auditors and administrators see aggregates, the audit trail or accounts, never cases.
-CONTENT_ROLES = frozenset(
-    {Role.FRONTLINE, Role.COORDINATOR, Role.INVESTIGATOR, Role.MUNICIPAL_ANALYST}
-)
-# Roles that may register and edit signals for their organisation.
-WRITE_ROLES = frozenset({Role.FRONTLINE, Role.COORDINATOR, Role.INVESTIGATOR})
+from .models import AccessGrant, Distribution, SharingGroup
 
 
-def _has_content_role(actor: Actor) -> bool:
-    return actor.organisation_id is not None and bool(actor.roles & CONTENT_ROLES)
+class Relation(StrEnum):
+    OWN = "own"
+    GROUP = "group"
+    REFERRAL = "referral"
+    CHAIN = "chain"
 
 
-def signal_filter(actor: Actor) -> Q:
-    """The WHERE clause for signals this actor may see."""
-    if actor.organisation_id is None or not _has_content_role(actor):
+class Projection(IntEnum):
+    NONE = 0
+    ATTENTION = 1
+    FULL = 2
+
+
+@dataclass(frozen=True)
+class RolePolicy:
+    signals: Mapping[Relation, Projection] = field(default_factory=dict)
+    register: bool = False  # register signals and decide their sharing, for the own org
+    hits: bool = False  # receive and acknowledge hit notices for the own organisation
+    attention_list: bool = False  # the attention list of the own organisation's locations
+    aggregates: bool = False  # figures without personal data (sharing health, monitor)
+    audit_trail: bool = False
+    administer: bool = False  # sharing groups, organisation defaults
+
+
+R, P = Relation, Projection
+_NEED_TO_KNOW = {R.OWN: P.FULL, R.GROUP: P.FULL, R.REFERRAL: P.FULL, R.CHAIN: P.FULL}
+
+POLICY_TABLE: dict[str, RolePolicy] = {
+    # Frontline staff see content their organisation holds or that was shared with it by
+    # name (group, referral); of chain-wide signals only the attention projection.
+    Role.FRONTLINE: RolePolicy(
+        signals={R.OWN: P.FULL, R.GROUP: P.FULL, R.REFERRAL: P.FULL, R.CHAIN: P.ATTENTION},
+        register=True,
+        attention_list=True,
+    ),
+    Role.COORDINATOR: RolePolicy(
+        signals=_NEED_TO_KNOW, register=True, hits=True, attention_list=True, aggregates=True
+    ),
+    Role.INVESTIGATOR: RolePolicy(signals=_NEED_TO_KNOW, register=True),
+    # Analysts and the monitor see aggregates only, never a signal or a person.
+    Role.MUNICIPAL_ANALYST: RolePolicy(aggregates=True),
+    Role.NATIONAL_MONITOR: RolePolicy(aggregates=True),
+    Role.AUDITOR: RolePolicy(audit_trail=True),
+    Role.ADMINISTRATOR: RolePolicy(administer=True),
+}
+
+
+def role_policies(actor: Actor) -> list[RolePolicy]:
+    if actor.organisation_id is None:
+        return []
+    return [POLICY_TABLE[role] for role in actor.roles if role in POLICY_TABLE]
+
+
+def projection(actor: Actor, relation: Relation) -> Projection:
+    """The most an actor's roles allow for one relation."""
+    return max((p.signals.get(relation, P.NONE) for p in role_policies(actor)), default=P.NONE)
+
+
+def _capability(actor: Actor, name: str) -> bool:
+    return any(getattr(p, name) for p in role_policies(actor))
+
+
+# -- signals ---------------------------------------------------------------------------
+
+
+def _relation_q(actor: Actor, relation: Relation) -> Q:
+    org = actor.organisation_id or 0
+    if relation is R.OWN:
+        return Q(organisation_id=org)
+    if relation is R.GROUP:
+        groups = SharingGroup.organisations.through.objects.filter(organisation_id=org)
+        return Q(
+            distribution=Distribution.GROUP, sharing_group_id__in=groups.values("sharinggroup_id")
+        )
+    if relation is R.REFERRAL:
+        grants = AccessGrant.objects.filter(
+            signal_id=OuterRef("pk"), organisation_id=org, revoked_at__isnull=True
+        )
+        return Q(Exists(grants))
+    return Q(distribution=Distribution.CHAIN)
+
+
+def signal_filter(actor: Actor, at_least: Projection = P.FULL) -> Q:
+    """The WHERE clause for signals this actor sees at ``at_least`` the given projection."""
+    allowed = [r for r in Relation if projection(actor, r) >= at_least]
+    if not allowed:
         return Q(pk__in=[])
-    return Q(organisation_id=actor.organisation_id)
+    clause = Q()
+    for relation in allowed:
+        clause |= _relation_q(actor, relation)
+    return clause
 
 
-def visible_signals(actor: Actor) -> QuerySet[Signal]:
-    return Signal.objects.filter(signal_filter(actor))
+def visible_signals(actor: Actor, at_least: Projection = P.FULL) -> QuerySet[Signal]:
+    """Signals the actor sees at ``at_least`` the given projection; with ``ATTENTION`` each
+    row is annotated with ``kz_full``: whether the actor sees its content."""
+    qs = Signal.objects.filter(signal_filter(actor, at_least))
+    if at_least < P.FULL:
+        qs = qs.annotate(
+            kz_full=ExpressionWrapper(signal_filter(actor, P.FULL), output_field=BooleanField())
+        )
+    return qs
 
 
-def visible_person_records(actor: Actor) -> QuerySet[PersonRecord]:
-    if actor.organisation_id is None or not _has_content_role(actor):
-        return PersonRecord.objects.none()
-    return PersonRecord.objects.filter(organisation_id=actor.organisation_id)
+def signal_projection(actor: Actor, signal: Signal) -> Projection:
+    """How much of this signal the actor sees (one query unless already annotated)."""
+    full = getattr(signal, "kz_full", None)
+    if full is None:
+        full = visible_signals(actor).filter(pk=signal.pk).exists()
+    if full:
+        return P.FULL
+    if visible_signals(actor, P.ATTENTION).filter(pk=signal.pk).exists():
+        return P.ATTENTION
+    return P.NONE
+
+
+def visible_subjects(actor: Actor, signal: Signal) -> QuerySet[Subject]:
+    """The people on a signal the actor sees in full. A part never travels further than the
+    signal, and a restricted part stays inside the reporting organisation."""
+    qs = Subject.objects.filter(signal_id=signal.pk, signal__in=visible_signals(actor))
+    if signal.organisation_id != actor.organisation_id:
+        qs = qs.filter(restricted=False)
+    return qs
 
 
 def may_read_signals(actor: Actor) -> bool:
-    """Whether the actor's task involves reading any signal at all."""
-    return _has_content_role(actor)
-
-
-def may_view_signal(actor: Actor, signal: Signal) -> bool:
-    return _has_content_role(actor) and signal.organisation_id == actor.organisation_id
+    """Whether the actor's task involves reading any signal content at all."""
+    return any(projection(actor, r) >= P.FULL for r in Relation)
 
 
 def may_register(actor: Actor) -> bool:
-    return actor.organisation_id is not None and bool(actor.roles & WRITE_ROLES)
+    return _capability(actor, "register")
 
 
 def may_edit_signal(actor: Actor, signal: Signal) -> bool:
+    """Editing and deciding sharing stay with the reporting organisation."""
     return may_register(actor) and signal.organisation_id == actor.organisation_id
 
 
+# -- person records ----------------------------------------------------------------------
+
+
+def visible_person_records(actor: Actor) -> QuerySet[PersonRecord]:
+    """Records the actor sees in full: the own organisation's, and those named unrestricted
+    on a signal the actor sees in full."""
+    if projection(actor, R.OWN) < P.FULL:
+        return PersonRecord.objects.none()
+    named = Subject.objects.filter(
+        record_id=OuterRef("pk"),
+        restricted=False,
+        signal__in=visible_signals(actor).values("pk"),
+    )
+    own = actor.organisation_id or 0
+    return PersonRecord.objects.filter(Q(organisation_id=own) | Q(Exists(named)))
+
+
+# -- hits, attention, aggregates, audit, administration -------------------------------
+
+
+def visible_hit_notices(actor: Actor) -> QuerySet[HitNotice]:
+    if not _capability(actor, "hits"):
+        return HitNotice.objects.none()
+    return HitNotice.objects.filter(organisation_id=actor.organisation_id or 0)
+
+
+def attention_locations(actor: Actor) -> QuerySet[Location]:
+    """Locations whose attention list the actor may see: frontline staff their own location
+    (if they have one), coordinators every location of their organisation."""
+    if not _capability(actor, "attention_list"):
+        return Location.objects.none()
+    qs = Location.objects.filter(organisation_id=actor.organisation_id or 0)
+    if Role.COORDINATOR not in actor.roles:
+        qs = qs.filter(pk=actor.location_id or 0)
+    return qs
+
+
+def may_view_aggregates(actor: Actor) -> bool:
+    return _capability(actor, "aggregates")
+
+
 def may_read_audit(actor: Actor) -> bool:
-    return Role.AUDITOR in actor.roles
+    return _capability(actor, "audit_trail")
+
+
+def may_administer(actor: Actor) -> bool:
+    return _capability(actor, "administer")
+
+
+# -- one question for any object -----------------------------------------------------------
+
+
+def may_view(actor: Actor, obj: Any) -> bool:
+    """Whether the actor may see this object at all (for signals: at least the attention
+    projection). Selectors filter querysets instead; this is for single objects in hand."""
+    if isinstance(obj, Signal):
+        return signal_projection(actor, obj) > P.NONE
+    if isinstance(obj, PersonRecord):
+        return visible_person_records(actor).filter(pk=obj.pk).exists()
+    if isinstance(obj, HitNotice):
+        return visible_hit_notices(actor).filter(pk=obj.pk).exists()
+    if isinstance(obj, Location):
+        return attention_locations(actor).filter(pk=obj.pk).exists()
+    return False

@@ -21,6 +21,8 @@ def signal_input(**overrides: Any) -> SignalInput:
         "narrative": "Bewoner werkt 's nachts in een kas en mag niet weg.",
         "exploitation_type_codes": ("labour",),
         "indicator_codes": ("AL-DR-S01", "AL-EX-M01"),
+        # Tests that share say so; the product's default for soft signals is the chain.
+        "distribution": "organisation",
         "subjects": (
             SubjectInput(
                 role="presumed_victim",

@@ -22,11 +22,11 @@ from ketenzicht.persons.validation import (
     parse_phone,
     parse_v_number,
 )
+from ketenzicht.sharing.models import Distribution
 from ketenzicht.taxonomy.selectors import control_method_list, exploitation_type_list
 
 from .intake import SignalInput, SubjectInput
 from .models import (
-    Distribution,
     InformationCredibility,
     Kind,
     SourceReliability,

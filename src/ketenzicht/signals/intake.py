@@ -18,6 +18,7 @@ class SubjectInput:
     nationality: str = ""
     v_number: str = ""
     phones: tuple[str, ...] = ()
+    restricted: bool = False  # identity stays inside the reporting organisation
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,12 @@ class SignalInput:
     location_id: int | None = None
     source_reliability: str = "X"
     information_credibility: str = "4"
-    distribution: str = "organisation"
+    # Sharing: empty means the default (soft -> chain, hard -> organisation; the
+    # organisation's default legal basis). See sharing.services.sharing_decide.
+    distribution: str = ""
+    sharing_group: str = ""
+    legal_basis: str = ""
+    legal_basis_note: str = ""
+    handling_codes: tuple[str, ...] = ()
     source_reference: str = ""
     subjects: tuple[SubjectInput, ...] = field(default_factory=tuple)

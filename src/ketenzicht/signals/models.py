@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ketenzicht.sharing.models import Distribution
+
 
 class Kind(models.TextChoices):
     HARD = "hard", _("hard")
@@ -38,11 +40,6 @@ class InformationCredibility(models.TextChoices):
     TWO = "2", _("2 - known personally to the source, not to the official")
     THREE = "3", _("3 - not known personally to the source, but corroborated")
     FOUR = "4", _("4 - cannot be judged")
-
-
-class Distribution(models.TextChoices):
-    ORGANISATION = "organisation", _("own organisation only")
-    CHAIN = "chain", _("chain partners with a need to know")
 
 
 class SubjectRole(models.TextChoices):
@@ -103,16 +100,41 @@ class Signal(models.Model):
         default=InformationCredibility.FOUR,
     )
     narrative = models.TextField(_("narrative"))
+    # Current sharing; sharing.Disclosure keeps the history of these decisions.
     distribution = models.CharField(
         _("distribution"),
         max_length=20,
         choices=Distribution.choices,
         default=Distribution.ORGANISATION,
     )
+    sharing_group = models.ForeignKey(
+        "sharing.SharingGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sharing group"),
+    )
+    legal_basis = models.ForeignKey(
+        "sharing.LegalBasis",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legal basis"),
+    )
+    legal_basis_note = models.CharField(_("note on the legal basis"), max_length=300, blank=True)
+    handling_codes = models.JSONField(_("handling codes"), default=list, blank=True)
     # The reporting system's own reference; makes imports idempotent.
     source_reference = models.CharField(_("source reference"), max_length=100, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Set by the selectors from the sharing policy, never stored: how much of this signal
+    # the reader sees (sharing.policy.Projection; 0 = nothing), whether it names a presumed
+    # victim (for the attention projection), and the SQL annotation behind it.
+    projection: int = 0
+    names_victim: bool = False
 
     class Meta:
         indexes = [
@@ -120,6 +142,9 @@ class Signal(models.Model):
             models.Index(fields=["organisation", "-received_at", "-id"], name="signal_org_keyset"),
             models.Index(fields=["-received_at", "-id"], name="signal_keyset"),
             models.Index(fields=["municipality", "observed_on"], name="signal_muni_observed"),
+            models.Index(
+                fields=["distribution", "-received_at", "-id"], name="signal_distribution_keyset"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -150,6 +175,9 @@ class Subject(models.Model):
     )
     role = models.CharField(_("role"), max_length=30, choices=SubjectRole.choices)
     position = models.PositiveSmallIntegerField(default=0)
+    # The reporter may keep a person's identity inside the own organisation even when the
+    # signal itself is shared: the part is never more visible than the whole, and may be less.
+    restricted = models.BooleanField(_("identity only within own organisation"), default=False)
 
     class Meta:
         ordering = ["position", "id"]

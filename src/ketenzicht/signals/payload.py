@@ -19,10 +19,10 @@ from ketenzicht.persons.validation import (
     parse_phone,
     parse_v_number,
 )
+from ketenzicht.sharing.models import Distribution
 
 from .intake import SignalInput, SubjectInput
 from .models import (
-    Distribution,
     InformationCredibility,
     Kind,
     SourceReliability,

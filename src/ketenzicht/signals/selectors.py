@@ -7,13 +7,14 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.common.keyset import Page, paginate
 from ketenzicht.sharing import policy
+from ketenzicht.sharing.policy import Projection
 from ketenzicht.taxonomy.models import ExploitationType
 
 from .models import ImportJob, Signal, SignalRevision, Subject, SubjectRole
@@ -43,13 +44,18 @@ class SignalRow:
     subjects: list[SubjectSummary]
 
 
-def _subjects() -> Prefetch[str, QuerySet[Subject], str]:
+def _shown_subjects(actor: Actor) -> Q:
+    """Restricted people show only inside the reporting organisation."""
+    return Q(restricted=False) | Q(signal__organisation_id=actor.organisation_id)
+
+
+def _subjects(actor: Actor) -> Prefetch[str, QuerySet[Subject], str]:
     """Subjects with their person records and identifiers, in two queries for any page."""
     return Prefetch(
         "subjects",
-        queryset=Subject.objects.select_related("record__organisation").prefetch_related(
-            "record__identifiers"
-        ),
+        queryset=Subject.objects.filter(_shown_subjects(actor))
+        .select_related("record__organisation")
+        .prefetch_related("record__identifiers"),
     )
 
 
@@ -86,7 +92,7 @@ def _filtered(actor: Actor, filters: SignalFilters) -> QuerySet[Signal]:
     return qs
 
 
-def _rows(signals: list[Signal]) -> list[SignalRow]:
+def _rows(actor: Actor, signals: list[Signal]) -> list[SignalRow]:
     ids = [signal.pk for signal in signals]
     types: dict[uuid.UUID, list[ExploitationType]] = {pk: [] for pk in ids}
     links = Signal.exploitation_types.through.objects.filter(signal_id__in=ids).select_related(
@@ -96,7 +102,7 @@ def _rows(signals: list[Signal]) -> list[SignalRow]:
         types[link.signal_id].append(link.exploitationtype)
     subjects: dict[uuid.UUID, list[SubjectSummary]] = {pk: [] for pk in ids}
     for signal_id, role, record_id in (
-        Subject.objects.filter(signal_id__in=ids)
+        Subject.objects.filter(_shown_subjects(actor), signal_id__in=ids)
         .order_by("position", "id")
         .values_list("signal_id", "role", "record_id")
     ):
@@ -131,15 +137,7 @@ def signal_list(
         object_type="signal",
         detail={"filters": filters.as_detail(), "rows": len(page.items), "deep": bool(cursor)},
     )
-    return Page(_rows(page.items), page.next_cursor)
-
-
-def _detail_queryset(actor: Actor) -> QuerySet[Signal]:
-    return (
-        policy.visible_signals(actor)
-        .select_related("municipality", "location", "organisation", "created_by")
-        .prefetch_related("exploitation_types", "indicators", "control_methods", _subjects())
-    )
+    return Page(_rows(actor, page.items), page.next_cursor)
 
 
 @transaction.atomic
@@ -151,12 +149,37 @@ def signal_get(
     purpose: str = Purpose.FOLLOW_UP,
     action: str = Action.VIEW,
 ) -> Signal | None:
-    """One signal with its subjects, or None when it does not exist or is not visible.
+    """One signal as the actor may see it, or None when it does not exist or is not visible.
 
     The two cases look the same to the caller (forbidden looks like nonexistent); the audit
-    event tells them apart only by its result.
+    event tells them apart only by its result. ``signal.projection`` says how much the
+    actor sees: with ``ATTENTION`` only the reporting organisation, its contact, the dates,
+    the handling codes and ``signal.names_victim`` are loaded, never content.
     """
-    signal = _detail_queryset(actor).filter(pk=signal_id).first()
+    signal = (
+        policy.visible_signals(actor, Projection.ATTENTION)
+        .select_related(
+            "municipality",
+            "location",
+            "organisation",
+            "created_by",
+            "sharing_group",
+            "legal_basis",
+        )
+        .filter(pk=signal_id)
+        .first()
+    )
+    if signal is not None:
+        signal.projection = (
+            Projection.FULL if getattr(signal, "kz_full", False) else Projection.ATTENTION
+        )
+        if signal.projection == Projection.FULL:
+            prefetch_related_objects(
+                [signal], "exploitation_types", "indicators", "control_methods", _subjects(actor)
+            )
+        else:
+            signal.narrative = ""  # never leaves the selector for this projection
+            signal.names_victim = signal.subjects.filter(role=SubjectRole.PRESUMED_VICTIM).exists()
     audit_record(
         actor=actor,
         action=action,
@@ -165,13 +188,14 @@ def signal_get(
         object_type="signal",
         object_id=signal_id,
         result=Result.OK if signal else Result.DENIED,
+        detail={"projection": Projection(signal.projection).name.lower()} if signal else None,
     )
     return signal
 
 
 def signal_revisions(*, actor: Actor, signal: Signal) -> QuerySet[SignalRevision]:
-    """History of a signal the caller already read through ``signal_get``."""
-    if not policy.may_view_signal(actor, signal):
+    """History of a signal the caller already read in full through ``signal_get``."""
+    if signal.projection != Projection.FULL:
         return SignalRevision.objects.none()
     return signal.revisions.select_related("changed_by")
 

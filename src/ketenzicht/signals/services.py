@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Sequence
@@ -19,7 +20,16 @@ from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.common.bulk import bulk_insert
 from ketenzicht.geo.models import Municipality
 from ketenzicht.persons.models import PersonIdentifier, PersonRecord
+from ketenzicht.persons.services import index_after_commit
 from ketenzicht.sharing import policy
+from ketenzicht.sharing.models import Disclosure, Distribution
+from ketenzicht.sharing.services import (
+    SharingDecision,
+    SharingRequest,
+    SharingVocabulary,
+    disclosure_record,
+    sharing_decide,
+)
 from ketenzicht.taxonomy.models import ControlMethod, ExploitationType, Indicator
 
 from .intake import SignalInput, SubjectInput
@@ -39,6 +49,7 @@ class Vocabulary:
         )
         self.controls: Codes = dict(ControlMethod.objects.values_list("code", "id"))
         self._locations: dict[int, set[int]] = {}
+        self.sharing = SharingVocabulary()
 
     def locations_of(self, organisation_id: int) -> set[int]:
         if organisation_id not in self._locations:
@@ -59,9 +70,23 @@ def _ids(codes: Sequence[str], known: Codes, field: str, errors: dict[str, list[
     return [known[c] for c in dict.fromkeys(codes) if c in known]
 
 
-def _check(data: SignalInput, actor: Actor, vocab: Vocabulary) -> dict[str, list[str]]:
-    """Rules the database cannot state on its own; field -> messages."""
-    errors: dict[str, list[str]] = {}
+def sharing_request(data: SignalInput) -> SharingRequest:
+    return SharingRequest(
+        distribution=data.distribution,
+        sharing_group=data.sharing_group,
+        legal_basis=data.legal_basis,
+        legal_basis_note=data.legal_basis_note,
+        handling_codes=data.handling_codes,
+    )
+
+
+def _check(
+    data: SignalInput, actor: Actor, vocab: Vocabulary
+) -> tuple[dict[str, list[str]], SharingDecision | None]:
+    """Rules the database cannot state on its own; field -> messages, and the sharing."""
+    decision, errors = sharing_decide(
+        actor=actor, kind=data.kind, request=sharing_request(data), vocabulary=vocab.sharing
+    )
     if data.observed_on > timezone.localdate():
         errors.setdefault("observed_on", []).append(_("The observation date lies in the future."))
     if data.municipality_code not in vocab.municipalities:
@@ -82,7 +107,7 @@ def _check(data: SignalInput, actor: Actor, vocab: Vocabulary) -> dict[str, list
         or data.location_id not in vocab.locations_of(actor.organisation_id)
     ):
         errors.setdefault("location", []).append(_("Choose a location of your organisation."))
-    return errors
+    return errors, decision
 
 
 def _record_for(subject: SubjectInput, organisation_id: int) -> PersonRecord:
@@ -110,21 +135,26 @@ def signals_register(
     audit_each: bool = True,
     vocabulary: Vocabulary | None = None,
     received_at: Sequence[dt.datetime] | None = None,
+    index: bool = True,
 ) -> list[Signal]:
     """Register signals with their subjects, indicators and audit events in bulk.
 
     All or nothing: a ``ValidationError`` on any item saves none of them; its keys are
     ``"<item index>.<field>"`` so callers can point at the item. Raises
-    ``PermissionDenied`` if the actor may not register signals.
+    ``PermissionDenied`` if the actor may not register signals. The new person records are
+    indexed for hits after commit unless ``index`` is false (bulk loads index in bulk).
     """
     if not policy.may_register(actor):
         raise PermissionDenied
     assert actor.organisation_id is not None
     vocab = vocabulary or Vocabulary()
     all_errors: dict[str, list[str]] = {}
-    for index, data in enumerate(items):
-        errors = _check(data, actor, vocab)
-        all_errors.update({f"{index}.{k}": v for k, v in errors.items()})
+    decisions: list[SharingDecision] = []
+    for position, data in enumerate(items):
+        errors, decision = _check(data, actor, vocab)
+        all_errors.update({f"{position}.{k}": v for k, v in errors.items()})
+        if decision is not None:
+            decisions.append(decision)
     if all_errors:
         raise ValidationError(all_errors)
 
@@ -132,8 +162,9 @@ def signals_register(
     records: list[PersonRecord] = []
     identifiers: list[PersonIdentifier] = []
     subjects: list[Subject] = []
+    disclosures: list[Disclosure] = []
     through: dict[str, list[Any]] = {"types": [], "indicators": [], "controls": []}
-    for index, data in enumerate(items):
+    for position, (data, decision) in enumerate(zip(items, decisions, strict=True)):
         signal = Signal(
             id=uuid.uuid4(),
             organisation_id=actor.organisation_id,
@@ -145,12 +176,16 @@ def signals_register(
             source_reliability=data.source_reliability,
             information_credibility=data.information_credibility,
             narrative=data.narrative.strip(),
-            distribution=data.distribution,
             source_reference=data.source_reference,
+            **decision.as_fields(),
         )
         if received_at is not None:
-            signal.received_at = received_at[index]
+            signal.received_at = received_at[position]
         signals.append(signal)
+        if decision.distribution != Distribution.ORGANISATION:
+            disclosures.append(
+                disclosure_record(actor=actor, signal_id=signal.id, decision=decision)
+            )
         for type_id in _ids(data.exploitation_type_codes, vocab.types, "", {}):
             through["types"].append(
                 Signal.exploitation_types.through(signal_id=signal.id, exploitationtype_id=type_id)
@@ -163,7 +198,7 @@ def signals_register(
             through["controls"].append(
                 Signal.control_methods.through(signal_id=signal.id, controlmethod_id=control_id)
             )
-        for position, subject in enumerate(data.subjects):
+        for place, subject in enumerate(data.subjects):
             record = _record_for(subject, actor.organisation_id)
             records.append(record)
             identifiers.extend(
@@ -172,7 +207,11 @@ def signals_register(
             )
             subjects.append(
                 Subject(
-                    signal_id=signal.id, record_id=record.id, role=subject.role, position=position
+                    signal_id=signal.id,
+                    record_id=record.id,
+                    role=subject.role,
+                    position=place,
+                    restricted=subject.restricted,
                 )
             )
 
@@ -183,6 +222,9 @@ def signals_register(
     bulk_insert(Signal.exploitation_types.through, through["types"])
     bulk_insert(Signal.indicators.through, through["indicators"])
     bulk_insert(Signal.control_methods.through, through["controls"])
+    bulk_insert(Disclosure, disclosures)
+    if index:
+        index_after_commit(r.id for r in records)
     if audit_each:
         for signal, data in zip(signals, items, strict=True):
             audit_record(
@@ -192,7 +234,11 @@ def signals_register(
                 context=context,
                 object_type="signal",
                 object_id=signal.id,
-                detail={"kind": signal.kind, "subjects": len(data.subjects)},
+                detail={
+                    "kind": signal.kind,
+                    "subjects": len(data.subjects),
+                    "distribution": signal.distribution,
+                },
             )
     return signals
 
@@ -218,7 +264,6 @@ EDITABLE_FIELDS = (
     "source_reliability",
     "information_credibility",
     "narrative",
-    "distribution",
 )
 
 
@@ -252,7 +297,10 @@ def signal_update(
             _("Someone else changed this signal while you were editing. Reload and try again.")
         )
     vocab = Vocabulary()
-    errors = _check(data, actor, vocab)
+    # Sharing is changed through sharing.services.signal_share, not through an edit.
+    errors, _decision = _check(
+        dataclasses.replace(data, distribution=Distribution.ORGANISATION), actor, vocab
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -265,7 +313,6 @@ def signal_update(
         "source_reliability": data.source_reliability,
         "information_credibility": data.information_credibility,
         "narrative": data.narrative.strip(),
-        "distribution": data.distribution,
     }
     for name in EDITABLE_FIELDS:
         old, new = getattr(signal, name), new_values[name]
@@ -286,6 +333,7 @@ def signal_update(
             changes[relation] = [before, after]
 
     records = {s.pk: s.record for s in signal.subjects.select_related("record")}
+    touched: list[uuid.UUID] = []
     for subject_pk, update in subject_updates:
         if subject_pk not in records:
             raise ValidationError(_("Unknown subject."))
@@ -306,7 +354,10 @@ def signal_update(
                 changes[f"subject{subject_pk}.{name}"] = [_plain(old), _plain(new)]
                 setattr(record, name, new)
         record.save()
-        Subject.objects.filter(pk=subject_pk).exclude(role=update.role).update(role=update.role)
+        Subject.objects.filter(pk=subject_pk).exclude(
+            role=update.role, restricted=update.restricted
+        ).update(role=update.role, restricted=update.restricted)
+        touched.append(record.pk)
         old_phones = sorted(record.identifiers.filter(kind="phone").values_list("value", flat=True))
         new_phones = sorted(dict.fromkeys(update.phones))
         if old_phones != new_phones:
@@ -324,13 +375,19 @@ def signal_update(
             for p in dict.fromkeys(subject.phones)
         )
         created = Subject.objects.create(
-            signal=signal, record=record, role=subject.role, position=position
+            signal=signal,
+            record=record,
+            role=subject.role,
+            position=position,
+            restricted=subject.restricted,
         )
+        touched.append(record.pk)
         position += 1
         changes[f"subject{created.pk}"] = [None, "added"]
 
     if not changes:
         return signal
+    index_after_commit(touched)
     signal.version += 1
     signal.save()
     SignalRevision.objects.create(

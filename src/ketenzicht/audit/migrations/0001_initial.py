@@ -5,53 +5,128 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('seq', models.BigIntegerField(default=0)),
-                ('hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("seq", models.BigIntegerField(default=0)),
+                (
+                    "hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('occurred_at', models.DateTimeField(db_index=True, verbose_name='time (UTC)')),
-                ('actor_id', models.BigIntegerField(null=True)),
-                ('actor', models.CharField(max_length=150, verbose_name='actor')),
-                ('organisation', models.CharField(max_length=60, verbose_name='organisation')),
-                ('action', models.CharField(choices=[('create', 'create'), ('update', 'update'), ('view', 'view'), ('list', 'list'), ('export', 'export'), ('import', 'import'), ('login', 'log in'), ('login_failed', 'failed log-in'), ('logout', 'log out'), ('token_create', 'create API token'), ('demo_load', 'load demo data')], max_length=20, verbose_name='action')),
-                ('object_type', models.CharField(blank=True, max_length=40, verbose_name='object type')),
-                ('object_ref', models.CharField(blank=True, max_length=64, verbose_name='object reference')),
-                ('purpose', models.CharField(choices=[('registration', 'registering a signal'), ('follow_up', 'follow-up of a signal'), ('work_list', 'work list'), ('chain_exchange', 'exchange with a partner system'), ('import', 'bulk import'), ('audit', 'audit of lawful use'), ('access_control', 'access control'), ('administration', 'system administration')], max_length=30, verbose_name='purpose')),
-                ('explanation', models.CharField(blank=True, max_length=500, verbose_name='explanation')),
-                ('result', models.CharField(choices=[('ok', 'ok'), ('denied', 'denied or not found'), ('invalid', 'rejected input'), ('error', 'error')], max_length=10, verbose_name='result')),
-                ('channel', models.CharField(max_length=10, verbose_name='channel')),
-                ('origin', models.CharField(blank=True, max_length=64, verbose_name='origin')),
-                ('detail', models.JSONField(blank=True, default=dict)),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("occurred_at", models.DateTimeField(db_index=True, verbose_name="time (UTC)")),
+                ("actor_id", models.BigIntegerField(null=True)),
+                ("actor", models.CharField(max_length=150, verbose_name="actor")),
+                ("organisation", models.CharField(max_length=60, verbose_name="organisation")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "create"),
+                            ("update", "update"),
+                            ("view", "view"),
+                            ("list", "list"),
+                            ("export", "export"),
+                            ("import", "import"),
+                            ("login", "log in"),
+                            ("login_failed", "failed log-in"),
+                            ("logout", "log out"),
+                            ("token_create", "create API token"),
+                            ("demo_load", "load demo data"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=40, verbose_name="object type"),
+                ),
+                (
+                    "object_ref",
+                    models.CharField(blank=True, max_length=64, verbose_name="object reference"),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("registration", "registering a signal"),
+                            ("follow_up", "follow-up of a signal"),
+                            ("work_list", "work list"),
+                            ("chain_exchange", "exchange with a partner system"),
+                            ("import", "bulk import"),
+                            ("audit", "audit of lawful use"),
+                            ("access_control", "access control"),
+                            ("administration", "system administration"),
+                        ],
+                        max_length=30,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "explanation",
+                    models.CharField(blank=True, max_length=500, verbose_name="explanation"),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("ok", "ok"),
+                            ("denied", "denied or not found"),
+                            ("invalid", "rejected input"),
+                            ("error", "error"),
+                        ],
+                        max_length=10,
+                        verbose_name="result",
+                    ),
+                ),
+                ("channel", models.CharField(max_length=10, verbose_name="channel")),
+                ("origin", models.CharField(blank=True, max_length=64, verbose_name="origin")),
+                ("detail", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'indexes': [models.Index(fields=['object_ref'], name='audit_audit_object__74591a_idx'), models.Index(fields=['actor', 'occurred_at'], name='audit_audit_actor_5fc9e9_idx')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "indexes": [
+                    models.Index(fields=["object_ref"], name="audit_audit_object__74591a_idx"),
+                    models.Index(
+                        fields=["actor", "occurred_at"], name="audit_audit_actor_5fc9e9_idx"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditChainLink',
+            name="AuditChainLink",
             fields=[
-                ('seq', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
-                ('linked_at', models.DateTimeField(auto_now_add=True)),
-                ('event', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='link', to='audit.auditevent')),
+                ("seq", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
+                ("linked_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "event",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="link",
+                        to="audit.auditevent",
+                    ),
+                ),
             ],
         ),
     ]

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_append_only'),
+        ("audit", "0002_append_only"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='object_type',
-            field=models.CharField(blank=True, choices=[('signal', 'signal'), ('person', 'person'), ('user', 'user'), ('import', 'import'), ('audit_event', 'audit event')], max_length=40, verbose_name='object type'),
+            model_name="auditevent",
+            name="object_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("signal", "signal"),
+                    ("person", "person"),
+                    ("user", "user"),
+                    ("import", "import"),
+                    ("audit_event", "audit event"),
+                ],
+                max_length=40,
+                verbose_name="object type",
+            ),
         ),
     ]

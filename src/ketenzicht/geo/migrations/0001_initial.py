@@ -4,29 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('code', models.CharField(max_length=6, primary_key=True, serialize=False, verbose_name='CBS code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('province_code', models.CharField(max_length=4)),
-                ('province_name', models.CharField(max_length=100, verbose_name='province')),
-                ('police_unit_code', models.CharField(max_length=4)),
-                ('police_unit_name', models.CharField(max_length=100, verbose_name='police unit')),
-                ('safety_region_code', models.CharField(max_length=4)),
-                ('safety_region_name', models.CharField(max_length=100)),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=6, primary_key=True, serialize=False, verbose_name="CBS code"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("province_code", models.CharField(max_length=4)),
+                ("province_name", models.CharField(max_length=100, verbose_name="province")),
+                ("police_unit_code", models.CharField(max_length=4)),
+                ("police_unit_name", models.CharField(max_length=100, verbose_name="police unit")),
+                ("safety_region_code", models.CharField(max_length=4)),
+                ("safety_region_name", models.CharField(max_length=100)),
             ],
             options={
-                'verbose_name': 'municipality',
-                'verbose_name_plural': 'municipalities',
-                'ordering': ['name'],
+                "verbose_name": "municipality",
+                "verbose_name_plural": "municipalities",
+                "ordering": ["name"],
             },
         ),
     ]

@@ -6,54 +6,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PersonRecord',
+            name="PersonRecord",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('given_name', models.CharField(blank=True, max_length=200, verbose_name='given name')),
-                ('family_name', models.CharField(blank=True, max_length=200, verbose_name='family name')),
-                ('aliases', models.JSONField(blank=True, default=list, verbose_name='aliases')),
-                ('date_of_birth', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('dob_precision', models.CharField(choices=[('exact', 'exact date'), ('year', 'year only'), ('unknown', 'unknown'), ('placeholder_jan1', '1 January placeholder')], default='unknown', max_length=20, verbose_name='precision of date of birth')),
-                ('sex', models.CharField(choices=[('female', 'female'), ('male', 'male'), ('other', 'other'), ('unknown', 'unknown')], default='unknown', max_length=10, verbose_name='sex')),
-                ('nationality', models.CharField(blank=True, max_length=3, verbose_name='nationality')),
-                ('v_number', models.CharField(blank=True, db_index=True, max_length=10, verbose_name='V-number')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='person_records', to='accounts.organisation')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "given_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="given name"),
+                ),
+                (
+                    "family_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="family name"),
+                ),
+                ("aliases", models.JSONField(blank=True, default=list, verbose_name="aliases")),
+                (
+                    "date_of_birth",
+                    models.DateField(blank=True, null=True, verbose_name="date of birth"),
+                ),
+                (
+                    "dob_precision",
+                    models.CharField(
+                        choices=[
+                            ("exact", "exact date"),
+                            ("year", "year only"),
+                            ("unknown", "unknown"),
+                            ("placeholder_jan1", "1 January placeholder"),
+                        ],
+                        default="unknown",
+                        max_length=20,
+                        verbose_name="precision of date of birth",
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "female"),
+                            ("male", "male"),
+                            ("other", "other"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "nationality",
+                    models.CharField(blank=True, max_length=3, verbose_name="nationality"),
+                ),
+                (
+                    "v_number",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=10, verbose_name="V-number"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="person_records",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person record',
-                'verbose_name_plural': 'person records',
+                "verbose_name": "person record",
+                "verbose_name_plural": "person records",
             },
         ),
         migrations.CreateModel(
-            name='PersonIdentifier',
+            name="PersonIdentifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('phone', 'phone number')], max_length=20)),
-                ('value', models.CharField(max_length=100)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identifiers', to='persons.personrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(choices=[("phone", "phone number")], max_length=20)),
+                ("value", models.CharField(max_length=100)),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="identifiers",
+                        to="persons.personrecord",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='personrecord',
-            index=models.Index(fields=['organisation', 'family_name'], name='persons_per_organis_b4bd8c_idx'),
+            model_name="personrecord",
+            index=models.Index(
+                fields=["organisation", "family_name"], name="persons_per_organis_b4bd8c_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='personidentifier',
-            index=models.Index(fields=['kind', 'value'], name='persons_per_kind_bc99fe_idx'),
+            model_name="personidentifier",
+            index=models.Index(fields=["kind", "value"], name="persons_per_kind_bc99fe_idx"),
         ),
         migrations.AddConstraint(
-            model_name='personidentifier',
-            constraint=models.UniqueConstraint(fields=('record', 'kind', 'value'), name='identifier_unique_per_record'),
+            model_name="personidentifier",
+            constraint=models.UniqueConstraint(
+                fields=("record", "kind", "value"), name="identifier_unique_per_record"
+            ),
         ),
     ]

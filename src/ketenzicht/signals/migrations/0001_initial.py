@@ -8,114 +8,325 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('geo', '0001_initial'),
-        ('persons', '0001_initial'),
-        ('taxonomy', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("geo", "0001_initial"),
+        ("persons", "0001_initial"),
+        ("taxonomy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('filename', models.CharField(max_length=255)),
-                ('content', models.BinaryField()),
-                ('status', models.CharField(choices=[('pending', 'waiting'), ('running', 'running'), ('succeeded', 'imported'), ('failed', 'rejected')], default='pending', max_length=20)),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('processed_rows', models.PositiveIntegerField(default=0)),
-                ('created_count', models.PositiveIntegerField(default=0)),
-                ('skipped_count', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.organisation')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255)),
+                ("content", models.BinaryField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting"),
+                            ("running", "running"),
+                            ("succeeded", "imported"),
+                            ("failed", "rejected"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("processed_rows", models.PositiveIntegerField(default=0)),
+                ("created_count", models.PositiveIntegerField(default=0)),
+                ("skipped_count", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Signal',
+            name="Signal",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('hard', 'hard'), ('soft', 'soft')], max_length=4, verbose_name='kind')),
-                ('status', models.CharField(choices=[('registered', 'registered'), ('in_progress', 'in progress'), ('referred', 'referred'), ('closed', 'closed')], default='registered', max_length=20, verbose_name='status')),
-                ('observed_on', models.DateField(verbose_name='observed on')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='registered at')),
-                ('source_reliability', models.CharField(choices=[('A', 'A - completely reliable'), ('B', 'B - usually reliable'), ('C', 'C - not usually reliable'), ('X', 'X - cannot be judged')], default='X', max_length=1, verbose_name='source reliability')),
-                ('information_credibility', models.CharField(choices=[('1', '1 - known to be true without reservation'), ('2', '2 - known personally to the source, not to the official'), ('3', '3 - not known personally to the source, but corroborated'), ('4', '4 - cannot be judged')], default='4', max_length=1, verbose_name='information credibility')),
-                ('narrative', models.TextField(verbose_name='narrative')),
-                ('distribution', models.CharField(choices=[('organisation', 'own organisation only'), ('chain', 'chain partners with a need to know')], default='organisation', max_length=20, verbose_name='distribution')),
-                ('source_reference', models.CharField(blank=True, max_length=100, verbose_name='source reference')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('control_methods', models.ManyToManyField(blank=True, related_name='+', to='taxonomy.controlmethod', verbose_name='methods of control')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('exploitation_types', models.ManyToManyField(related_name='+', to='taxonomy.exploitationtype', verbose_name='exploitation types')),
-                ('indicators', models.ManyToManyField(blank=True, related_name='+', to='taxonomy.indicator', verbose_name='indicators')),
-                ('location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='accounts.location', verbose_name='location')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='geo.municipality', verbose_name='municipality')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signals', to='accounts.organisation', verbose_name='reporting organisation')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("hard", "hard"), ("soft", "soft")],
+                        max_length=4,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "registered"),
+                            ("in_progress", "in progress"),
+                            ("referred", "referred"),
+                            ("closed", "closed"),
+                        ],
+                        default="registered",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("observed_on", models.DateField(verbose_name="observed on")),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="registered at"
+                    ),
+                ),
+                (
+                    "source_reliability",
+                    models.CharField(
+                        choices=[
+                            ("A", "A - completely reliable"),
+                            ("B", "B - usually reliable"),
+                            ("C", "C - not usually reliable"),
+                            ("X", "X - cannot be judged"),
+                        ],
+                        default="X",
+                        max_length=1,
+                        verbose_name="source reliability",
+                    ),
+                ),
+                (
+                    "information_credibility",
+                    models.CharField(
+                        choices=[
+                            ("1", "1 - known to be true without reservation"),
+                            ("2", "2 - known personally to the source, not to the official"),
+                            ("3", "3 - not known personally to the source, but corroborated"),
+                            ("4", "4 - cannot be judged"),
+                        ],
+                        default="4",
+                        max_length=1,
+                        verbose_name="information credibility",
+                    ),
+                ),
+                ("narrative", models.TextField(verbose_name="narrative")),
+                (
+                    "distribution",
+                    models.CharField(
+                        choices=[
+                            ("organisation", "own organisation only"),
+                            ("chain", "chain partners with a need to know"),
+                        ],
+                        default="organisation",
+                        max_length=20,
+                        verbose_name="distribution",
+                    ),
+                ),
+                (
+                    "source_reference",
+                    models.CharField(blank=True, max_length=100, verbose_name="source reference"),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "control_methods",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="taxonomy.controlmethod",
+                        verbose_name="methods of control",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "exploitation_types",
+                    models.ManyToManyField(
+                        related_name="+",
+                        to="taxonomy.exploitationtype",
+                        verbose_name="exploitation types",
+                    ),
+                ),
+                (
+                    "indicators",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="taxonomy.indicator",
+                        verbose_name="indicators",
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.location",
+                        verbose_name="location",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="geo.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signals",
+                        to="accounts.organisation",
+                        verbose_name="reporting organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signal',
-                'verbose_name_plural': 'signals',
+                "verbose_name": "signal",
+                "verbose_name_plural": "signals",
             },
         ),
         migrations.CreateModel(
-            name='SignalRevision',
+            name="SignalRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('changed_at', models.DateTimeField(auto_now_add=True)),
-                ('changes', models.JSONField(default=dict)),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='signals.signal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("changed_at", models.DateTimeField(auto_now_add=True)),
+                ("changes", models.JSONField(default=dict)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "signal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="signals.signal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-version'],
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='Subject',
+            name="Subject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('presumed_victim', 'presumed victim'), ('presumed_perpetrator', 'presumed perpetrator'), ('other', 'other')], max_length=30, verbose_name='role')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='subjects', to='persons.personrecord')),
-                ('signal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subjects', to='signals.signal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("presumed_victim", "presumed victim"),
+                            ("presumed_perpetrator", "presumed perpetrator"),
+                            ("other", "other"),
+                        ],
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subjects",
+                        to="persons.personrecord",
+                    ),
+                ),
+                (
+                    "signal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subjects",
+                        to="signals.signal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'subject',
-                'verbose_name_plural': 'subjects',
-                'ordering': ['position', 'id'],
+                "verbose_name": "subject",
+                "verbose_name_plural": "subjects",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='signal',
-            index=models.Index(fields=['organisation', '-received_at', '-id'], name='signal_org_keyset'),
+            model_name="signal",
+            index=models.Index(
+                fields=["organisation", "-received_at", "-id"], name="signal_org_keyset"
+            ),
         ),
         migrations.AddIndex(
-            model_name='signal',
-            index=models.Index(fields=['-received_at', '-id'], name='signal_keyset'),
+            model_name="signal",
+            index=models.Index(fields=["-received_at", "-id"], name="signal_keyset"),
         ),
         migrations.AddIndex(
-            model_name='signal',
-            index=models.Index(fields=['municipality', 'observed_on'], name='signal_muni_observed'),
+            model_name="signal",
+            index=models.Index(fields=["municipality", "observed_on"], name="signal_muni_observed"),
         ),
         migrations.AddConstraint(
-            model_name='signal',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_reference', ''), _negated=True), fields=('organisation', 'source_reference'), name='signal_unique_source_reference'),
+            model_name="signal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source_reference", ""), _negated=True),
+                fields=("organisation", "source_reference"),
+                name="signal_unique_source_reference",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signalrevision',
-            constraint=models.UniqueConstraint(fields=('signal', 'version'), name='revision_unique'),
+            model_name="signalrevision",
+            constraint=models.UniqueConstraint(
+                fields=("signal", "version"), name="revision_unique"
+            ),
         ),
     ]

@@ -5,73 +5,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ControlMethod',
+            name="ControlMethod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label_nl', models.CharField(max_length=300, verbose_name='label (Dutch)')),
-                ('label_en', models.CharField(max_length=300, verbose_name='label (English)')),
-                ('code', models.CharField(max_length=40, unique=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label_nl", models.CharField(max_length=300, verbose_name="label (Dutch)")),
+                ("label_en", models.CharField(max_length=300, verbose_name="label (English)")),
+                ("code", models.CharField(max_length=40, unique=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'method of control',
-                'verbose_name_plural': 'methods of control',
-                'ordering': ['position'],
+                "verbose_name": "method of control",
+                "verbose_name_plural": "methods of control",
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='ExploitationType',
+            name="ExploitationType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label_nl', models.CharField(max_length=300, verbose_name='label (Dutch)')),
-                ('label_en', models.CharField(max_length=300, verbose_name='label (English)')),
-                ('code', models.CharField(max_length=20, unique=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label_nl", models.CharField(max_length=300, verbose_name="label (Dutch)")),
+                ("label_en", models.CharField(max_length=300, verbose_name="label (English)")),
+                ("code", models.CharField(max_length=20, unique=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'exploitation type',
-                'verbose_name_plural': 'exploitation types',
-                'ordering': ['position'],
+                "verbose_name": "exploitation type",
+                "verbose_name_plural": "exploitation types",
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='CatalogueVersion',
+            name="CatalogueVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=20, unique=True)),
-                ('published_on', models.DateField()),
-                ('source', models.TextField(blank=True)),
-                ('is_current', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=20, unique=True)),
+                ("published_on", models.DateField()),
+                ("source", models.TextField(blank=True)),
+                ("is_current", models.BooleanField(default=False)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('is_current',), name='one_current_catalogue')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_current", True)),
+                        fields=("is_current",),
+                        name="one_current_catalogue",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label_nl', models.CharField(max_length=300, verbose_name='label (Dutch)')),
-                ('label_en', models.CharField(max_length=300, verbose_name='label (English)')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='code')),
-                ('list', models.CharField(choices=[('adult_labour', 'Adults, labour exploitation'), ('child_labour', 'Children, labour exploitation'), ('adult_sexual', 'Adults, sexual exploitation'), ('child_sexual', 'Children, sexual exploitation')], max_length=20)),
-                ('element', models.CharField(choices=[('deceptive_recruitment', 'Deceptive recruitment'), ('coercive_recruitment', 'Coercive recruitment'), ('recruitment_abuse_of_vulnerability', 'Recruitment by abuse of vulnerability'), ('exploitative_conditions', 'Exploitative conditions of work'), ('coercion_at_destination', 'Coercion at destination'), ('abuse_of_vulnerability_at_destination', 'Abuse of vulnerability at destination')], max_length=50, verbose_name='element')),
-                ('strength', models.CharField(choices=[('strong', 'strong'), ('medium', 'medium'), ('weak', 'weak')], max_length=10, verbose_name='strength')),
-                ('introduced_in', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='taxonomy.catalogueversion')),
-                ('retired_in', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='taxonomy.catalogueversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label_nl", models.CharField(max_length=300, verbose_name="label (Dutch)")),
+                ("label_en", models.CharField(max_length=300, verbose_name="label (English)")),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="code")),
+                (
+                    "list",
+                    models.CharField(
+                        choices=[
+                            ("adult_labour", "Adults, labour exploitation"),
+                            ("child_labour", "Children, labour exploitation"),
+                            ("adult_sexual", "Adults, sexual exploitation"),
+                            ("child_sexual", "Children, sexual exploitation"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "element",
+                    models.CharField(
+                        choices=[
+                            ("deceptive_recruitment", "Deceptive recruitment"),
+                            ("coercive_recruitment", "Coercive recruitment"),
+                            (
+                                "recruitment_abuse_of_vulnerability",
+                                "Recruitment by abuse of vulnerability",
+                            ),
+                            ("exploitative_conditions", "Exploitative conditions of work"),
+                            ("coercion_at_destination", "Coercion at destination"),
+                            (
+                                "abuse_of_vulnerability_at_destination",
+                                "Abuse of vulnerability at destination",
+                            ),
+                        ],
+                        max_length=50,
+                        verbose_name="element",
+                    ),
+                ),
+                (
+                    "strength",
+                    models.CharField(
+                        choices=[("strong", "strong"), ("medium", "medium"), ("weak", "weak")],
+                        max_length=10,
+                        verbose_name="strength",
+                    ),
+                ),
+                (
+                    "introduced_in",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="taxonomy.catalogueversion",
+                    ),
+                ),
+                (
+                    "retired_in",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="taxonomy.catalogueversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator',
-                'verbose_name_plural': 'indicators',
-                'ordering': ['code'],
+                "verbose_name": "indicator",
+                "verbose_name_plural": "indicators",
+                "ordering": ["code"],
             },
         ),
     ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ketenzicht.demo.loader import load_demo_signals
+from ketenzicht.demo.loader import load_demo_residents, load_demo_signals
 from ketenzicht.demo.world import DEMO_USERS, build_world, demo_password
 
 
@@ -29,10 +29,12 @@ class Command(BaseCommand):
         created = load_demo_signals(options["signals"], progress=progress)
         if created and not options["quiet"]:
             sys.stderr.write("\n")
+        residents = load_demo_residents(options["signals"])
         self.stdout.write(
-            f"demo world ready: {created} new signal(s) in {time.monotonic() - started:.1f}s"
+            f"demo world ready: {created} new signal(s), {residents} new reception resident(s) "
+            f"in {time.monotonic() - started:.1f}s"
         )
         if not options["quiet"]:
             self.stdout.write(f"demo accounts (password: {demo_password()}):")
-            for user in DEMO_USERS[:13]:
+            for user in DEMO_USERS[:14]:
                 self.stdout.write(f"  {user.username:<22} {user.role:<18} {user.organisation}")

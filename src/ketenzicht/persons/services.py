@@ -1,0 +1,170 @@
+"""Writes about person records: the hit/no-hit index, notices, reception residents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketenzicht.accounts.actor import SYSTEM, Actor
+from ketenzicht.accounts.models import Location
+from ketenzicht.audit.models import Action, Purpose, Result
+from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.sharing import policy
+
+from .matching import matcher
+from .models import HitNotice, PersonIdentifier, PersonRecord
+
+TASK = Context(channel="task")
+
+
+@transaction.atomic
+def records_index(*, record_ids: Iterable[uuid.UUID | str], context: Context = TASK) -> int:
+    """Index these records and raise a notice on both sides of every new match.
+
+    Idempotent: re-indexing a record replaces its entries, and a notice per pair of
+    records is created once. Returns the number of new notices.
+    """
+    ids = [uuid.UUID(str(pk)) for pk in record_ids]
+    records = list(PersonRecord.objects.filter(pk__in=ids).prefetch_related("identifiers"))
+    the_matcher = matcher()
+    the_matcher.index(records)
+    found = the_matcher.matches([r.pk for r in records])
+    if not found:
+        return 0
+    involved = {m.record_id for m in found} | {m.other_record_id for m in found}
+    created_at = dict(PersonRecord.objects.filter(pk__in=involved).values_list("pk", "created_at"))
+    notices = []
+    for match in found:
+        keys = list(match.keys)
+        notices.append(
+            HitNotice(
+                organisation_id=match.organisation_id,
+                record_id=match.record_id,
+                other_organisation_id=match.other_organisation_id,
+                other_record_id=match.other_record_id,
+                matched_on=keys,
+                since=created_at[match.other_record_id],
+            )
+        )
+        notices.append(
+            HitNotice(
+                organisation_id=match.other_organisation_id,
+                record_id=match.other_record_id,
+                other_organisation_id=match.organisation_id,
+                other_record_id=match.record_id,
+                matched_on=keys,
+                since=created_at[match.record_id],
+            )
+        )
+    before = HitNotice.objects.filter(record_id__in=involved).count()
+    HitNotice.objects.bulk_create(notices, batch_size=2000, ignore_conflicts=True)
+    new = HitNotice.objects.filter(record_id__in=involved).count() - before
+    if new:
+        audit_record(
+            actor=SYSTEM,
+            action=Action.MATCH,
+            purpose=Purpose.VICTIM_PROTECTION,
+            context=context,
+            object_type="hit",
+            detail={"records": len(ids), "new_notices": new},
+        )
+    return new
+
+
+@transaction.atomic
+def hit_acknowledge(*, actor: Actor, context: Context, notice_id: int) -> HitNotice:
+    """Mark a notice as seen and dealt with by the organisation's coordinator."""
+    notice = policy.visible_hit_notices(actor).select_for_update().filter(pk=notice_id).first()
+    if notice is None:
+        audit_record(
+            actor=actor,
+            action=Action.ACKNOWLEDGE,
+            purpose=Purpose.VICTIM_PROTECTION,
+            context=context,
+            object_type="hit",
+            object_id=notice_id,
+            result=Result.DENIED,
+        )
+        raise HitNotice.DoesNotExist
+    if notice.acknowledged_at is None:
+        notice.acknowledged_at = timezone.now()
+        notice.acknowledged_by_id = actor.user_id
+        notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        audit_record(
+            actor=actor,
+            action=Action.ACKNOWLEDGE,
+            purpose=Purpose.VICTIM_PROTECTION,
+            context=context,
+            object_type="hit",
+            object_id=notice.pk,
+        )
+    return notice
+
+
+@transaction.atomic
+def resident_register(
+    *,
+    actor: Actor,
+    context: Context,
+    location_id: int,
+    given_name: str,
+    family_name: str,
+    v_number: str = "",
+    date_of_birth: dt.date | None = None,
+    dob_precision: str = "unknown",
+    sex: str = "unknown",
+    nationality: str = "",
+    phones: Iterable[str] = (),
+    index: bool = True,
+) -> PersonRecord:
+    """Register a resident of one of the organisation's reception locations.
+
+    In production COA's resident administration feeds these records; they are what the
+    attention list is made of. Indexing for hits happens after commit (bulk loads pass
+    ``index=False`` and index in bulk).
+    """
+    if not policy.may_register(actor) or actor.organisation_id is None:
+        raise PermissionDenied
+    if not Location.objects.filter(pk=location_id, organisation_id=actor.organisation_id).exists():
+        raise ValidationError({"location": [_("Choose a location of your organisation.")]})
+    record = PersonRecord.objects.create(
+        organisation_id=actor.organisation_id,
+        location_id=location_id,
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        v_number=v_number,
+        date_of_birth=date_of_birth,
+        dob_precision=dob_precision,
+        sex=sex,
+        nationality=nationality,
+    )
+    PersonIdentifier.objects.bulk_create(
+        PersonIdentifier(record=record, kind="phone", value=p) for p in dict.fromkeys(phones)
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        purpose=Purpose.REGISTRATION,
+        context=context,
+        object_type="person",
+        object_id=record.pk,
+        detail={"resident_of": location_id},
+    )
+    if index:
+        index_after_commit([record.pk])
+    return record
+
+
+def index_after_commit(record_ids: Iterable[uuid.UUID]) -> None:
+    """Queue indexing of these records once the transaction that wrote them commits."""
+    from .tasks import index_person_records
+
+    ids = [str(pk) for pk in record_ids]
+    if ids:
+        transaction.on_commit(lambda: index_person_records.enqueue(ids))
