@@ -8,7 +8,22 @@ from .request_actor import get_actor
 
 
 def actor(request: HttpRequest) -> dict[str, Any]:
+    """The actor and what the sharing policy lets them reach, for the menu."""
+    from ketenzicht.sharing import policy
+
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"actor": None}
-    return {"actor": get_actor(request)}
+        return {"actor": None, "caps": {}}
+    current = get_actor(request)
+    return {
+        "actor": current,
+        "caps": {
+            "signals": policy.may_read_signals(current),
+            "register": policy.may_register(current),
+            "attention": policy.may_view_attention(current),
+            "hits": policy.may_receive_hits(current),
+            "sharing_health": policy.may_view_sharing_health(current),
+            "audit": policy.may_read_audit(current),
+            "administer": policy.may_administer(current),
+        },
+    }

@@ -13,11 +13,25 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"org-{n}")
     name = factory.LazyAttribute(lambda o: f"Organisation {o.code}")
     type = OrganisationType.COA
     municipality_id = "GM1950"
+    contact_name = factory.LazyAttribute(lambda o: f"Contactpersoon {o.code}")
+
+    @factory.post_generation
+    def default_legal_basis(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        """Like every configured organisation, a default basis for sharing; pass
+        ``default_legal_basis=""`` for an organisation without one."""
+        from ketenzicht.sharing.models import LegalBasis, OrganisationDefaults
+
+        code = "avg-6-1-e" if extracted is None else extracted
+        if create and code:
+            OrganisationDefaults.objects.get_or_create(
+                organisation=self, defaults={"legal_basis": LegalBasis.objects.get(code=code)}
+            )
 
 
 class LocationFactory(factory.django.DjangoModelFactory):

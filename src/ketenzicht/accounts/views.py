@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+
+from ketenzicht.sharing import policy
 
 from .request_actor import get_actor
 
@@ -11,6 +13,16 @@ from .request_actor import get_actor
 def home_view(request: HttpRequest) -> HttpResponse:
     """Send each role to where its work starts."""
     actor = get_actor(request)
-    if actor.is_auditor:
+    if policy.may_read_audit(actor):
         return redirect("audit:list")
-    return redirect("signals:list")
+    if policy.may_read_signals(actor):
+        return redirect("signals:list")
+    if policy.may_view_sharing_health(actor):
+        return redirect("sharing:health")
+    if policy.may_administer(actor):
+        return redirect("sharing:groups")
+    return render(
+        request,
+        "accounts/no_access.html",
+        {"aggregates_only": policy.may_view_aggregates(actor)},
+    )

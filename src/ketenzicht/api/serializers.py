@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from ketenzicht.persons.models import PersonRecord
+from ketenzicht.sharing.models import Distribution, HandlingCode
 from ketenzicht.signals.models import Kind, Signal
 from ketenzicht.signals.payload import SignalInputSerializer, SubjectInputSerializer
 
@@ -54,7 +55,18 @@ class PersonSerializer(serializers.ModelSerializer):
 
 class SubjectSerializer(serializers.Serializer):
     role = serializers.CharField()
+    restricted = serializers.BooleanField()
     person = PersonSerializer(source="record")
+
+
+class ContactSerializer(serializers.Serializer):
+    """Whom partners call: the organisation's designated contact, not an individual's account."""
+
+    organisation = serializers.CharField(source="code")
+    organisationName = serializers.CharField(source="name")
+    name = serializers.CharField(source="contact_name")
+    phone = serializers.CharField(source="contact_phone")
+    email = serializers.CharField(source="contact_email")
 
 
 class CodeListField(serializers.ListField):
@@ -69,6 +81,11 @@ class CodeListField(serializers.ListField):
 
 
 class SignalSerializer(serializers.ModelSerializer):
+    """A signal in full: what roles with a need to know see of a signal shared with them."""
+
+    projection = serializers.CharField(
+        default="full", help_text="How much of the signal you see: full."
+    )
     observedOn = serializers.DateField(source="observed_on")
     registeredAt = serializers.DateTimeField(source="received_at")
     municipality = serializers.CharField(source="municipality_id")
@@ -83,11 +100,26 @@ class SignalSerializer(serializers.ModelSerializer):
     informationCredibility = serializers.CharField(source="information_credibility")
     sourceReference = serializers.CharField(source="source_reference")
     subjects = SubjectSerializer(many=True)
+    sharingGroup: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        source="sharing_group", slug_field="code", read_only=True, allow_null=True
+    )
+    legalBasis: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        source="legal_basis", slug_field="code", read_only=True, allow_null=True
+    )
+    legalBasisNote = serializers.CharField(source="legal_basis_note")
+    handlingCodes = serializers.ListField(source="handling_codes", child=serializers.CharField())
+    contact = ContactSerializer(source="organisation")
+
+    def to_representation(self, instance: Signal) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["projection"] = "full"
+        return data
 
     class Meta:
         model = Signal
         fields = [
             "id",
+            "projection",
             "kind",
             "status",
             "organisation",
@@ -102,11 +134,52 @@ class SignalSerializer(serializers.ModelSerializer):
             "informationCredibility",
             "narrative",
             "distribution",
+            "sharingGroup",
+            "legalBasis",
+            "legalBasisNote",
+            "handlingCodes",
+            "contact",
             "sourceReference",
             "version",
             "subjects",
         ]
         read_only_fields = fields
+
+
+class SignalAttentionSerializer(serializers.Serializer):
+    """The attention projection: that a partner registered a signal, whether it names a
+    presumed victim, and whom to contact. No narrative, no people, no indicators."""
+
+    id = serializers.UUIDField()
+    projection = serializers.CharField(help_text="How much of the signal you see: attention.")
+    kind = serializers.CharField()
+    organisation = serializers.CharField(source="organisation.code")
+    registeredAt = serializers.DateTimeField(source="received_at")
+    namesPresumedVictim = serializers.BooleanField(source="names_victim")
+    handlingCodes = serializers.ListField(source="handling_codes", child=serializers.CharField())
+    contact = ContactSerializer(source="organisation")
+
+    def to_representation(self, instance: Signal) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["projection"] = "attention"
+        return data
+
+
+class SignalSharingSerializer(serializers.Serializer):
+    """A change of how far a signal is shared (PATCH)."""
+
+    distribution = serializers.ChoiceField(choices=Distribution.choices)
+    sharingGroup = serializers.SlugField(required=False, allow_blank=True)
+    legalBasis = serializers.SlugField(required=False, allow_blank=True)
+    legalBasisNote = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    handlingCodes = serializers.ListField(
+        child=serializers.ChoiceField(choices=HandlingCode.choices), required=False, max_length=4
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The version you started from; refused with 409 if someone changed it since.",
+    )
 
 
 class SubjectSummarySerializer(serializers.Serializer):
@@ -160,3 +233,76 @@ class PersonFilterSerializer(serializers.Serializer):
     vNumber = serializers.CharField(required=False, max_length=20)
     cursor = serializers.CharField(required=False, max_length=200)
     pageSize = serializers.IntegerField(required=False, min_value=1, max_value=100)
+
+
+class HitSerializer(serializers.Serializer):
+    """A match notice: never the other organisation's content."""
+
+    id = serializers.IntegerField(source="notice.pk")
+    person = serializers.UUIDField(source="notice.record_id", help_text="Your person record.")
+    personName = serializers.CharField(source="notice.record.display_name")
+    ownSignals = serializers.ListField(source="own_signals", child=serializers.CharField())
+    otherOrganisation = ContactSerializer(source="notice.other_organisation")
+    otherSignals = serializers.ListField(
+        source="other_signals",
+        child=serializers.CharField(),
+        help_text="Their signal numbers, to refer to when you call them.",
+    )
+    since = serializers.DateTimeField(source="notice.since")
+    matchedOn = serializers.ListField(source="notice.matched_on", child=serializers.CharField())
+    createdAt = serializers.DateTimeField(source="notice.created_at")
+    acknowledgedAt = serializers.DateTimeField(source="notice.acknowledged_at", allow_null=True)
+
+
+class HitPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = HitSerializer(many=True)
+
+
+class HitFilterSerializer(serializers.Serializer):
+    open = serializers.BooleanField(
+        required=False, help_text="Only notices not yet marked as dealt with."
+    )
+    cursor = serializers.CharField(required=False, max_length=200)
+    pageSize = serializers.IntegerField(required=False, min_value=1, max_value=100)
+
+
+class HitUpdateSerializer(serializers.Serializer):
+    acknowledged = serializers.BooleanField(help_text="true marks the notice as dealt with.")
+
+
+class AttentionReasonSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["signal", "hit"])
+    contact = ContactSerializer(source="organisation")
+    since = serializers.DateTimeField()
+    signal = serializers.UUIDField(
+        source="signal_id", allow_null=True, help_text="Only when the signal is shared with you."
+    )
+    signalReference = serializers.CharField(source="signal_reference")
+    narrative = serializers.CharField(help_text="Empty unless the signal is shared with you.")
+    handlingCodes = serializers.ListField(source="handling_codes", child=serializers.CharField())
+
+
+class AttentionResidentSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="pk")
+    givenName = serializers.CharField(source="given_name")
+    familyName = serializers.CharField(source="family_name")
+    vNumber = serializers.CharField(source="v_number")
+    dateOfBirth = serializers.DateField(source="date_of_birth", allow_null=True)
+
+
+class AttentionSerializer(serializers.Serializer):
+    resident = AttentionResidentSerializer()
+    possibleVictim = serializers.BooleanField(source="possible_victim")
+    reasons = AttentionReasonSerializer(many=True)
+
+
+class AttentionListSerializer(serializers.Serializer):
+    location = serializers.CharField()
+    results = AttentionSerializer(many=True)
+
+
+class AttentionFilterSerializer(serializers.Serializer):
+    location = serializers.SlugField(
+        required=False, help_text="Location code; default: your own location."
+    )

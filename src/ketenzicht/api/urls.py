@@ -9,6 +9,9 @@ app_name = "api"
 urlpatterns = [
     path("signals", views.SignalCollection.as_view(), name="signals"),
     path("signals/<uuid:signal_id>", views.SignalItem.as_view(), name="signal"),
+    path("hits", views.HitCollection.as_view(), name="hits"),
+    path("hits/<int:hit_id>", views.HitItem.as_view(), name="hit"),
+    path("attention", views.AttentionCollection.as_view(), name="attention"),
     path("persons", views.PersonCollection.as_view(), name="persons"),
     path("persons/<uuid:person_id>", views.PersonItem.as_view(), name="person"),
     path(

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError as DjangoValidationError
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,7 +21,13 @@ from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.audit.models import Purpose
 from ketenzicht.common.context import request_context
 from ketenzicht.common.keyset import Page
-from ketenzicht.persons.selectors import person_get, person_list
+from ketenzicht.persons.models import HitNotice
+from ketenzicht.persons.selectors import attention_list, hit_list, person_get, person_list
+from ketenzicht.persons.services import hit_acknowledge
+from ketenzicht.sharing import policy
+from ketenzicht.sharing.policy import Projection
+from ketenzicht.sharing.services import SharingRequest, signal_share
+from ketenzicht.signals.models import Signal
 from ketenzicht.signals.selectors import SignalFilters, signal_get, signal_list
 from ketenzicht.signals.services import signal_register
 
@@ -136,19 +142,36 @@ class SignalCollection(ActorMixin, APIView):
         stored = signal_get(
             actor=actor, context=context, signal_id=signal.pk, purpose=Purpose.REGISTRATION
         )
-        response = Response(s.SignalSerializer(stored).data, status=status.HTTP_201_CREATED)
+        response = Response(_signal_view(stored), status=status.HTTP_201_CREATED)
         response["Location"] = request.build_absolute_uri(f"/api/v1/signals/{signal.pk}")
         return response
+
+
+SIGNAL_VIEW = PolymorphicProxySerializer(
+    component_name="SignalView",
+    serializers={"full": s.SignalSerializer, "attention": s.SignalAttentionSerializer},
+    resource_type_field_name="projection",
+)
+
+
+def _signal_view(signal: Any) -> dict[str, Any]:
+    if signal.projection == Projection.FULL:
+        return dict(s.SignalSerializer(signal).data)
+    return dict(s.SignalAttentionSerializer(signal).data)
 
 
 class SignalItem(ActorMixin, APIView):
     @extend_schema(
         operation_id="signals_read",
         tags=["signals"],
-        summary="One signal with its subjects",
-        description="A signal you may see. Forbidden and nonexistent both answer 404.",
+        summary="One signal, as far as your role may see it",
+        description=(
+            "`projection` says how much you see: `full` (content, for roles with a need to "
+            "know) or `attention` (that a partner registered it and whom to contact; no "
+            "narrative, no people). Forbidden and nonexistent both answer 404."
+        ),
         parameters=[EXPLANATION],
-        responses=s.SignalSerializer,
+        responses=SIGNAL_VIEW,
     )
     def get(self, request: Request, signal_id: str) -> Response:
         signal = signal_get(
@@ -159,7 +182,149 @@ class SignalItem(ActorMixin, APIView):
         )
         if signal is None:
             raise exceptions.NotFound()
-        return Response(s.SignalSerializer(signal).data)
+        return Response(_signal_view(signal))
+
+    @extend_schema(
+        operation_id="signals_partial_update",
+        tags=["signals"],
+        summary="Change how far a signal is shared",
+        description=(
+            "Only the reporting organisation may. Sharing beyond your organisation needs a "
+            "legal basis (`legalBasis`, or your organisation's default); without one the "
+            "change is refused with 400. Takes effect on the partners' next request."
+        ),
+        request=s.SignalSharingSerializer,
+        responses={200: s.SignalSerializer},
+    )
+    def patch(self, request: Request, signal_id: str) -> Response:
+        payload = s.SignalSharingSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        actor, context = self.actor(request), request_context(request, "api")
+        try:
+            signal_share(
+                actor=actor,
+                context=context,
+                signal_id=signal_id,
+                request=SharingRequest(
+                    distribution=data["distribution"],
+                    sharing_group=data.get("sharingGroup", ""),
+                    legal_basis=data.get("legalBasis", ""),
+                    legal_basis_note=data.get("legalBasisNote", ""),
+                    handling_codes=tuple(data.get("handlingCodes", ())),
+                ),
+                expected_version=data.get("version"),
+            )
+        except Signal.DoesNotExist as exc:
+            raise exceptions.NotFound() from exc
+        except DjangoValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise Conflict(exc.messages[0]) from exc
+            raise camel_errors(exc) from exc
+        stored = signal_get(actor=actor, context=context, signal_id=signal_id)
+        return Response(s.SignalSerializer(stored).data)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The resource was changed by someone else."
+    default_code = "conflict"
+
+
+class HitCollection(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="hits_list",
+        tags=["hits"],
+        summary="Hit notices for your organisation (coordinators)",
+        description=(
+            "Another organisation also holds a record about a person your organisation "
+            "registered: which organisation, its contact, since when, and the signal numbers "
+            "on both sides, never its content. Newest first; audited."
+        ),
+        parameters=[s.HitFilterSerializer, EXPLANATION],
+        responses=s.HitPageSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        query = s.HitFilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        try:
+            page = hit_list(
+                actor=self.actor(request),
+                context=request_context(request, "api"),
+                open_only=q.get("open", False),
+                cursor=q.get("cursor"),
+                size=q.get("pageSize", 25),
+                purpose=Purpose.CHAIN_EXCHANGE,
+            )
+        except DjangoValidationError as exc:
+            raise camel_errors(exc) from exc
+        return _page_response(request, page, s.HitSerializer)
+
+
+class HitItem(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="hits_partial_update",
+        tags=["hits"],
+        summary="Mark a hit notice as dealt with",
+        request=s.HitUpdateSerializer,
+        responses={200: s.HitSerializer},
+    )
+    def patch(self, request: Request, hit_id: int) -> Response:
+        payload = s.HitUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        if not payload.validated_data["acknowledged"]:
+            raise exceptions.ValidationError(
+                {"acknowledged": ["A notice cannot be marked as not dealt with."]}
+            )
+        actor, context = self.actor(request), request_context(request, "api")
+        try:
+            hit_acknowledge(actor=actor, context=context, notice_id=hit_id)
+        except HitNotice.DoesNotExist as exc:
+            raise exceptions.NotFound() from exc
+        page = hit_list(actor=actor, context=context, notice_id=hit_id)
+        return Response(s.HitSerializer(page.items[0]).data)
+
+
+class AttentionCollection(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="attention_list",
+        tags=["attention"],
+        summary="Residents of a reception location who need extra attention",
+        description=(
+            "For reception staff: residents linked to a signal naming them as presumed victim "
+            "that your organisation may know of, or to a hit; newest first, with whom to "
+            "contact. The narrative only when the signal is shared with you. Audited."
+        ),
+        parameters=[s.AttentionFilterSerializer, EXPLANATION],
+        responses=s.AttentionListSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        query = s.AttentionFilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        actor = self.actor(request)
+        locations = policy.attention_locations(actor)
+        code = query.validated_data.get("location")
+        location = (
+            locations.filter(code=code).first()
+            if code
+            else locations.filter(pk=actor.location_id or 0).first() or locations.first()
+        )
+        rows = (
+            attention_list(
+                actor=actor,
+                context=request_context(request, "api"),
+                location_id=location.pk,
+                purpose=Purpose.CHAIN_EXCHANGE,
+            )
+            if location
+            else None
+        )
+        if location is None or rows is None:
+            raise exceptions.NotFound()
+        return Response(
+            {"location": location.code, "results": s.AttentionSerializer(rows, many=True).data}
+        )
 
 
 class PersonCollection(ActorMixin, APIView):

@@ -212,6 +212,8 @@ SPECTACULAR_SETTINGS = {
     "TAGS": [
         {"name": "signals", "description": "Signals of possible human trafficking"},
         {"name": "persons", "description": "Person records held by your organisation"},
+        {"name": "hits", "description": "Hit/no-hit notices: who else is involved with a person"},
+        {"name": "attention", "description": "Attention list of a reception location"},
         {"name": "openapi", "description": "This API description"},
     ],
     "LICENSE": {"name": "EUPL-1.2"},
@@ -220,6 +222,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVE_INCLUDE_SCHEMA": True,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SignalKindEnum": "ketenzicht.signals.models.Kind",
+        "AttentionReasonKindEnum": [("signal", "signal"), ("hit", "hit")],
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "POSTPROCESSING_HOOKS": [

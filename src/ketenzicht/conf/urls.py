@@ -22,7 +22,8 @@ urlpatterns = [
     path("uitloggen", auth_views.LogoutView.as_view(), name="logout"),
     path("taal", set_language, name="set_language"),
     path("signalen/", include("ketenzicht.signals.urls")),
-    path("personen/", include("ketenzicht.persons.urls")),
+    path("", include("ketenzicht.persons.urls")),
+    path("delen/", include("ketenzicht.sharing.urls")),
     path("audit/", include("ketenzicht.audit.urls")),
     path("api/v1/", include("ketenzicht.api.urls")),
 ]

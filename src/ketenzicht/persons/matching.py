@@ -39,6 +39,9 @@ class RecordMatcher(Protocol):
     def matches(self, record_ids: Iterable[uuid.UUID]) -> list[Match]:
         """Records of other organisations that match any of these records."""
 
+    def linked_records(self, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, set[uuid.UUID]]:
+        """Per record, the records (itself included) that concern the same person."""
+
 
 def _entries(record: PersonRecord, phones: Iterable[str]) -> list[IndexEntry]:
     return [
@@ -116,5 +119,5 @@ class ExactPseudonymMatcher:
         return linked
 
 
-def matcher() -> ExactPseudonymMatcher:
+def matcher() -> RecordMatcher:
     return ExactPseudonymMatcher()

@@ -158,3 +158,8 @@ class HitNotice(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-created_at", "-id"], name="hit_org_keyset")
         ]
+
+    @property
+    def matched_labels(self) -> list[str]:
+        labels = dict(MatchKey.choices)
+        return [str(labels.get(key, key)) for key in self.matched_on]

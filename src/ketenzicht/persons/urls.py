@@ -4,4 +4,11 @@ from . import views
 
 app_name = "persons"
 
-urlpatterns = [path("<uuid:person_id>", views.person_detail_view, name="detail")]
+urlpatterns = [
+    path("personen/<uuid:person_id>", views.person_detail_view, name="detail"),
+    path("treffers", views.hit_list_view, name="hits"),
+    path(
+        "treffers/<int:notice_id>/afgehandeld", views.hit_acknowledge_view, name="hit-acknowledge"
+    ),
+    path("aandacht", views.attention_view, name="attention"),
+]

@@ -53,7 +53,8 @@ class RolePolicy:
     register: bool = False  # register signals and decide their sharing, for the own org
     hits: bool = False  # receive and acknowledge hit notices for the own organisation
     attention_list: bool = False  # the attention list of the own organisation's locations
-    aggregates: bool = False  # figures without personal data (sharing health, monitor)
+    aggregates: bool = False  # figures without personal data (the monitor)
+    sharing_health: bool = False  # the share of soft signals visible beyond the reporter
     audit_trail: bool = False
     administer: bool = False  # sharing groups, organisation defaults
 
@@ -70,12 +71,17 @@ POLICY_TABLE: dict[str, RolePolicy] = {
         attention_list=True,
     ),
     Role.COORDINATOR: RolePolicy(
-        signals=_NEED_TO_KNOW, register=True, hits=True, attention_list=True, aggregates=True
+        signals=_NEED_TO_KNOW,
+        register=True,
+        hits=True,
+        attention_list=True,
+        aggregates=True,
+        sharing_health=True,
     ),
     Role.INVESTIGATOR: RolePolicy(signals=_NEED_TO_KNOW, register=True),
     # Analysts and the monitor see aggregates only, never a signal or a person.
     Role.MUNICIPAL_ANALYST: RolePolicy(aggregates=True),
-    Role.NATIONAL_MONITOR: RolePolicy(aggregates=True),
+    Role.NATIONAL_MONITOR: RolePolicy(aggregates=True, sharing_health=True),
     Role.AUDITOR: RolePolicy(audit_trail=True),
     Role.ADMINISTRATOR: RolePolicy(administer=True),
 }
@@ -193,8 +199,24 @@ def visible_person_records(actor: Actor) -> QuerySet[PersonRecord]:
 # -- hits, attention, aggregates, audit, administration -------------------------------
 
 
+def may_receive_hits(actor: Actor) -> bool:
+    return _capability(actor, "hits")
+
+
+def may_view_attention(actor: Actor) -> bool:
+    return _capability(actor, "attention_list")
+
+
 def visible_hit_notices(actor: Actor) -> QuerySet[HitNotice]:
-    if not _capability(actor, "hits"):
+    if not may_receive_hits(actor):
+        return HitNotice.objects.none()
+    return HitNotice.objects.filter(organisation_id=actor.organisation_id or 0)
+
+
+def attention_hit_notices(actor: Actor) -> QuerySet[HitNotice]:
+    """Hit notices that may mark a resident on the attention list: the organisation's own
+    notices, which reveal only that another organisation is involved and whom to call."""
+    if not _capability(actor, "attention_list"):
         return HitNotice.objects.none()
     return HitNotice.objects.filter(organisation_id=actor.organisation_id or 0)
 
@@ -212,6 +234,18 @@ def attention_locations(actor: Actor) -> QuerySet[Location]:
 
 def may_view_aggregates(actor: Actor) -> bool:
     return _capability(actor, "aggregates")
+
+
+def may_view_sharing_health(actor: Actor) -> bool:
+    return _capability(actor, "sharing_health")
+
+
+def signals_for_aggregates(actor: Actor) -> QuerySet[Signal]:
+    """The signals figures may be computed over. Only counts may leave a selector that
+    uses this; the roles with this capability never see a row."""
+    if not may_view_aggregates(actor):
+        return Signal.objects.none()
+    return Signal.objects.all()
 
 
 def may_read_audit(actor: Actor) -> bool:

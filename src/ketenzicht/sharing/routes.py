@@ -16,6 +16,10 @@ class Exposure(StrEnum):
     CASE_CONTENT = "case_content"  # signals / persons through sharing.policy, audited
     OWN_WORK = "own_work"  # objects the user created (import jobs), no other user's
     AUDIT_TRAIL = "audit_trail"  # auditors only (policy.may_read_audit)
+    HITS = "hits"  # the own organisation's hit notices (policy.visible_hit_notices)
+    ATTENTION = "attention"  # residents needing attention (policy.attention_locations)
+    AGGREGATE = "aggregate"  # counts without personal data (policy.signals_for_aggregates)
+    ADMINISTRATION = "administration"  # sharing configuration (policy.may_administer)
 
 
 ROUTES: dict[str, Exposure] = {
@@ -29,12 +33,40 @@ ROUTES: dict[str, Exposure] = {
     "signals:import-job": Exposure.OWN_WORK,
     "signals:detail": Exposure.CASE_CONTENT,
     "signals:edit": Exposure.CASE_CONTENT,
+    "signals:share": Exposure.CASE_CONTENT,
     "persons:detail": Exposure.CASE_CONTENT,
+    "persons:hits": Exposure.HITS,
+    "persons:hit-acknowledge": Exposure.HITS,
+    "persons:attention": Exposure.ATTENTION,
+    "sharing:health": Exposure.AGGREGATE,
+    "sharing:groups": Exposure.ADMINISTRATION,
+    "sharing:group-create": Exposure.ADMINISTRATION,
+    "sharing:group": Exposure.ADMINISTRATION,
+    "sharing:organisations": Exposure.ADMINISTRATION,
+    "sharing:organisation": Exposure.ADMINISTRATION,
     "audit:list": Exposure.AUDIT_TRAIL,
     "api:signals": Exposure.CASE_CONTENT,
     "api:signal": Exposure.CASE_CONTENT,
     "api:persons": Exposure.CASE_CONTENT,
+    "api:hits": Exposure.HITS,
+    "api:hit": Exposure.HITS,
+    "api:attention": Exposure.ATTENTION,
     "api:person": Exposure.CASE_CONTENT,
     "api:schema": Exposure.PUBLIC,
     "api:docs": Exposure.PUBLIC,
+}
+
+# Every operation of the API description, by operationId; the meta-test compares this with
+# the generated OpenAPI document, so a new method on an existing path is classified too.
+API_OPERATIONS: dict[str, Exposure] = {
+    "signals_list": Exposure.CASE_CONTENT,
+    "signals_create": Exposure.CASE_CONTENT,
+    "signals_read": Exposure.CASE_CONTENT,
+    "signals_partial_update": Exposure.CASE_CONTENT,
+    "persons_list": Exposure.CASE_CONTENT,
+    "persons_read": Exposure.CASE_CONTENT,
+    "hits_list": Exposure.HITS,
+    "hits_partial_update": Exposure.HITS,
+    "attention_list": Exposure.ATTENTION,
+    "openapi.json_retrieve": Exposure.PUBLIC,
 }

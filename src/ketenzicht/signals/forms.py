@@ -22,7 +22,8 @@ from ketenzicht.persons.validation import (
     parse_phone,
     parse_v_number,
 )
-from ketenzicht.sharing.models import Distribution
+from ketenzicht.sharing.models import Distribution, HandlingCode
+from ketenzicht.sharing.selectors import legal_basis_list, organisation_defaults, sharing_group_list
 from ketenzicht.taxonomy.selectors import control_method_list, exploitation_type_list
 
 from .intake import SignalInput, SubjectInput
@@ -55,7 +56,88 @@ class ChoicesMixin:
         return field
 
 
-class SignalForm(ChoicesMixin, forms.Form):
+SHARING_FIELDS = (
+    "distribution",
+    "sharing_group",
+    "legal_basis",
+    "legal_basis_note",
+    "handling_codes",
+)
+
+
+class SharingForm(ChoicesMixin, forms.Form):
+    """How far a signal may travel. The service decides; this form only collects."""
+
+    distribution = forms.ChoiceField(
+        label=_("Who may see this signal"),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Chain partners with a need to know: coordinators and investigators of every chain "
+            "organisation; their frontline staff see only that someone needs attention and "
+            "whom to contact."
+        ),
+    )
+    sharing_group = forms.ChoiceField(label=_("Sharing group"), required=False)
+    legal_basis = forms.ChoiceField(
+        label=_("Legal basis for sharing"),
+        required=False,
+        help_text=_("Needed when the signal is shared beyond your organisation."),
+    )
+    legal_basis_note = forms.CharField(
+        label=_("Note on the legal basis"),
+        max_length=300,
+        required=False,
+        help_text=_("For consent: its scope. For a covenant: its reference."),
+    )
+    handling_codes = forms.MultipleChoiceField(
+        label=_("Handling codes"),
+        required=False,
+        choices=HandlingCode.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Conditions every recipient sees with the signal."),
+    )
+
+    def __init__(self, *args: Any, actor: Actor, with_default: bool = True, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        choices = list(Distribution.choices)
+        if with_default:
+            choices.insert(
+                0,
+                (
+                    "",
+                    _(
+                        "Default: a soft signal goes to chain partners, a hard signal stays "
+                        "in your organisation until it is referred"
+                    ),
+                ),
+            )
+        self._choice_field("distribution").choices = choices
+        self._choice_field("sharing_group").choices = [("", _("No sharing group"))] + [
+            (g.code, g.name) for g in sharing_group_list(organisation_id=actor.organisation_id)
+        ]
+        defaults = organisation_defaults(organisation_id=actor.organisation_id)
+        default_label = str(_("The default of your organisation"))
+        if defaults is not None and defaults.legal_basis is not None:
+            default_label = _("The default of your organisation: %(basis)s") % {
+                "basis": defaults.legal_basis.label
+            }
+        self._choice_field("legal_basis").choices = [("", default_label)] + [
+            (b.code, b.label) for b in legal_basis_list()
+        ]
+
+    def sharing_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "distribution": data.get("distribution", ""),
+            "sharing_group": data.get("sharing_group", ""),
+            "legal_basis": data.get("legal_basis", ""),
+            "legal_basis_note": data.get("legal_basis_note", ""),
+            "handling_codes": tuple(data.get("handling_codes", ())),
+        }
+
+
+class SignalForm(SharingForm):
     kind = forms.ChoiceField(
         label=_("Kind of signal"),
         choices=Kind.choices,
@@ -92,16 +174,14 @@ class SignalForm(ChoicesMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Facts first: who, what, where, when. Keep opinions apart."),
     )
-    distribution = forms.ChoiceField(
-        label=_("Who may see this signal"),
-        choices=Distribution.choices,
-        initial=Distribution.ORGANISATION,
-        widget=forms.RadioSelect,
-    )
 
-    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, actor: Actor, with_sharing: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, actor=actor, **kwargs)
         from ketenzicht.taxonomy.selectors import indicator_list
+
+        if not with_sharing:  # an edit changes sharing on its own page
+            for name in SHARING_FIELDS:
+                del self.fields[name]
 
         self.actor = actor
         self._choice_field("municipality").choices = [("", _("Choose a municipality"))] + [
@@ -143,8 +223,8 @@ class SignalForm(ChoicesMixin, forms.Form):
             source_reliability=data["source_reliability"],
             information_credibility=data["information_credibility"],
             narrative=data["narrative"],
-            distribution=data["distribution"],
             subjects=tuple(subjects),
+            **(self.sharing_values() if "distribution" in self.fields else {}),
         )
 
 
@@ -180,6 +260,11 @@ class SubjectForm(ChoicesMixin, forms.Form):
         max_length=400,
         required=False,
         help_text=_("Separate several numbers with commas."),
+    )
+    restricted = forms.BooleanField(
+        label=_("Keep this person's identity within my organisation"),
+        required=False,
+        help_text=_("Partners who see the signal then see that a person is involved, not who."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -242,6 +327,7 @@ class SubjectForm(ChoicesMixin, forms.Form):
             nationality=data["nationality"],
             v_number=data["v_number"],
             phones=tuple(data["phones"]),
+            restricted=data.get("restricted", False),
         )
 
 

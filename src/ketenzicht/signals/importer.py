@@ -42,6 +42,10 @@ SIGNAL_COLUMNS = {
     "information_credibility": "informationCredibility",
     "narrative": "narrative",
     "distribution": "distribution",
+    "sharing_group": "sharingGroup",
+    "legal_basis": "legalBasis",
+    "legal_basis_note": "legalBasisNote",
+    "handling_codes": "handlingCodes",
 }
 SUBJECT_COLUMNS = {
     "subject_role": "role",
@@ -54,6 +58,7 @@ SUBJECT_COLUMNS = {
     "subject_nationality": "nationality",
     "subject_v_number": "vNumber",
     "subject_phones": "phones",
+    "subject_restricted": "restricted",
 }
 LIST_COLUMNS = {
     "exploitation_types",
@@ -61,6 +66,7 @@ LIST_COLUMNS = {
     "control_methods",
     "subject_aliases",
     "subject_phones",
+    "handling_codes",
 }
 DATE_COLUMNS = {"observed_on", "subject_date_of_birth"}
 REQUIRED_COLUMNS = (

@@ -19,7 +19,7 @@ from ketenzicht.persons.validation import (
     parse_phone,
     parse_v_number,
 )
-from ketenzicht.sharing.models import Distribution
+from ketenzicht.sharing.models import Distribution, HandlingCode
 
 from .intake import SignalInput, SubjectInput
 from .models import (
@@ -67,6 +67,14 @@ class SubjectInputSerializer(serializers.Serializer):
     phones = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, max_length=10
     )
+    restricted = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Keep this person's identity within the reporting organisation, even when the "
+            "signal is shared."
+        ),
+    )
 
     def validate_nationality(self, value: str) -> str:
         return _run(parse_nationality, value) if value else ""
@@ -101,6 +109,7 @@ class SubjectInputSerializer(serializers.Serializer):
             nationality=attrs.get("nationality", ""),
             v_number=attrs.get("vNumber", ""),
             phones=tuple(attrs.get("phones", ())),
+            restricted=attrs.get("restricted", False),
         )
 
 
@@ -133,7 +142,29 @@ class SignalInputSerializer(serializers.Serializer):
         choices=InformationCredibility.choices, required=False
     )
     narrative = serializers.CharField(max_length=20000)
-    distribution = serializers.ChoiceField(choices=Distribution.choices, required=False)
+    distribution = serializers.ChoiceField(
+        choices=Distribution.choices,
+        required=False,
+        help_text=_(
+            "Default: chain for a soft signal, organisation for a hard one (it reaches the "
+            "competent body by referral)."
+        ),
+    )
+    sharingGroup = serializers.SlugField(
+        required=False, allow_blank=True, help_text=_("Code of the sharing group, for group.")
+    )
+    legalBasis = serializers.SlugField(
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "Code of the legal basis for sharing beyond your organisation; default: your "
+            "organisation's default basis."
+        ),
+    )
+    legalBasisNote = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    handlingCodes = serializers.ListField(
+        child=serializers.ChoiceField(choices=HandlingCode.choices), required=False, max_length=4
+    )
     sourceReference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     subjects = SubjectInputSerializer(many=True, required=False, max_length=MAX_SUBJECTS)  # type: ignore[call-arg]
 
@@ -192,7 +223,11 @@ class SignalInputSerializer(serializers.Serializer):
             source_reliability=data.get("sourceReliability", SourceReliability.X),
             information_credibility=data.get("informationCredibility", InformationCredibility.FOUR),
             narrative=data["narrative"],
-            distribution=data.get("distribution", Distribution.ORGANISATION),
+            distribution=data.get("distribution", ""),
+            sharing_group=data.get("sharingGroup", ""),
+            legal_basis=data.get("legalBasis", ""),
+            legal_basis_note=data.get("legalBasisNote", ""),
+            handling_codes=tuple(data.get("handlingCodes", ())),
             source_reference=data.get("sourceReference", ""),
             subjects=tuple(subject_serializer.to_input(s) for s in data.get("subjects", [])),
         )

@@ -17,10 +17,14 @@ from django.utils.translation import gettext as _
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.sharing import policy
+from ketenzicht.sharing.models import HandlingCode
+from ketenzicht.sharing.policy import Projection
+from ketenzicht.sharing.selectors import disclosure_list
+from ketenzicht.sharing.services import SharingRequest, signal_share
 from ketenzicht.taxonomy.models import Element, IndicatorList
 from ketenzicht.taxonomy.selectors import indicator_list
 
-from .forms import ImportForm, SignalFilterForm, SignalForm, SubjectFormSet
+from .forms import ImportForm, SharingForm, SignalFilterForm, SignalForm, SubjectFormSet
 from .intake import SignalInput
 from .models import Signal
 from .selectors import (
@@ -63,7 +67,7 @@ def _form_context(form: SignalForm, formset: Any, **extra: Any) -> dict[str, Any
     }
 
 
-def _apply_service_errors(form: SignalForm, exc: ValidationError) -> None:
+def _apply_service_errors(form: SharingForm, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for name, errors in exc.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)
@@ -164,19 +168,70 @@ def signal_detail_view(request: HttpRequest, signal_id: str) -> HttpResponse:
     signal = signal_get(actor=actor, context=request_context(request, "web"), signal_id=signal_id)
     if signal is None:
         raise Http404
+    full = signal.projection == Projection.FULL
     indicators_by_element: OrderedDict[str, list[Any]] = OrderedDict()
-    labels = dict(Element.choices)
-    for indicator in signal.indicators.all():
-        indicators_by_element.setdefault(str(labels[indicator.element]), []).append(indicator)
+    if full:
+        labels = dict(Element.choices)
+        for indicator in signal.indicators.all():
+            indicators_by_element.setdefault(str(labels[indicator.element]), []).append(indicator)
     return render(
         request,
         "signals/detail.html",
         {
             "signal": signal,
+            "full": full,
+            "handling": _handling(signal),
             "indicators_by_element": indicators_by_element,
             "revisions": signal_revisions(actor=actor, signal=signal),
             "may_edit": policy.may_edit_signal(actor, signal),
+            "disclosures": disclosure_list(actor=actor, signal=signal),
         },
+    )
+
+
+def _handling(signal: Signal) -> list[str]:
+    labels = dict(HandlingCode.choices)
+    return [str(labels[c]) for c in signal.handling_codes if c in labels]
+
+
+@login_required
+def signal_share_view(request: HttpRequest, signal_id: str) -> HttpResponse:
+    """Change how far a signal is shared; only the reporting organisation may."""
+    actor = get_actor(request)
+    context = request_context(request, "web")
+    signal = signal_get(actor=actor, context=context, signal_id=signal_id)
+    if signal is None or not policy.may_edit_signal(actor, signal):
+        raise Http404
+    initial = {
+        "distribution": signal.distribution,
+        "sharing_group": signal.sharing_group.code if signal.sharing_group else "",
+        "legal_basis": signal.legal_basis.code if signal.legal_basis else "",
+        "legal_basis_note": signal.legal_basis_note,
+        "handling_codes": signal.handling_codes,
+    }
+    form = SharingForm(request.POST or None, initial=initial, actor=actor, with_default=False)
+    version = request.POST.get("version", str(signal.version))
+    if request.method == "POST" and form.is_valid():
+        try:
+            signal_share(
+                actor=actor,
+                context=context,
+                signal_id=signal.pk,
+                request=SharingRequest(**form.sharing_values()),
+                expected_version=int(version or 0),
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        except Signal.DoesNotExist as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("The sharing of this signal has been changed."))
+            return redirect("signals:detail", signal_id=signal.pk)
+    return render(
+        request,
+        "signals/share.html",
+        {"form": form, "signal": signal, "version": version},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -192,7 +247,6 @@ def _initial_from(signal: Signal) -> tuple[dict[str, Any], list[dict[str, Any]]]
         "source_reliability": signal.source_reliability,
         "information_credibility": signal.information_credibility,
         "narrative": signal.narrative,
-        "distribution": signal.distribution,
     }
     subjects = []
     for subject in signal.subjects.all():
@@ -210,6 +264,7 @@ def _initial_from(signal: Signal) -> tuple[dict[str, Any], list[dict[str, Any]]]
                 "nationality": record.nationality,
                 "v_number": record.v_number,
                 "phones": ", ".join(i.value for i in record.identifiers.all() if i.kind == "phone"),
+                "restricted": subject.restricted,
             }
         )
     return initial, subjects
@@ -224,7 +279,7 @@ def signal_edit_view(request: HttpRequest, signal_id: str) -> HttpResponse:
         raise Http404
     if request.method != "POST":
         initial, subjects = _initial_from(signal)
-        form = SignalForm(initial=initial, actor=actor)
+        form = SignalForm(initial=initial, actor=actor, with_sharing=False)
         formset = SubjectFormSet(prefix="subjects", initial=subjects or [{}])
         return render(
             request,
@@ -232,7 +287,7 @@ def signal_edit_view(request: HttpRequest, signal_id: str) -> HttpResponse:
             _form_context(form, formset, signal=signal, version=signal.version),
         )
 
-    form = SignalForm(request.POST, actor=actor)
+    form = SignalForm(request.POST, actor=actor, with_sharing=False)
     version = request.POST.get("version", "")
     if "add_subject" in request.POST:
         formset = _with_added_subject(request)
