@@ -21,7 +21,6 @@ from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.audit.models import Purpose
 from ketenzicht.common.context import request_context
 from ketenzicht.common.keyset import Page
-from ketenzicht.persons.models import HitNotice
 from ketenzicht.persons.selectors import attention_list, hit_list, person_get, person_list
 from ketenzicht.persons.services import hit_acknowledge
 from ketenzicht.sharing import policy
@@ -278,10 +277,8 @@ class HitItem(ActorMixin, APIView):
                 {"acknowledged": ["A notice cannot be marked as not dealt with."]}
             )
         actor, context = self.actor(request), request_context(request, "api")
-        try:
-            hit_acknowledge(actor=actor, context=context, notice_id=hit_id)
-        except HitNotice.DoesNotExist as exc:
-            raise exceptions.NotFound() from exc
+        if hit_acknowledge(actor=actor, context=context, notice_id=hit_id) is None:
+            raise exceptions.NotFound()
         page = hit_list(actor=actor, context=context, notice_id=hit_id)
         return Response(s.HitSerializer(page.items[0]).data)
 

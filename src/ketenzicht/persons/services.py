@@ -78,8 +78,9 @@ def records_index(*, record_ids: Iterable[uuid.UUID | str], context: Context = T
 
 
 @transaction.atomic
-def hit_acknowledge(*, actor: Actor, context: Context, notice_id: int) -> HitNotice:
-    """Mark a notice as seen and dealt with by the organisation's coordinator."""
+def hit_acknowledge(*, actor: Actor, context: Context, notice_id: int) -> HitNotice | None:
+    """Mark a notice as dealt with by the organisation's coordinator; None (and a denied
+    audit event) when the notice does not exist or is not the actor's."""
     notice = policy.visible_hit_notices(actor).select_for_update().filter(pk=notice_id).first()
     if notice is None:
         audit_record(
@@ -91,7 +92,7 @@ def hit_acknowledge(*, actor: Actor, context: Context, notice_id: int) -> HitNot
             object_id=notice_id,
             result=Result.DENIED,
         )
-        raise HitNotice.DoesNotExist
+        return None
     if notice.acknowledged_at is None:
         notice.acknowledged_at = timezone.now()
         notice.acknowledged_by_id = actor.user_id

@@ -12,7 +12,6 @@ from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.sharing import policy
 
-from .models import HitNotice
 from .selectors import attention_list, hit_list, person_get
 from .services import hit_acknowledge
 
@@ -58,12 +57,11 @@ def hit_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def hit_acknowledge_view(request: HttpRequest, notice_id: int) -> HttpResponse:
-    try:
-        hit_acknowledge(
-            actor=get_actor(request), context=request_context(request, "web"), notice_id=notice_id
-        )
-    except HitNotice.DoesNotExist as exc:
-        raise Http404 from exc
+    notice = hit_acknowledge(
+        actor=get_actor(request), context=request_context(request, "web"), notice_id=notice_id
+    )
+    if notice is None:
+        raise Http404
     messages.success(request, _("The notice is marked as dealt with."))
     return redirect(request.POST.get("next") or "persons:hits")
 
