@@ -140,9 +140,11 @@ class HitNotice(models.Model):
     other_organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
+    # The first matching record of the other organisation (never shown).
     other_record = models.ForeignKey(PersonRecord, on_delete=models.CASCADE, related_name="+")
     matched_on = models.JSONField(default=list)
-    # When the other organisation first registered the person.
+    # Since when the other organisation has known the person: its first signal about them,
+    # or the record's registration when it has none (a reception resident).
     since = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -153,7 +155,11 @@ class HitNotice(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["record", "other_record"], name="hit_notice_unique")
+            # One notice per record and other organisation, however many records that
+            # organisation holds about the person.
+            models.UniqueConstraint(
+                fields=["record", "other_organisation"], name="hit_notice_unique"
+            )
         ]
         indexes = [
             models.Index(fields=["organisation", "-created_at", "-id"], name="hit_org_keyset")

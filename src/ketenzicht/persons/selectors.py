@@ -129,7 +129,22 @@ def hit_list(
     if notice_id is not None:
         qs = qs.filter(pk=notice_id)
     page = paginate(qs, stamp_field="created_at", cursor=cursor, size=size)
-    refs = _signal_refs([n.record_id for n in page.items] + [n.other_record_id for n in page.items])
+    # Signal numbers on both sides: of every record the matcher links to this one, per
+    # organisation (an organisation may hold several records of one person).
+    linked = matcher().linked_records([n.record_id for n in page.items])
+    every = set().union(*linked.values()) if linked else set()
+    organisation_of = dict(
+        PersonRecord.objects.filter(pk__in=every).values_list("pk", "organisation_id")
+    )
+    refs = _signal_refs(list(every))
+
+    def numbers(notice: HitNotice, organisation_id: int) -> list[str]:
+        found: list[str] = []
+        for record_id in linked.get(notice.record_id, ()):
+            if organisation_of.get(record_id) == organisation_id:
+                found.extend(r for r in refs[record_id] if r not in found)
+        return found
+
     audit_record(
         actor=actor,
         action=Action.LIST,
@@ -139,7 +154,10 @@ def hit_list(
         detail={"rows": len(page.items), "open_only": open_only},
     )
     return Page(
-        [HitRow(n, refs[n.record_id], refs[n.other_record_id]) for n in page.items],
+        [
+            HitRow(n, numbers(n, n.organisation_id), numbers(n, n.other_organisation_id))
+            for n in page.items
+        ],
         page.next_cursor,
     )
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from ketenzicht.accounts.models import Location
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.sharing import policy
+from ketenzicht.signals.models import Subject
 
 from .matching import matcher
 from .models import HitNotice, PersonIdentifier, PersonRecord
@@ -23,12 +25,26 @@ from .models import HitNotice, PersonIdentifier, PersonRecord
 TASK = Context(channel="task")
 
 
+def _known_since(record_ids: set[uuid.UUID]) -> dict[uuid.UUID, dt.datetime]:
+    """Per record: when its organisation first signalled about the person (or, without a
+    signal, registered the record)."""
+    since = dict(PersonRecord.objects.filter(pk__in=record_ids).values_list("pk", "created_at"))
+    first_signal = (
+        Subject.objects.filter(record_id__in=record_ids)
+        .values("record_id")
+        .annotate(first=Min("signal__received_at"))
+    )
+    for row in first_signal:
+        since[row["record_id"]] = min(since[row["record_id"]], row["first"])
+    return since
+
+
 @transaction.atomic
 def records_index(*, record_ids: Iterable[uuid.UUID | str], context: Context = TASK) -> int:
     """Index these records and raise a notice on both sides of every new match.
 
-    Idempotent: re-indexing a record replaces its entries, and a notice per pair of
-    records is created once. Returns the number of new notices.
+    Idempotent: re-indexing a record replaces its entries, and a notice per record and
+    other organisation is created once. Returns the number of new notices.
     """
     ids = [uuid.UUID(str(pk)) for pk in record_ids]
     records = list(PersonRecord.objects.filter(pk__in=ids).prefetch_related("identifiers"))
@@ -38,32 +54,40 @@ def records_index(*, record_ids: Iterable[uuid.UUID | str], context: Context = T
     if not found:
         return 0
     involved = {m.record_id for m in found} | {m.other_record_id for m in found}
-    created_at = dict(PersonRecord.objects.filter(pk__in=involved).values_list("pk", "created_at"))
-    notices = []
+    known_since = _known_since(involved)
+    # One notice per (record, other organisation), on both sides of every match.
+    notices: dict[tuple[uuid.UUID, int], HitNotice] = {}
     for match in found:
-        keys = list(match.keys)
-        notices.append(
-            HitNotice(
-                organisation_id=match.organisation_id,
-                record_id=match.record_id,
-                other_organisation_id=match.other_organisation_id,
-                other_record_id=match.other_record_id,
-                matched_on=keys,
-                since=created_at[match.other_record_id],
-            )
-        )
-        notices.append(
-            HitNotice(
-                organisation_id=match.other_organisation_id,
-                record_id=match.other_record_id,
-                other_organisation_id=match.organisation_id,
-                other_record_id=match.record_id,
-                matched_on=keys,
-                since=created_at[match.record_id],
-            )
-        )
+        for record_id, org, other_id, other_org in (
+            (
+                match.record_id,
+                match.organisation_id,
+                match.other_record_id,
+                match.other_organisation_id,
+            ),
+            (
+                match.other_record_id,
+                match.other_organisation_id,
+                match.record_id,
+                match.organisation_id,
+            ),
+        ):
+            notice = notices.get((record_id, other_org))
+            if notice is None:
+                notices[(record_id, other_org)] = HitNotice(
+                    organisation_id=org,
+                    record_id=record_id,
+                    other_organisation_id=other_org,
+                    other_record_id=other_id,
+                    matched_on=list(match.keys),
+                    since=known_since[other_id],
+                )
+            else:
+                notice.matched_on = sorted(set(notice.matched_on) | set(match.keys))
+                if known_since[other_id] < notice.since:
+                    notice.since, notice.other_record_id = known_since[other_id], other_id
     before = HitNotice.objects.filter(record_id__in=involved).count()
-    HitNotice.objects.bulk_create(notices, batch_size=2000, ignore_conflicts=True)
+    HitNotice.objects.bulk_create(notices.values(), batch_size=2000, ignore_conflicts=True)
     new = HitNotice.objects.filter(record_id__in=involved).count() - before
     if new:
         audit_record(

@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
                 ],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("record", "other_record"), name="hit_notice_unique"
+                        fields=("record", "other_organisation"), name="hit_notice_unique"
                     )
                 ],
             },

@@ -282,3 +282,20 @@ def test_api_hits_and_attention(
     assert attention["results"][0]["reasons"][0]["narrative"] == ""
     other = frontline.get("/api/v1/attention?location=nowhere")
     assert other.status_code == 404
+
+
+def test_one_notice_per_other_organisation_with_all_its_signal_numbers(
+    coa_frontline: Actor,
+    coa_coordinator: Actor,
+    ter_apel: Location,
+    ind: tuple[Actor, Actor],
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    ind_frontline, _ = ind
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        _resident(coa_frontline, ter_apel)
+        first = register(ind_frontline)
+        second = register(ind_frontline)
+    [row] = hit_list(actor=coa_coordinator, context=TEST_CONTEXT).items
+    assert sorted(row.other_signals) == sorted([first.reference, second.reference])
+    assert row.notice.since == min(first.received_at, second.received_at)
