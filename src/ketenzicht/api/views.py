@@ -266,6 +266,7 @@ class HitItem(ActorMixin, APIView):
         operation_id="hits_partial_update",
         tags=["hits"],
         summary="Mark a hit notice as dealt with",
+        description="Sets `acknowledgedAt`; audited. A notice cannot be reopened.",
         request=s.HitUpdateSerializer,
         responses={200: s.HitSerializer},
     )
