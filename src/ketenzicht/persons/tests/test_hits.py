@@ -299,3 +299,23 @@ def test_one_notice_per_other_organisation_with_all_its_signal_numbers(
     [row] = hit_list(actor=coa_coordinator, context=TEST_CONTEXT).items
     assert sorted(row.other_signals) == sorted([first.reference, second.reference])
     assert row.notice.since == min(first.received_at, second.received_at)
+
+
+def test_reindex_command_after_key_rotation(
+    ind: tuple[Actor, Actor], django_capture_on_commit_callbacks: object
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ind_frontline, _ = ind
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        record = register(ind_frontline).subjects.get().record
+    old = set(IndexEntry.objects.filter(record=record).values_list("token", flat=True))
+    out = StringIO()
+    with override_settings(INDEX_HMAC_KEY="rotated", INDEX_KEY_ID="k2"):
+        call_command("reindex", stdout=out, stderr=StringIO())
+    new = set(IndexEntry.objects.filter(record=record).values_list("token", flat=True))
+    assert new and not (old & new)
+    assert set(IndexEntry.objects.values_list("key_id", flat=True)) == {"k2"}
+    assert "re-indexed" in out.getvalue()
