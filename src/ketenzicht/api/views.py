@@ -221,7 +221,9 @@ class SignalItem(ActorMixin, APIView):
                 raise Conflict(exc.messages[0]) from exc
             raise camel_errors(exc) from exc
         stored = signal_get(actor=actor, context=context, signal_id=signal_id)
-        return Response(s.SignalSerializer(stored).data)
+        if stored is None:  # restricted away from the actor itself between the two steps
+            raise exceptions.NotFound()
+        return Response(_signal_view(stored))
 
 
 class Conflict(exceptions.APIException):

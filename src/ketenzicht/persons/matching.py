@@ -36,6 +36,9 @@ class RecordMatcher(Protocol):
     def index(self, records: Sequence[PersonRecord]) -> None:
         """(Re)build the matcher's entries for these records."""
 
+    def forget(self, record_ids: Iterable[uuid.UUID]) -> None:
+        """Remove these records from the matcher: they match nothing from now on."""
+
     def matches(self, record_ids: Iterable[uuid.UUID]) -> list[Match]:
         """Records of other organisations that match any of these records."""
 
@@ -73,6 +76,9 @@ class ExactPseudonymMatcher:
             phones = [i.value for i in record.identifiers.all() if i.kind == "phone"]
             entries.extend(_entries(record, phones))
         IndexEntry.objects.bulk_create(entries, batch_size=2000, ignore_conflicts=True)
+
+    def forget(self, record_ids: Iterable[uuid.UUID]) -> None:
+        IndexEntry.objects.filter(record_id__in=list(record_ids)).delete()
 
     def matches(self, record_ids: Iterable[uuid.UUID]) -> list[Match]:
         ids = list(record_ids)

@@ -34,7 +34,11 @@ def person_list(
     size: int = 25,
     purpose: str = Purpose.WORK_LIST,
 ) -> Page[PersonRecord]:
-    qs = policy.visible_person_records(actor).prefetch_related("identifiers")
+    qs = (
+        policy.visible_person_records(actor)
+        .select_related("organisation")
+        .prefetch_related("identifiers")
+    )
     if name:
         qs = qs.filter(Q(family_name__icontains=name) | Q(given_name__icontains=name))
     if v_number:
@@ -66,9 +70,7 @@ def person_get(
             "identifiers",
             Prefetch(
                 "subjects",
-                queryset=Subject.objects.filter(
-                    signal__in=policy.visible_signals(actor).values("pk")
-                ).select_related("signal"),
+                queryset=policy.visible_subjects(actor).select_related("signal"),
             ),
         )
         .filter(pk=person_id)
@@ -99,10 +101,12 @@ class HitRow:
     other_signals: list[str]
 
 
-def _signal_refs(record_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+def _signal_refs(actor: Actor, record_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    """Signal numbers per record; a restricted naming is not disclosed outside its
+    organisation, not even by number."""
     refs: dict[uuid.UUID, list[str]] = defaultdict(list)
     for record_id, signal_id in (
-        Subject.objects.filter(record_id__in=record_ids)
+        Subject.objects.filter(policy.shown_subjects(actor), record_id__in=record_ids)
         .order_by("signal__received_at")
         .values_list("record_id", "signal_id")
     ):
@@ -136,7 +140,7 @@ def hit_list(
     organisation_of = dict(
         PersonRecord.objects.filter(pk__in=every).values_list("pk", "organisation_id")
     )
-    refs = _signal_refs(list(every))
+    refs = _signal_refs(actor, list(every))
 
     def numbers(notice: HitNotice, organisation_id: int) -> list[str]:
         found: list[str] = []
@@ -152,6 +156,8 @@ def hit_list(
         context=context,
         object_type="hit",
         detail={"rows": len(page.items), "open_only": open_only},
+        # A role without hits sees an empty list; the trail shows it asked anyway.
+        result=Result.OK if policy.may_receive_hits(actor) else Result.DENIED,
     )
     return Page(
         [
@@ -233,7 +239,7 @@ def attention_list(
     for resident_id, records in linked.items():
         for record_id in records:
             resident_of[record_id].add(resident_id)
-    victims = Subject.objects.filter(
+    victims = policy.visible_subjects(actor, Projection.ATTENTION).filter(
         record_id__in=list(resident_of), role=SubjectRole.PRESUMED_VICTIM
     )
     signals = {

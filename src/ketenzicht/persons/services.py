@@ -39,6 +39,24 @@ def _known_since(record_ids: set[uuid.UUID]) -> dict[uuid.UUID, dt.datetime]:
     return since
 
 
+def _withheld(record_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Records the reporter named only as restricted: their identity stays inside the
+    organisation, so they are not offered to the index at all (ADR 0007)."""
+    restricted = set(
+        Subject.objects.filter(record_id__in=record_ids, restricted=True).values_list(
+            "record_id", flat=True
+        )
+    )
+    if not restricted:
+        return set()
+    open_too = set(
+        Subject.objects.filter(record_id__in=restricted, restricted=False).values_list(
+            "record_id", flat=True
+        )
+    )
+    return restricted - open_too
+
+
 @transaction.atomic
 def records_index(*, record_ids: Iterable[uuid.UUID | str], context: Context = TASK) -> int:
     """Index these records and raise a notice on both sides of every new match.
@@ -47,8 +65,14 @@ def records_index(*, record_ids: Iterable[uuid.UUID | str], context: Context = T
     other organisation is created once. Returns the number of new notices.
     """
     ids = [uuid.UUID(str(pk)) for pk in record_ids]
-    records = list(PersonRecord.objects.filter(pk__in=ids).prefetch_related("identifiers"))
+    withheld = _withheld(ids)
+    records = list(
+        PersonRecord.objects.filter(pk__in=ids)
+        .exclude(pk__in=withheld)
+        .prefetch_related("identifiers")
+    )
     the_matcher = matcher()
+    the_matcher.forget(withheld)
     the_matcher.index(records)
     found = the_matcher.matches([r.pk for r in records])
     if not found:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,8 +33,6 @@ def person_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
 @login_required
 def hit_list_view(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
-    if not policy.may_receive_hits(actor):
-        raise Http404
     open_only = request.GET.get("open") == "1"
     context = request_context(request, "web")
     try:
@@ -42,6 +41,8 @@ def hit_list_view(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError:
         page = hit_list(actor=actor, context=context, open_only=open_only)
+    if not policy.may_receive_hits(actor):
+        raise Http404  # after the selector, which recorded the denied attempt
     next_query = None
     if page.next_cursor:
         query = request.GET.copy()
@@ -63,22 +64,29 @@ def hit_acknowledge_view(request: HttpRequest, notice_id: int) -> HttpResponse:
     if notice is None:
         raise Http404
     messages.success(request, _("The notice is marked as dealt with."))
-    return redirect(request.POST.get("next") or "persons:hits")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    return redirect(back or "persons:hits")
 
 
 @login_required
 def attention_view(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     locations = list(policy.attention_locations(actor).select_related("municipality"))
-    if not locations:
-        raise Http404
-    chosen = request.GET.get("locatie") or str(actor.location_id or locations[0].pk)
-    location = next((loc for loc in locations if str(loc.pk) == chosen), None)
-    if location is None:
-        raise Http404
+    chosen = request.GET.get("locatie", "")
+    if not chosen:
+        chosen = str(actor.location_id or (locations[0].pk if locations else 0))
+    location_id = int(chosen) if chosen.isascii() and chosen.isdigit() and len(chosen) < 10 else 0
+    # The selector decides and records a denial; an unknown location is the same denial.
     rows = attention_list(
-        actor=actor, context=request_context(request, "web"), location_id=location.pk
+        actor=actor, context=request_context(request, "web"), location_id=location_id
     )
+    location = next((loc for loc in locations if loc.pk == location_id), None)
+    if rows is None or location is None:
+        raise Http404
     return render(
         request,
         "persons/attention.html",

@@ -156,13 +156,18 @@ def signal_projection(actor: Actor, signal: Signal) -> Projection:
     return P.NONE
 
 
-def visible_subjects(actor: Actor, signal: Signal) -> QuerySet[Subject]:
-    """The people on a signal the actor sees in full. A part never travels further than the
-    signal, and a restricted part stays inside the reporting organisation."""
-    qs = Subject.objects.filter(signal_id=signal.pk, signal__in=visible_signals(actor))
-    if signal.organisation_id != actor.organisation_id:
-        qs = qs.filter(restricted=False)
-    return qs
+def shown_subjects(actor: Actor) -> Q:
+    """Which people on a visible signal the actor may see: a restricted part stays inside
+    the reporting organisation. Combine with a filter on visible signals."""
+    return Q(restricted=False) | Q(signal__organisation_id=actor.organisation_id or 0)
+
+
+def visible_subjects(actor: Actor, at_least: Projection = P.FULL) -> QuerySet[Subject]:
+    """The people on signals the actor sees at least at ``at_least``. A part never travels
+    further than its signal, and a restricted part stays inside the reporting organisation."""
+    return Subject.objects.filter(
+        shown_subjects(actor), signal__in=visible_signals(actor, at_least).values("pk")
+    )
 
 
 def may_read_signals(actor: Actor) -> bool:
@@ -177,6 +182,14 @@ def may_register(actor: Actor) -> bool:
 def may_edit_signal(actor: Actor, signal: Signal) -> bool:
     """Editing and deciding sharing stay with the reporting organisation."""
     return may_register(actor) and signal.organisation_id == actor.organisation_id
+
+
+def editable_signals(actor: Actor) -> QuerySet[Signal]:
+    """The signals the actor may edit and whose sharing it may decide (``may_edit_signal``
+    as a queryset)."""
+    if not may_register(actor):
+        return Signal.objects.none()
+    return visible_signals(actor).filter(organisation_id=actor.organisation_id or 0)
 
 
 # -- person records ----------------------------------------------------------------------

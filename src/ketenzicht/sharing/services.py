@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,10 +18,13 @@ from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
-from ketenzicht.audit.models import Action, Purpose
+from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import Context, audit_record
 
 from . import policy
+
+if TYPE_CHECKING:
+    from ketenzicht.signals.models import Signal
 from .models import (
     AccessGrant,
     Disclosure,
@@ -170,7 +174,27 @@ def disclosure_record(
     )
 
 
-@transaction.atomic
+def editable_signal(
+    *, actor: Actor, context: Context, signal_id: uuid.UUID | str, action: str
+) -> Signal | None:
+    """The signal, locked, when the actor may change it; otherwise None, with a denied
+    audit event. Call inside the caller's transaction and raise only after it commits, so
+    that the denial stays on record (forbidden and nonexistent are the same denial)."""
+    signal = policy.editable_signals(actor).select_for_update().filter(pk=signal_id).first()
+    if signal is not None:
+        return signal
+    audit_record(
+        actor=actor,
+        action=action,
+        purpose=Purpose.FOLLOW_UP,
+        context=context,
+        object_type="signal",
+        object_id=signal_id,
+        result=Result.DENIED,
+    )
+    return None
+
+
 def signal_share(
     *,
     actor: Actor,
@@ -182,13 +206,29 @@ def signal_share(
     """Change how far a signal is shared. Only the reporting organisation decides.
 
     Takes effect on the next read: the policy reads the signal's current fields.
-    Returns the new disclosure, or None when nothing changed.
+    Returns the new disclosure, or None when nothing changed. Raises
+    ``Signal.DoesNotExist`` when the signal is not the actor's to change.
     """
-    from ketenzicht.signals.models import Signal, SignalRevision
+    from ketenzicht.signals.models import Signal
 
-    signal = policy.visible_signals(actor).select_for_update().filter(pk=signal_id).first()
-    if signal is None or not policy.may_edit_signal(actor, signal):
-        raise Signal.DoesNotExist
+    with transaction.atomic():
+        signal = editable_signal(
+            actor=actor, context=context, signal_id=signal_id, action=Action.SHARE
+        )
+        if signal is not None:
+            return _share(actor, context, signal, request, expected_version)
+    raise Signal.DoesNotExist
+
+
+def _share(
+    actor: Actor,
+    context: Context,
+    signal: Signal,
+    request: SharingRequest,
+    expected_version: int | None,
+) -> Disclosure | None:
+    from ketenzicht.signals.models import SignalRevision
+
     if expected_version is not None and signal.version != expected_version:
         raise ValidationError(
             _("Someone else changed this signal while you were editing. Reload and try again.")
@@ -230,7 +270,6 @@ def signal_share(
     return disclosure
 
 
-@transaction.atomic
 def access_grant(
     *,
     actor: Actor,
@@ -245,9 +284,26 @@ def access_grant(
     referrals call this; the grant stays until revoked."""
     from ketenzicht.signals.models import Signal
 
-    signal = policy.visible_signals(actor).filter(pk=signal_id).first()
-    if signal is None or not policy.may_edit_signal(actor, signal):
-        raise Signal.DoesNotExist
+    with transaction.atomic():
+        signal = editable_signal(
+            actor=actor, context=context, signal_id=signal_id, action=Action.GRANT
+        )
+        if signal is not None:
+            return _grant(
+                actor, context, signal, organisation_id, legal_basis, legal_basis_note, reason
+            )
+    raise Signal.DoesNotExist
+
+
+def _grant(
+    actor: Actor,
+    context: Context,
+    signal: Signal,
+    organisation_id: int,
+    legal_basis: str,
+    legal_basis_note: str,
+    reason: str,
+) -> AccessGrant:
     basis = LegalBasis.objects.filter(code=legal_basis, active=True).first()
     errors: Errors = {}
     if basis is None:
@@ -295,15 +351,22 @@ def access_grant(
     return grant
 
 
-@transaction.atomic
 def access_revoke(
     *, actor: Actor, context: Context, signal_id: uuid.UUID | str, organisation_id: int
 ) -> int:
+    """End an organisation's access to a signal; returns the number of grants ended."""
     from ketenzicht.signals.models import Signal
 
-    signal = policy.visible_signals(actor).filter(pk=signal_id).first()
-    if signal is None or not policy.may_edit_signal(actor, signal):
-        raise Signal.DoesNotExist
+    with transaction.atomic():
+        signal = editable_signal(
+            actor=actor, context=context, signal_id=signal_id, action=Action.REVOKE
+        )
+        if signal is not None:
+            return _revoke(actor, context, signal, organisation_id)
+    raise Signal.DoesNotExist
+
+
+def _revoke(actor: Actor, context: Context, signal: Signal, organisation_id: int) -> int:
     revoked = AccessGrant.objects.filter(
         signal=signal, organisation_id=organisation_id, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose, Result
@@ -44,16 +44,11 @@ class SignalRow:
     subjects: list[SubjectSummary]
 
 
-def _shown_subjects(actor: Actor) -> Q:
-    """Restricted people show only inside the reporting organisation."""
-    return Q(restricted=False) | Q(signal__organisation_id=actor.organisation_id)
-
-
 def _subjects(actor: Actor) -> Prefetch[str, QuerySet[Subject], str]:
     """Subjects with their person records and identifiers, in two queries for any page."""
     return Prefetch(
         "subjects",
-        queryset=Subject.objects.filter(_shown_subjects(actor))
+        queryset=Subject.objects.filter(policy.shown_subjects(actor))
         .select_related("record__organisation")
         .prefetch_related("record__identifiers"),
     )
@@ -102,7 +97,7 @@ def _rows(actor: Actor, signals: list[Signal]) -> list[SignalRow]:
         types[link.signal_id].append(link.exploitationtype)
     subjects: dict[uuid.UUID, list[SubjectSummary]] = {pk: [] for pk in ids}
     for signal_id, role, record_id in (
-        Subject.objects.filter(_shown_subjects(actor), signal_id__in=ids)
+        Subject.objects.filter(policy.shown_subjects(actor), signal_id__in=ids)
         .order_by("position", "id")
         .values_list("signal_id", "role", "record_id")
     ):
@@ -140,6 +135,25 @@ def signal_list(
     return Page(_rows(actor, page.items), page.next_cursor)
 
 
+def _attention_view(actor: Actor, signal: Signal) -> Signal:
+    """A fresh, unsaved copy holding only what the attention projection shows, so that no
+    template or serializer can reach content by accident."""
+    shown = Signal(
+        id=signal.pk,
+        kind=signal.kind,
+        organisation=signal.organisation,
+        received_at=signal.received_at,
+        handling_codes=list(signal.handling_codes),
+    )
+    shown.projection = Projection.ATTENTION
+    shown.names_victim = (
+        policy.visible_subjects(actor, Projection.ATTENTION)
+        .filter(signal_id=signal.pk, role=SubjectRole.PRESUMED_VICTIM)
+        .exists()
+    )
+    return shown
+
+
 @transaction.atomic
 def signal_get(
     *,
@@ -148,17 +162,23 @@ def signal_get(
     signal_id: uuid.UUID | str,
     purpose: str = Purpose.FOLLOW_UP,
     action: str = Action.VIEW,
+    for_edit: bool = False,
 ) -> Signal | None:
     """One signal as the actor may see it, or None when it does not exist or is not visible.
 
     The two cases look the same to the caller (forbidden looks like nonexistent); the audit
     event tells them apart only by its result. ``signal.projection`` says how much the
     actor sees: with ``ATTENTION`` only the reporting organisation, its contact, the dates,
-    the handling codes and ``signal.names_victim`` are loaded, never content.
+    the handling codes and ``signal.names_victim`` are loaded, never content. With
+    ``for_edit`` only a signal the actor may edit is returned (for edit and share forms).
     """
+    qs = (
+        policy.editable_signals(actor)
+        if for_edit
+        else policy.visible_signals(actor, Projection.ATTENTION)
+    )
     signal = (
-        policy.visible_signals(actor, Projection.ATTENTION)
-        .select_related(
+        qs.select_related(
             "municipality",
             "location",
             "organisation",
@@ -178,8 +198,7 @@ def signal_get(
                 [signal], "exploitation_types", "indicators", "control_methods", _subjects(actor)
             )
         else:
-            signal.narrative = ""  # never leaves the selector for this projection
-            signal.names_victim = signal.subjects.filter(role=SubjectRole.PRESUMED_VICTIM).exists()
+            signal = _attention_view(actor, signal)
     audit_record(
         actor=actor,
         action=action,

@@ -28,6 +28,7 @@ from ketenzicht.sharing.services import (
     SharingRequest,
     SharingVocabulary,
     disclosure_record,
+    editable_signal,
     sharing_decide,
 )
 from ketenzicht.taxonomy.models import ControlMethod, ExploitationType, Indicator
@@ -273,7 +274,6 @@ def _plain(value: object) -> object:
     return value
 
 
-@transaction.atomic
 def signal_update(
     *,
     actor: Actor,
@@ -287,11 +287,30 @@ def signal_update(
     """Edit a signal and its subjects, keeping a revision with the old and new values.
 
     ``expected_version`` is the version the editor started from; if someone saved in
-    between, the edit is refused rather than silently overwriting theirs.
+    between, the edit is refused rather than silently overwriting theirs. Raises
+    ``Signal.DoesNotExist`` (after recording the denial) when the signal is not the
+    actor's to edit.
     """
-    signal = policy.visible_signals(actor).select_for_update().filter(pk=signal_id).first()
-    if signal is None or not policy.may_edit_signal(actor, signal):
-        raise Signal.DoesNotExist
+    with transaction.atomic():
+        signal = editable_signal(
+            actor=actor, context=context, signal_id=signal_id, action=Action.UPDATE
+        )
+        if signal is not None:
+            return _update(
+                actor, context, signal, expected_version, data, subject_updates, new_subjects
+            )
+    raise Signal.DoesNotExist
+
+
+def _update(
+    actor: Actor,
+    context: Context,
+    signal: Signal,
+    expected_version: int,
+    data: SignalInput,
+    subject_updates: Sequence[tuple[int, SubjectInput]],
+    new_subjects: Sequence[SubjectInput],
+) -> Signal:
     if signal.version != expected_version:
         raise ValidationError(
             _("Someone else changed this signal while you were editing. Reload and try again.")
@@ -332,12 +351,20 @@ def signal_update(
             manager.set(_ids(after, known, relation, {}))
             changes[relation] = [before, after]
 
-    records = {s.pk: s.record for s in signal.subjects.select_related("record")}
+    subjects = {s.pk: s for s in signal.subjects.select_related("record")}
+    records = {pk: s.record for pk, s in subjects.items()}
     touched: list[uuid.UUID] = []
     for subject_pk, update in subject_updates:
         if subject_pk not in records:
             raise ValidationError(_("Unknown subject."))
         record = records[subject_pk]
+        current = subjects[subject_pk]
+        for name in ("role", "restricted"):
+            old, new = getattr(current, name), getattr(update, name)
+            if old != new:
+                changes[f"subject{subject_pk}.{name}"] = [old, new]
+                setattr(current, name, new)
+        current.save(update_fields=["role", "restricted"])
         fresh = _record_for(update, actor.organisation_id or 0)
         for name in (
             "given_name",
@@ -354,9 +381,6 @@ def signal_update(
                 changes[f"subject{subject_pk}.{name}"] = [_plain(old), _plain(new)]
                 setattr(record, name, new)
         record.save()
-        Subject.objects.filter(pk=subject_pk).exclude(
-            role=update.role, restricted=update.restricted
-        ).update(role=update.role, restricted=update.restricted)
         touched.append(record.pk)
         old_phones = sorted(record.identifiers.filter(kind="phone").values_list("value", flat=True))
         new_phones = sorted(dict.fromkeys(update.phones))

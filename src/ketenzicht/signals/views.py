@@ -199,8 +199,8 @@ def signal_share_view(request: HttpRequest, signal_id: str) -> HttpResponse:
     """Change how far a signal is shared; only the reporting organisation may."""
     actor = get_actor(request)
     context = request_context(request, "web")
-    signal = signal_get(actor=actor, context=context, signal_id=signal_id)
-    if signal is None or not policy.may_edit_signal(actor, signal):
+    signal = signal_get(actor=actor, context=context, signal_id=signal_id, for_edit=True)
+    if signal is None:
         raise Http404
     initial = {
         "distribution": signal.distribution,
@@ -274,8 +274,8 @@ def _initial_from(signal: Signal) -> tuple[dict[str, Any], list[dict[str, Any]]]
 def signal_edit_view(request: HttpRequest, signal_id: str) -> HttpResponse:
     actor = get_actor(request)
     context = request_context(request, "web")
-    signal = signal_get(actor=actor, context=context, signal_id=signal_id)
-    if signal is None or not policy.may_edit_signal(actor, signal):
+    signal = signal_get(actor=actor, context=context, signal_id=signal_id, for_edit=True)
+    if signal is None:
         raise Http404
     if request.method != "POST":
         initial, subjects = _initial_from(signal)

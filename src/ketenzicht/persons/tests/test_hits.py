@@ -319,3 +319,121 @@ def test_reindex_command_after_key_rotation(
     assert new and not (old & new)
     assert set(IndexEntry.objects.values_list("key_id", flat=True)) == {"k2"}
     assert "re-indexed" in out.getvalue()
+
+
+def test_a_restricted_person_stays_out_of_the_index_and_the_attention_list(
+    coa_frontline: Actor,
+    coa_coordinator: Actor,
+    ter_apel: Location,
+    ind: tuple[Actor, Actor],
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    ind_frontline, ind_coordinator = ind
+    restricted = dataclasses.replace(signal_input().subjects[0], restricted=True)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        _resident(coa_frontline, ter_apel)
+        signal = register(
+            ind_frontline, distribution="chain", legal_basis="avg-6-1-e", subjects=(restricted,)
+        )
+    record = signal.subjects.get().record
+    assert not IndexEntry.objects.filter(record=record).exists()
+    assert HitNotice.objects.count() == 0
+    rows = attention_list(actor=coa_frontline, context=TEST_CONTEXT, location_id=ter_apel.pk)
+    assert rows == []
+    # The chain still sees the signal, not whom it names, and not that it names a victim.
+    from ketenzicht.signals.selectors import signal_get
+
+    seen = signal_get(actor=coa_frontline, context=TEST_CONTEXT, signal_id=signal.pk)
+    assert seen is not None and not seen.names_victim and seen.narrative == ""
+    full = signal_get(actor=coa_coordinator, context=TEST_CONTEXT, signal_id=signal.pk)
+    assert full is not None and list(full.subjects.all()) == []
+    own = signal_get(actor=ind_coordinator, context=TEST_CONTEXT, signal_id=signal.pk)
+    assert own is not None and [s.record_id for s in own.subjects.all()] == [record.pk]
+
+
+def test_lifting_and_setting_a_restriction_reindexes(
+    coa_frontline: Actor,
+    coa_coordinator: Actor,
+    ter_apel: Location,
+    ind: tuple[Actor, Actor],
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    from ketenzicht.signals.services import signal_update
+
+    ind_frontline, _ = ind
+    base = signal_input().subjects[0]
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        _resident(coa_frontline, ter_apel)
+        signal = register(ind_frontline, subjects=(dataclasses.replace(base, restricted=True),))
+    subject = signal.subjects.get()
+    assert HitNotice.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        signal_update(
+            actor=ind_frontline,
+            context=TEST_CONTEXT,
+            signal_id=signal.pk,
+            expected_version=signal.version,
+            data=signal_input(),
+            subject_updates=[(subject.pk, base)],
+        )
+    assert HitNotice.objects.count() == 2  # one on each side
+    revision = signal.revisions.get(version=2)
+    assert revision.changes[f"subject{subject.pk}.restricted"] == [True, False]
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        signal_update(
+            actor=ind_frontline,
+            context=TEST_CONTEXT,
+            signal_id=signal.pk,
+            expected_version=2,
+            data=signal_input(),
+            subject_updates=[(subject.pk, dataclasses.replace(base, role="presumed_perpetrator"))],
+        )
+    assert signal.revisions.get(version=3).changes[f"subject{subject.pk}.role"] == [
+        "presumed_victim",
+        "presumed_perpetrator",
+    ]
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        signal_update(
+            actor=ind_frontline,
+            context=TEST_CONTEXT,
+            signal_id=signal.pk,
+            expected_version=3,
+            data=signal_input(),
+            subject_updates=[(subject.pk, dataclasses.replace(base, restricted=True))],
+        )
+    # Withdrawn from the index: no new matches; notices already given stay on record.
+    assert not IndexEntry.objects.filter(record_id=subject.record_id).exists()
+
+
+def test_acknowledging_never_redirects_off_site(
+    coa_frontline: Actor,
+    coa_coordinator: Actor,
+    ter_apel: Location,
+    ind: tuple[Actor, Actor],
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        _resident(coa_frontline, ter_apel)
+        register(ind[0])
+    notice = HitNotice.objects.get(organisation_id=coa_coordinator.organisation_id)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=coa_coordinator.user_id))
+    url = f"/treffers/{notice.pk}/afgehandeld"
+    away = client.post(url, {"next": "https://evil.example/phish"})
+    assert away.status_code == 302 and away["Location"] == "/treffers"
+    back = client.post(url, {"next": "/treffers?open=1"})
+    assert back["Location"] == "/treffers?open=1"
+
+
+def test_pages_without_the_capability_record_the_denial(
+    coa_frontline: Actor, ter_apel: Location, ind: tuple[Actor, Actor]
+) -> None:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=coa_frontline.user_id))
+    assert client.get("/treffers").status_code == 404
+    assert client.get("/aandacht?locatie=987654").status_code == 404
+    assert client.get("/aandacht?locatie=%C2%B2").status_code == 404
+    denied = AuditEvent.objects.filter(result="denied", actor="coa-fl")
+    assert denied.filter(object_type="hit").count() == 1
+    assert denied.filter(object_type="person").count() == 2
+    assert client.get("/aandacht").status_code == 200

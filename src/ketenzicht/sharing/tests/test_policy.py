@@ -108,8 +108,11 @@ def test_policy_cell(role: str, relation: str, distribution: str, action: str) -
     if action == "detail":
         got = signal_get(actor=viewer, context=TEST_CONTEXT, signal_id=signal.pk)
         assert (got.projection if got else Projection.NONE) == want
-        if got is not None and want < Projection.FULL:
-            assert got.narrative == ""
+        if got is not None and want == Projection.ATTENTION:
+            # Only the flag, the dates and whom to call; nothing of the content came along.
+            assert got.names_victim
+            assert (got.narrative, got.observed_on, got.source_reference) == ("", None, "")
+            assert got.organisation_id == signal.organisation_id
     elif action == "list":
         listed = {r.signal.pk for r in signal_list(actor=viewer, context=TEST_CONTEXT).items}
         assert (signal.pk in listed) == (want == Projection.FULL)

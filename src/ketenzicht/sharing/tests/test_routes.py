@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 
@@ -88,3 +89,65 @@ def test_unknown_objects_look_like_forbidden_ones(name: str, path: str, outsider
         else:
             response = client.post(url)
     assert response.status_code == 404
+
+
+@pytest.fixture
+def others_objects(reporter: Actor, police: object) -> dict[str, str]:
+    """One real object per path parameter, none of them the outsider's to see."""
+    from django.utils import timezone
+
+    from ketenzicht.persons.models import HitNotice
+    from ketenzicht.sharing.models import SharingGroup
+    from ketenzicht.signals.factories import TEST_CONTEXT, register
+    from ketenzicht.signals.services import import_job_create
+
+    signal = register(reporter)  # distribution: the reporting organisation only
+    record = signal.subjects.get().record
+    notice = HitNotice.objects.create(
+        organisation_id=reporter.organisation_id,
+        record=record,
+        other_organisation=police,
+        other_record=record,
+        since=timezone.now(),
+    )
+    job = import_job_create(actor=reporter, context=TEST_CONTEXT, filename="a.csv", content=b"x")
+    group = SharingGroup.objects.create(code="others", name="Others")
+    return {
+        "<uuid:signal_id>": str(signal.pk),
+        "<uuid:person_id>": str(record.pk),
+        "<uuid:job_id>": str(job.pk),
+        "<int:notice_id>": str(notice.pk),
+        "<int:hit_id>": str(notice.pk),
+        "<int:group_id>": str(group.pk),
+        "<int:organisation_id>": str(reporter.organisation_id),
+    }
+
+
+def _answer(client: Client, path: str) -> tuple[int, bytes]:
+    """Status and body, with what legitimately differs per request (the path itself and
+    the masked CSRF token) blanked out."""
+    response = client.get(path)
+    if response.status_code == 405:
+        if path.startswith("/api/"):
+            response = client.patch(path, {"acknowledged": True}, content_type="application/json")
+        else:
+            response = client.post(path)
+    body = response.content.replace(path.encode(), b"PATH")
+    body = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"CSRF", body)
+    return response.status_code, body
+
+
+@pytest.mark.parametrize(("name", "path"), [(n, p) for n, p in ALL if "<" in p])
+def test_forbidden_objects_answer_exactly_like_unknown_ones(
+    name: str, path: str, outsider: Actor, others_objects: dict[str, str]
+) -> None:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=outsider.user_id))
+    real = "/" + path
+    for converter, value in others_objects.items():
+        real = real.replace(converter, value)
+    assert "<" not in real, f"give {name} a real object in others_objects"
+    forbidden = _answer(client, real)
+    unknown = _answer(client, _concrete(path))
+    assert forbidden[0] == 404
+    assert forbidden == unknown

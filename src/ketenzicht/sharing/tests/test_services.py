@@ -10,6 +10,7 @@ import pytest
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.factories import OrganisationFactory, make_actor
 from ketenzicht.accounts.models import Role, User
+from ketenzicht.audit.chain import object_ref
 from ketenzicht.audit.models import AuditEvent
 from ketenzicht.sharing.models import Disclosure, Distribution, SharingGroup
 from ketenzicht.sharing.selectors import sharing_health
@@ -23,7 +24,7 @@ from ketenzicht.sharing.services import (
 )
 from ketenzicht.signals.factories import TEST_CONTEXT, register, signal_input
 from ketenzicht.signals.selectors import signal_get
-from ketenzicht.signals.services import signal_register
+from ketenzicht.signals.services import signal_register, signal_update
 
 pytestmark = pytest.mark.django_db
 
@@ -123,9 +124,44 @@ def test_only_the_reporting_organisation_decides() -> None:
             organisation_id=colleague_elsewhere.organisation_id or 0,
             legal_basis="avg-6-1-e",
         ),
+        lambda: access_revoke(
+            actor=colleague_elsewhere,
+            context=TEST_CONTEXT,
+            signal_id=signal.pk,
+            organisation_id=colleague_elsewhere.organisation_id or 0,
+        ),
+        lambda: signal_update(
+            actor=colleague_elsewhere,
+            context=TEST_CONTEXT,
+            signal_id=signal.pk,
+            expected_version=signal.version,
+            data=signal_input(narrative="Overschreven."),
+        ),
     ):
         with pytest.raises(type(signal).DoesNotExist):
             attempt()
+    # Each refusal is on record, although the service raised.
+    denied = AuditEvent.objects.filter(
+        actor=colleague_elsewhere.username,
+        result="denied",
+        object_ref=object_ref("signal", signal.pk),
+    )
+    assert sorted(denied.values_list("action", flat=True)) == ["grant", "revoke", "share", "update"]
+    signal.refresh_from_db()
+    assert signal.version == 1 and signal.distribution == "chain"
+    # The coordinator reads the chain signal in full, but its edit and share pages answer as
+    # if it did not exist, and the trail says "denied", not "viewed".
+    client = _client(colleague_elsewhere)
+    unknown = client.get("/signalen/00000000-0000-4000-8000-000000000000/bewerken")
+    for page in ("bewerken", "delen"):
+        response = client.get(f"/signalen/{signal.pk}/{page}")
+        assert response.status_code == unknown.status_code == 404
+    views = AuditEvent.objects.filter(
+        actor=colleague_elsewhere.username,
+        action="view",
+        object_ref=object_ref("signal", signal.pk),
+    )
+    assert set(views.values_list("result", flat=True)) == {"denied"}
 
 
 def test_referral_grant_and_revocation() -> None:

@@ -6,6 +6,7 @@ exactly like one that does not exist."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import SharingGroup
 from ketenzicht.sharing.policy import Projection
 from ketenzicht.sharing.services import SharingRequest, access_grant, access_revoke, signal_share
-from ketenzicht.signals.factories import TEST_CONTEXT, register
+from ketenzicht.signals.factories import TEST_CONTEXT, register, signal_input
 from ketenzicht.signals.selectors import SignalFilters, signal_get, signal_list
 
 ORGS = 3
@@ -42,6 +43,7 @@ class ModelSignal:
     org: int
     kind: str
     distribution: str
+    restricted: bool = False
     grants: set[int] = field(default_factory=set)
 
 
@@ -50,7 +52,8 @@ def expected(role: str, org: int, s: ModelSignal, group: set[int]) -> Projection
         return Projection.NONE
     if org == s.org or org in s.grants:
         return Projection.FULL
-    if s.distribution == "group" and org in group and s.org in group:
+    # The group is the audience: its members at the time of reading, whoever they are.
+    if s.distribution == "group" and org in group:
         return Projection.FULL
     if s.distribution == "chain":
         return Projection.FULL if role == Role.COORDINATOR else Projection.ATTENTION
@@ -88,17 +91,22 @@ class SharingMachine(RuleBasedStateMachine):
         org=st.integers(0, ORGS - 1),
         kind=st.sampled_from(["soft", "hard"]),
         distribution=st.sampled_from(["organisation", "group", "chain"]),
+        restricted=st.booleans(),
     )
-    def register_signal(self, org: int, kind: str, distribution: str) -> uuid.UUID:
+    def register_signal(
+        self, org: int, kind: str, distribution: str, restricted: bool
+    ) -> uuid.UUID:
         if distribution == "group" and org not in self.members:
             distribution = "chain"
+        base = signal_input().subjects[0]
         signal = register(
             self.writers[org],
             kind=kind,
             distribution=distribution,
             sharing_group=self.group.code if distribution == "group" else "",
+            subjects=(dataclasses.replace(base, restricted=restricted),),
         )
-        self.model[signal.pk] = ModelSignal(org, kind, distribution)
+        self.model[signal.pk] = ModelSignal(org, kind, distribution, restricted)
         return signal.pk
 
     @rule(signal=signals, distribution=st.sampled_from(["organisation", "group", "chain"]))
@@ -190,7 +198,12 @@ class SharingMachine(RuleBasedStateMachine):
                         missing.content,
                     )
                 else:
-                    assert response.json()["projection"] == projection.name.lower()
+                    body = response.json()
+                    assert body["projection"] == projection.name.lower()
+                    if projection == Projection.FULL:
+                        # A restricted person never leaves the reporting organisation.
+                        shown = 0 if self.model[pk].restricted and org != self.model[pk].org else 1
+                        assert len(body["subjects"]) == shown, (role, org)
 
 
 @pytest.mark.django_db
