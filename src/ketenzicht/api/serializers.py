@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ketenzicht.persons.models import PersonRecord
@@ -109,11 +110,18 @@ class SignalSerializer(serializers.ModelSerializer):
     legalBasisNote = serializers.CharField(source="legal_basis_note")
     handlingCodes = serializers.ListField(source="handling_codes", child=serializers.CharField())
     contact = ContactSerializer(source="organisation")
+    referrals = serializers.SerializerMethodField(
+        help_text="Where the signal went, its status and the feedback for the reporter."
+    )
 
     def to_representation(self, instance: Signal) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["projection"] = "full"
         return data
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_referrals(self, signal: Signal) -> list[dict[str, Any]]:
+        return list(ReferralSerializer(getattr(signal, "referral_list", []), many=True).data)
 
     class Meta:
         model = Signal
@@ -142,6 +150,7 @@ class SignalSerializer(serializers.ModelSerializer):
             "sourceReference",
             "version",
             "subjects",
+            "referrals",
         ]
         read_only_fields = fields
 
@@ -306,3 +315,105 @@ class AttentionFilterSerializer(serializers.Serializer):
     location = serializers.SlugField(
         required=False, help_text="Location code; default: your own location."
     )
+
+
+# -- follow-up ---------------------------------------------------------------------------
+
+
+class ReferralSerializer(serializers.Serializer):
+    """A referral as its sender and its receiver see it: where it went and why, its status
+    against the deadlines, and the outcome with feedback for the reporter."""
+
+    id = serializers.UUIDField()
+    reference = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    signals = serializers.SerializerMethodField(
+        help_text="The referred signals you may see in full."
+    )
+    fromOrganisation = serializers.CharField(source="from_organisation.code")
+    toOrganisation = ContactSerializer(source="to_organisation")
+    reason = serializers.CharField(help_text="Why this body: the rule that routed it.")
+    outcome = serializers.CharField()
+    outcomeReason = serializers.CharField(source="outcome_reason")
+    feedback = serializers.CharField(help_text="The receiving body's feedback to the reporter.")
+    sentAt = serializers.DateTimeField(source="sent_at")
+    acknowledgeDue = serializers.DateField(source="acknowledge_due")
+    outcomeDue = serializers.DateField(source="outcome_due")
+    acknowledgedAt = serializers.DateTimeField(source="acknowledged_at", allow_null=True)
+    closedAt = serializers.DateTimeField(source="closed_at", allow_null=True)
+    overdue = serializers.SerializerMethodField(
+        help_text='"acknowledge" or "outcome" when that deadline has passed, else "".'
+    )
+    version = serializers.IntegerField()
+
+    def get_signals(self, referral: Any) -> list[str]:
+        return [str(s.pk) for s in getattr(referral, "visible_signals", [])]
+
+    def get_overdue(self, referral: Any) -> str:
+        from ketenzicht.followup.selectors import overdue
+
+        return overdue(referral)
+
+
+class ReferralPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = ReferralSerializer(many=True)
+
+
+class ReferralFilterSerializer(serializers.Serializer):
+    signal = serializers.UUIDField(required=False)
+    status = serializers.ChoiceField(
+        required=False, choices=["sent", "acknowledged", "in_assessment", "outcome", "closed"]
+    )
+    direction = serializers.ChoiceField(required=False, choices=["received", "sent"])
+    cursor = serializers.CharField(required=False, max_length=200)
+    pageSize = serializers.IntegerField(required=False, min_value=1, max_value=100)
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(
+        choices=["acknowledged", "in_assessment", "outcome", "closed"],
+        help_text="The next status; see the workflow in the API description.",
+    )
+    outcome = serializers.ChoiceField(
+        required=False,
+        allow_blank=True,
+        choices=["investigation_started", "victim_care_started", "forwarded", "no_further_action"],
+    )
+    outcomeReason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    feedback = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000, help_text="Required to close."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    forwardTo = serializers.SlugField(
+        required=False, allow_blank=True, help_text="Organisation code, with outcome forwarded."
+    )
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class SubscriptionSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    callbackUrl = serializers.URLField(source="callback_url", max_length=500)
+    channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=["referrals", "victims", "hits"]), min_length=1
+    )
+    filters = serializers.DictField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        help_text='Attributes (kenmerken) that must match, e.g. {"status": "closed"}.',
+    )
+    active = serializers.BooleanField(required=False, default=True)
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
+
+
+class SubscriptionCreatedSerializer(SubscriptionSerializer):
+    secret = serializers.CharField(
+        read_only=True,
+        help_text="HMAC-SHA256 key for the X-Ketenzicht-Signature header; shown only now.",
+    )
+
+
+class SubscriptionPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = SubscriptionSerializer(many=True)

@@ -14,6 +14,19 @@ urlpatterns = [
     path("attention", views.AttentionCollection.as_view(), name="attention"),
     path("persons", views.PersonCollection.as_view(), name="persons"),
     path("persons/<uuid:person_id>", views.PersonItem.as_view(), name="person"),
+    path("referrals", views.ReferralCollection.as_view(), name="referrals"),
+    path("referrals/<uuid:referral_id>", views.ReferralItem.as_view(), name="referral"),
+    path(
+        "referrals/<uuid:referral_id>/transitions",
+        views.ReferralTransitions.as_view(),
+        name="referral-transitions",
+    ),
+    path("subscriptions", views.SubscriptionCollection.as_view(), name="subscriptions"),
+    path(
+        "subscriptions/<uuid:subscription_id>",
+        views.SubscriptionItem.as_view(),
+        name="subscription",
+    ),
     path(
         "openapi.json",
         SpectacularAPIView.as_view(

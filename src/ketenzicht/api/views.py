@@ -17,10 +17,21 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.models import Organisation
 from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.audit.models import Purpose
 from ketenzicht.common.context import request_context
 from ketenzicht.common.keyset import Page
+from ketenzicht.followup.models import Referral
+from ketenzicht.followup.selectors import referral_get, referral_list
+from ketenzicht.followup.services import referral_transition
+from ketenzicht.followup.workflow import Step
+from ketenzicht.notifications.services import (
+    SubscriptionInput,
+    subscription_create,
+    subscription_delete,
+    subscription_update,
+)
 from ketenzicht.persons.selectors import attention_list, hit_list, person_get, person_list
 from ketenzicht.persons.services import hit_acknowledge
 from ketenzicht.sharing import policy
@@ -374,3 +385,222 @@ class PersonItem(ActorMixin, APIView):
         if record is None:
             raise exceptions.NotFound()
         return Response(s.PersonSerializer(record).data)
+
+
+# -- follow-up --------------------------------------------------------------------------------
+
+
+class ReferralCollection(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="referrals_list",
+        tags=["referrals"],
+        summary="Referrals your organisation sent or received",
+        description=(
+            "Newest first. Filter by `signal`, `status` or `direction` (received / sent). "
+            "Each referral says why it went to that body, its deadlines and, once closed, the "
+            "outcome and the feedback for the reporter. Audited."
+        ),
+        parameters=[s.ReferralFilterSerializer, EXPLANATION],
+        responses=s.ReferralPageSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        query = s.ReferralFilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        try:
+            page = referral_list(
+                actor=self.actor(request),
+                context=request_context(request, "api"),
+                signal_id=q.get("signal"),
+                status=q.get("status", ""),
+                direction=q.get("direction", ""),
+                cursor=q.get("cursor"),
+                size=q.get("pageSize", 25),
+                purpose=Purpose.CHAIN_EXCHANGE,
+            )
+        except DjangoValidationError as exc:
+            raise camel_errors(exc) from exc
+        return _page_response(request, page, s.ReferralSerializer)
+
+
+class ReferralItem(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="referrals_read",
+        tags=["referrals"],
+        summary="One referral",
+        parameters=[EXPLANATION],
+        responses=s.ReferralSerializer,
+    )
+    def get(self, request: Request, referral_id: str) -> Response:
+        referral = referral_get(
+            actor=self.actor(request),
+            context=request_context(request, "api"),
+            referral_id=referral_id,
+            purpose=Purpose.CHAIN_EXCHANGE,
+        )
+        if referral is None:
+            raise exceptions.NotFound()
+        return Response(s.ReferralSerializer(referral).data)
+
+
+class ReferralTransitions(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="referrals_transitions_create",
+        tags=["referrals"],
+        summary="Move a referral your organisation received to its next status",
+        description=(
+            "sent -> acknowledged -> in_assessment -> outcome -> closed; closed -> "
+            "in_assessment reopens. `outcome` is needed for outcome and closed; closing "
+            "needs `feedback` for the reporter; `no_further_action` needs `outcomeReason`; "
+            "`forwarded` needs `forwardTo`. An illegal step is a 400 that changes nothing; "
+            "a stale `version` is a 409."
+        ),
+        request=s.TransitionSerializer,
+        responses={200: s.ReferralSerializer},
+    )
+    def post(self, request: Request, referral_id: str) -> Response:
+        payload = s.TransitionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        actor, context = self.actor(request), request_context(request, "api")
+        forward_to = None
+        if data.get("forwardTo"):
+            forward_to = (
+                Organisation.objects.filter(code=data["forwardTo"]).values_list("pk", flat=True)
+            ).first()
+            if forward_to is None:
+                raise exceptions.ValidationError({"forwardTo": ["Unknown organisation."]})
+        step = Step(
+            to=data["to"],
+            outcome=data.get("outcome", ""),
+            outcome_reason=data.get("outcomeReason", ""),
+            feedback=data.get("feedback", ""),
+            note=data.get("note", ""),
+            forward_to=forward_to,
+        )
+        try:
+            referral_transition(
+                actor=actor,
+                context=context,
+                referral_id=referral_id,
+                step=step,
+                expected_version=data.get("version"),
+            )
+        except Referral.DoesNotExist as exc:
+            raise exceptions.NotFound() from exc
+        except DjangoValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise Conflict(exc.messages[0]) from exc
+            raise camel_errors(exc) from exc
+        referral = referral_get(actor=actor, context=context, referral_id=referral_id)
+        return Response(s.ReferralSerializer(referral).data)
+
+
+def _subscription_input(data: dict[str, Any]) -> SubscriptionInput:
+    return SubscriptionInput(
+        callback_url=data["callback_url"],
+        channels=tuple(data["channels"]),
+        filters=data.get("filters", {}),
+        active=data.get("active", True),
+    )
+
+
+class SubscriptionCollection(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="subscriptions_list",
+        tags=["subscriptions"],
+        summary="Webhook subscriptions of your organisation",
+        responses=s.SubscriptionPageSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        subscriptions = policy.visible_subscriptions(self.actor(request))
+        return Response(
+            {"next": None, "results": s.SubscriptionSerializer(subscriptions, many=True).data}
+        )
+
+    @extend_schema(
+        operation_id="subscriptions_create",
+        tags=["subscriptions"],
+        summary="Subscribe a partner system to events",
+        description=(
+            "Events of the chosen channels that concern your organisation arrive as "
+            "CloudEvents 1.0 (structured JSON), signed with `X-Ketenzicht-Signature: "
+            "sha256=<HMAC of the body with the secret>` and carrying `Idempotency-Key` (the "
+            "event id; retries repeat it). Failed deliveries are retried with exponential "
+            "backoff. The secret is shown once, in this response."
+        ),
+        request=s.SubscriptionSerializer,
+        responses={201: s.SubscriptionCreatedSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        payload = s.SubscriptionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        actor = self.actor(request)
+        if not policy.may_manage_subscriptions(actor):
+            raise exceptions.NotFound()
+        try:
+            subscription, secret = subscription_create(
+                actor=actor,
+                context=request_context(request, "api"),
+                data=_subscription_input(payload.validated_data),
+            )
+        except DjangoValidationError as exc:
+            raise camel_errors(exc) from exc
+        data = dict(s.SubscriptionSerializer(subscription).data)
+        data["secret"] = secret
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class SubscriptionItem(ActorMixin, APIView):
+    def _get(self, request: Request, subscription_id: str) -> Any:
+        found = policy.visible_subscriptions(self.actor(request)).filter(pk=subscription_id).first()
+        if found is None:
+            raise exceptions.NotFound()
+        return found
+
+    @extend_schema(
+        operation_id="subscriptions_read",
+        tags=["subscriptions"],
+        summary="One webhook subscription",
+        responses=s.SubscriptionSerializer,
+    )
+    def get(self, request: Request, subscription_id: str) -> Response:
+        return Response(s.SubscriptionSerializer(self._get(request, subscription_id)).data)
+
+    @extend_schema(
+        operation_id="subscriptions_update",
+        tags=["subscriptions"],
+        summary="Change a webhook subscription",
+        request=s.SubscriptionSerializer,
+        responses=s.SubscriptionSerializer,
+    )
+    def put(self, request: Request, subscription_id: str) -> Response:
+        payload = s.SubscriptionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            subscription = subscription_update(
+                actor=self.actor(request),
+                context=request_context(request, "api"),
+                subscription_id=subscription_id,
+                data=_subscription_input(payload.validated_data),
+            )
+        except DjangoValidationError as exc:
+            raise camel_errors(exc) from exc
+        if subscription is None:
+            raise exceptions.NotFound()
+        return Response(s.SubscriptionSerializer(subscription).data)
+
+    @extend_schema(
+        operation_id="subscriptions_delete",
+        tags=["subscriptions"],
+        summary="End a webhook subscription",
+        responses={204: None},
+    )
+    def delete(self, request: Request, subscription_id: str) -> Response:
+        if not subscription_delete(
+            actor=self.actor(request),
+            context=request_context(request, "api"),
+            subscription_id=subscription_id,
+        ):
+            raise exceptions.NotFound()
+        return Response(status=status.HTTP_204_NO_CONTENT)

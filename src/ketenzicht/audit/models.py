@@ -30,6 +30,11 @@ class Action(models.TextChoices):
     MATCH = "match", _("hit/no-hit match")
     ACKNOWLEDGE = "acknowledge", _("acknowledge")
     CONFIGURE = "configure", _("change configuration")
+    DELETE = "delete", _("delete")
+    ROUTE = "route", _("route to a competent body")
+    TRANSITION = "transition", _("change referral status")
+    ESCALATE = "escalate", _("escalate an overdue referral")
+    VICTIM_STEP = "victim_step", _("victim track step")
 
 
 class Purpose(models.TextChoices):
@@ -54,6 +59,11 @@ class ObjectType(models.TextChoices):
     HIT = "hit", _("hit notice")
     SHARING_GROUP = "sharing_group", _("sharing group")
     ORGANISATION = "organisation", _("organisation")
+    REFERRAL = "referral", _("referral")
+    CASE = "case", _("joint-analysis case")
+    SUBSCRIPTION = "subscription", _("webhook subscription")
+    ROUTING_RULE = "routing_rule", _("routing rule")
+    VICTIM_TRACK = "victim_track", _("victim track")
 
 
 class Result(models.TextChoices):

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "ketenzicht.persons",
     "ketenzicht.signals",
     "ketenzicht.sharing",
+    "ketenzicht.followup",
+    "ketenzicht.notifications",
     "ketenzicht.audit",
     "ketenzicht.api",
     "ketenzicht.demo",
@@ -214,6 +216,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "persons", "description": "Person records held by your organisation"},
         {"name": "hits", "description": "Hit/no-hit notices: who else is involved with a person"},
         {"name": "attention", "description": "Attention list of a reception location"},
+        {"name": "referrals", "description": "Follow-up: referrals to competent bodies"},
+        {"name": "subscriptions", "description": "Webhook subscriptions of partner systems"},
         {"name": "openapi", "description": "This API description"},
     ],
     "LICENSE": {"name": "EUPL-1.2"},
@@ -243,3 +247,22 @@ LOGGING = {
 
 # Demo world: the password of every demo account. Generated per installation when unset.
 DEMO_PASSWORD = env("DEMO_PASSWORD")
+
+# -- notifications ---------------------------------------------------------------------
+# Links in e-mails and the CloudEvents source. E-mail goes to the console unless SMTP is
+# configured (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend, EMAIL_HOST, ...).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ketenzicht@ketenzicht.example")
+# Webhooks: attempts in all, and the first retry delay (doubling after each failure).
+WEBHOOK_MAX_ATTEMPTS = int(env("WEBHOOK_MAX_ATTEMPTS", "6"))
+WEBHOOK_BACKOFF_SECONDS = float(env("WEBHOOK_BACKOFF_SECONDS", "30"))
+WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Follow-up deadlines in working days, for receiving organisations without their own.
+REFERRAL_ACKNOWLEDGE_DAYS = int(env("REFERRAL_ACKNOWLEDGE_DAYS", "2"))
+REFERRAL_OUTCOME_DAYS = int(env("REFERRAL_OUTCOME_DAYS", "20"))

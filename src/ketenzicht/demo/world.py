@@ -21,6 +21,7 @@ from ketenzicht.accounts.models import (
 )
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import CLI, audit_record
+from ketenzicht.followup.seed import follow_up_rules_seed
 from ketenzicht.geo.models import Municipality
 from ketenzicht.sharing.models import LegalBasis, OrganisationDefaults, SharingGroup
 
@@ -200,6 +201,7 @@ def build_world() -> dict[str, Organisation]:
             code=group_code, defaults={"name": group_name}
         )
         group.organisations.add(*(organisations[m] for m in members))
+    follow_up_rules_seed()
     locations: dict[str, Location] = {}
     for code, organisation_code, name, location_kind, municipality in LOCATIONS:
         location, _ = Location.objects.update_or_create(

@@ -28,6 +28,8 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Location, Role
+from ketenzicht.followup.models import Case, Referral
+from ketenzicht.notifications.models import Subscription
 from ketenzicht.persons.models import HitNotice, PersonRecord
 from ketenzicht.signals.models import Signal, Subject
 
@@ -56,7 +58,11 @@ class RolePolicy:
     aggregates: bool = False  # figures without personal data (the monitor)
     sharing_health: bool = False  # the share of soft signals visible beyond the reporter
     audit_trail: bool = False
-    administer: bool = False  # sharing groups, organisation defaults
+    administer: bool = False  # sharing groups, organisation defaults, routing rules
+    referrals: bool = False  # referrals to and from the own organisation; handle received
+    follow_up_figures: bool = False  # deadline performance per receiving body (no persons)
+    cases: bool = False  # joint-analysis cases of the own organisation and its groups
+    subscriptions: bool = False  # webhook subscriptions of the own organisation
 
 
 R, P = Relation, Projection
@@ -69,6 +75,7 @@ POLICY_TABLE: dict[str, RolePolicy] = {
         signals={R.OWN: P.FULL, R.GROUP: P.FULL, R.REFERRAL: P.FULL, R.CHAIN: P.ATTENTION},
         register=True,
         attention_list=True,
+        referrals=True,
     ),
     Role.COORDINATOR: RolePolicy(
         signals=_NEED_TO_KNOW,
@@ -77,13 +84,17 @@ POLICY_TABLE: dict[str, RolePolicy] = {
         attention_list=True,
         aggregates=True,
         sharing_health=True,
+        referrals=True,
+        follow_up_figures=True,
+        cases=True,
+        subscriptions=True,
     ),
-    Role.INVESTIGATOR: RolePolicy(signals=_NEED_TO_KNOW, register=True),
+    Role.INVESTIGATOR: RolePolicy(signals=_NEED_TO_KNOW, register=True, referrals=True, cases=True),
     # Analysts and the monitor see aggregates only, never a signal or a person.
     Role.MUNICIPAL_ANALYST: RolePolicy(aggregates=True),
-    Role.NATIONAL_MONITOR: RolePolicy(aggregates=True, sharing_health=True),
+    Role.NATIONAL_MONITOR: RolePolicy(aggregates=True, sharing_health=True, follow_up_figures=True),
     Role.AUDITOR: RolePolicy(audit_trail=True),
-    Role.ADMINISTRATOR: RolePolicy(administer=True),
+    Role.ADMINISTRATOR: RolePolicy(administer=True, subscriptions=True),
 }
 
 
@@ -269,6 +280,50 @@ def may_administer(actor: Actor) -> bool:
     return _capability(actor, "administer")
 
 
+# -- follow-up ---------------------------------------------------------------------------
+
+
+def visible_referrals(actor: Actor) -> QuerySet[Referral]:
+    """Referrals the own organisation sent or received (the reporter sees the feedback,
+    the receiving body handles them)."""
+    if not _capability(actor, "referrals"):
+        return Referral.objects.none()
+    org = actor.organisation_id or 0
+    return Referral.objects.filter(Q(from_organisation_id=org) | Q(to_organisation_id=org))
+
+
+def handled_referrals(actor: Actor) -> QuerySet[Referral]:
+    """Referrals whose status the actor may change: those its organisation received."""
+    if not _capability(actor, "referrals"):
+        return Referral.objects.none()
+    return Referral.objects.filter(to_organisation_id=actor.organisation_id or 0)
+
+
+def may_view_follow_up_figures(actor: Actor) -> bool:
+    return _capability(actor, "follow_up_figures")
+
+
+def visible_cases(actor: Actor) -> QuerySet[Case]:
+    """Joint-analysis cases of the own organisation or shared with one of its groups."""
+    if not _capability(actor, "cases"):
+        return Case.objects.none()
+    org = actor.organisation_id or 0
+    groups = SharingGroup.organisations.through.objects.filter(organisation_id=org)
+    return Case.objects.filter(
+        Q(organisation_id=org) | Q(sharing_group_id__in=groups.values("sharinggroup_id"))
+    )
+
+
+def may_manage_subscriptions(actor: Actor) -> bool:
+    return _capability(actor, "subscriptions")
+
+
+def visible_subscriptions(actor: Actor) -> QuerySet[Subscription]:
+    if not may_manage_subscriptions(actor):
+        return Subscription.objects.none()
+    return Subscription.objects.filter(organisation_id=actor.organisation_id or 0)
+
+
 # -- one question for any object -----------------------------------------------------------
 
 
@@ -283,4 +338,10 @@ def may_view(actor: Actor, obj: Any) -> bool:
         return visible_hit_notices(actor).filter(pk=obj.pk).exists()
     if isinstance(obj, Location):
         return attention_locations(actor).filter(pk=obj.pk).exists()
+    if isinstance(obj, Referral):
+        return visible_referrals(actor).filter(pk=obj.pk).exists()
+    if isinstance(obj, Case):
+        return visible_cases(actor).filter(pk=obj.pk).exists()
+    if isinstance(obj, Subscription):
+        return visible_subscriptions(actor).filter(pk=obj.pk).exists()
     return False

@@ -20,6 +20,10 @@ class Exposure(StrEnum):
     ATTENTION = "attention"  # residents needing attention (policy.attention_locations)
     AGGREGATE = "aggregate"  # counts without personal data (policy.signals_for_aggregates)
     ADMINISTRATION = "administration"  # sharing configuration (policy.may_administer)
+    REFERRALS = "referrals"  # referrals to/from the own organisation (policy.visible_referrals)
+    FOLLOW_UP_FIGURES = "follow_up_figures"  # deadline counts (policy.may_view_follow_up_figures)
+    SUBSCRIPTIONS = "subscriptions"  # own webhooks (policy.visible_subscriptions)
+    INBOX = "inbox"  # the signed-in user's own messages
 
 
 ROUTES: dict[str, Exposure] = {
@@ -52,6 +56,11 @@ ROUTES: dict[str, Exposure] = {
     "api:hit": Exposure.HITS,
     "api:attention": Exposure.ATTENTION,
     "api:person": Exposure.CASE_CONTENT,
+    "api:referrals": Exposure.REFERRALS,
+    "api:referral": Exposure.REFERRALS,
+    "api:referral-transitions": Exposure.REFERRALS,
+    "api:subscriptions": Exposure.SUBSCRIPTIONS,
+    "api:subscription": Exposure.SUBSCRIPTIONS,
     "api:schema": Exposure.PUBLIC,
     "api:docs": Exposure.PUBLIC,
 }
@@ -69,4 +78,12 @@ API_OPERATIONS: dict[str, Exposure] = {
     "hits_partial_update": Exposure.HITS,
     "attention_list": Exposure.ATTENTION,
     "openapi.json_retrieve": Exposure.PUBLIC,
+    "referrals_list": Exposure.REFERRALS,
+    "referrals_read": Exposure.REFERRALS,
+    "referrals_transitions_create": Exposure.REFERRALS,
+    "subscriptions_list": Exposure.SUBSCRIPTIONS,
+    "subscriptions_create": Exposure.SUBSCRIPTIONS,
+    "subscriptions_read": Exposure.SUBSCRIPTIONS,
+    "subscriptions_update": Exposure.SUBSCRIPTIONS,
+    "subscriptions_delete": Exposure.SUBSCRIPTIONS,
 }

@@ -289,13 +289,13 @@ def access_grant(
             actor=actor, context=context, signal_id=signal_id, action=Action.GRANT
         )
         if signal is not None:
-            return _grant(
+            return referral_access_grant(
                 actor, context, signal, organisation_id, legal_basis, legal_basis_note, reason
             )
     raise Signal.DoesNotExist
 
 
-def _grant(
+def referral_access_grant(
     actor: Actor,
     context: Context,
     signal: Signal,
@@ -304,6 +304,9 @@ def _grant(
     legal_basis_note: str,
     reason: str,
 ) -> AccessGrant:
+    """Grant access for a referral whose right to refer is already established: the
+    reporter's own grant above, or routing by the system on the reporter's behalf
+    (``followup``). Call inside a transaction."""
     basis = LegalBasis.objects.filter(code=legal_basis, active=True).first()
     errors: Errors = {}
     if basis is None:

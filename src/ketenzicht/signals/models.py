@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -135,6 +136,7 @@ class Signal(models.Model):
     # victim (for the attention projection), and the SQL annotation behind it.
     projection: int = 0
     names_victim: bool = False
+    referral_list: tuple[Any, ...] = ()  # set per instance by signal_get
 
     class Meta:
         indexes = [

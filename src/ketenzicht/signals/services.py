@@ -18,6 +18,7 @@ from ketenzicht.accounts.models import Location
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.common.bulk import bulk_insert
+from ketenzicht.followup.services import route_after_commit
 from ketenzicht.geo.models import Municipality
 from ketenzicht.persons.models import PersonIdentifier, PersonRecord
 from ketenzicht.persons.services import index_after_commit
@@ -34,7 +35,7 @@ from ketenzicht.sharing.services import (
 from ketenzicht.taxonomy.models import ControlMethod, ExploitationType, Indicator
 
 from .intake import SignalInput, SubjectInput
-from .models import ImportJob, Signal, SignalRevision, Subject
+from .models import ImportJob, Kind, Signal, SignalRevision, Subject
 
 Codes = dict[str, int]
 
@@ -225,7 +226,10 @@ def signals_register(
     bulk_insert(Signal.control_methods.through, through["controls"])
     bulk_insert(Disclosure, disclosures)
     if index:
+        # Indexing, then the combination rules, then routing: all after commit, in the
+        # worker; the request that registered never waits for them.
         index_after_commit(r.id for r in records)
+        route_after_commit(s.pk for s in signals if s.kind == Kind.HARD)
     if audit_each:
         for signal, data in zip(signals, items, strict=True):
             audit_record(

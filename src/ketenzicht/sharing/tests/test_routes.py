@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 import pytest
 
 from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.factories import OrganisationFactory
 from ketenzicht.accounts.models import User
 from ketenzicht.sharing.routes import API_OPERATIONS, ROUTES, Exposure
 
@@ -37,7 +38,13 @@ ALL = list(_routes(get_resolver().url_patterns))
 
 
 def _concrete(path: str) -> str:
-    for converter in ("<uuid:signal_id>", "<uuid:person_id>", "<uuid:job_id>"):
+    for converter in (
+        "<uuid:signal_id>",
+        "<uuid:person_id>",
+        "<uuid:job_id>",
+        "<uuid:referral_id>",
+        "<uuid:subscription_id>",
+    ):
         path = path.replace(converter, str(uuid.uuid4()))
     for converter in ("<int:notice_id>", "<int:hit_id>", "<int:group_id>", "<int:organisation_id>"):
         path = path.replace(converter, "987654")
@@ -86,8 +93,8 @@ def test_unknown_objects_look_like_forbidden_ones(name: str, path: str, outsider
     if response.status_code == 405:  # write-only routes: the write must not tell either
         if path.startswith("api/"):
             response = client.patch(url, {"acknowledged": True}, content_type="application/json")
-        else:
-            response = client.post(url)
+        if response.status_code == 405:
+            response = client.post(url, {"to": "acknowledged"}, content_type="application/json")
     assert response.status_code == 404
 
 
@@ -112,7 +119,28 @@ def others_objects(reporter: Actor, police: object) -> dict[str, str]:
     )
     job = import_job_create(actor=reporter, context=TEST_CONTEXT, filename="a.csv", content=b"x")
     group = SharingGroup.objects.create(code="others", name="Others")
+    from ketenzicht.followup.services import referral_open
+    from ketenzicht.notifications.models import Subscription
+
+    receiver = OrganisationFactory(code="receiver")
+    referral = referral_open(
+        actor=reporter,
+        context=TEST_CONTEXT,
+        kind="routed",
+        signals=[signal],
+        to_organisation=receiver,
+        from_organisation_id=reporter.organisation_id or 0,
+        reason="test",
+    )
+    subscription = Subscription.objects.create(
+        organisation_id=reporter.organisation_id,
+        callback_url="https://partner.example/hook",
+        secret="s",
+        channels=["referrals"],
+    )
     return {
+        "<uuid:referral_id>": str(referral.pk),
+        "<uuid:subscription_id>": str(subscription.pk),
         "<uuid:signal_id>": str(signal.pk),
         "<uuid:person_id>": str(record.pk),
         "<uuid:job_id>": str(job.pk),
@@ -130,8 +158,8 @@ def _answer(client: Client, path: str) -> tuple[int, bytes]:
     if response.status_code == 405:
         if path.startswith("/api/"):
             response = client.patch(path, {"acknowledged": True}, content_type="application/json")
-        else:
-            response = client.post(path)
+        if response.status_code == 405:
+            response = client.post(path, {"to": "acknowledged"}, content_type="application/json")
     body = response.content.replace(path.encode(), b"PATH")
     body = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"CSRF", body)
     return response.status_code, body

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management import call_command
@@ -10,25 +11,45 @@ from django.db import close_old_connections
 
 
 class Command(BaseCommand):
-    help = "Run the task worker (django-tasks database backend) and link the audit chain."
+    help = (
+        "Run the task worker (django-tasks database backend) with its scheduler: audit chain "
+        "linking, webhook retries, deadline escalation and victim-track reminders."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--audit-interval", type=float, default=2.0)
+        parser.add_argument("--retry-interval", type=float, default=5.0)
+        parser.add_argument("--deadline-interval", type=float, default=60.0)
+
+    def _every(self, name: str, seconds: float, job: Callable[[], object]) -> None:
+        def loop() -> None:
+            while True:
+                try:
+                    job()
+                except Exception as exc:  # keep going after a transient database error
+                    self.stderr.write(f"{name} failed: {exc}")
+                finally:
+                    close_old_connections()
+                time.sleep(seconds)
+
+        threading.Thread(target=loop, name=name, daemon=True).start()
 
     def handle(self, *args: Any, **options: Any) -> None:
         from ketenzicht.audit.services import audit_chain_link_pending
+        from ketenzicht.followup.services import referrals_escalate_overdue
+        from ketenzicht.followup.victims import reflection_reminders
+        from ketenzicht.notifications.delivery import attempt
+        from ketenzicht.notifications.services import deliveries_due
 
-        interval = options["audit_interval"]
+        def retry_webhooks() -> None:
+            for delivery_id in deliveries_due():
+                attempt(delivery_id)
 
-        def link_forever() -> None:
-            while True:
-                try:
-                    audit_chain_link_pending()
-                except Exception as exc:  # keep linking after a transient database error
-                    self.stderr.write(f"audit linking failed: {exc}")
-                finally:
-                    close_old_connections()
-                time.sleep(interval)
+        def deadlines() -> None:
+            referrals_escalate_overdue()
+            reflection_reminders()
 
-        threading.Thread(target=link_forever, name="audit-linker", daemon=True).start()
+        self._every("audit-linker", options["audit_interval"], audit_chain_link_pending)
+        self._every("webhook-retries", options["retry_interval"], retry_webhooks)
+        self._every("deadlines", options["deadline_interval"], deadlines)
         call_command("db_worker", interval=1.0)
