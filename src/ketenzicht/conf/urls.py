@@ -24,6 +24,7 @@ urlpatterns = [
     path("signalen/", include("ketenzicht.signals.urls")),
     path("", include("ketenzicht.persons.urls")),
     path("delen/", include("ketenzicht.sharing.urls")),
+    path("", include("ketenzicht.followup.urls")),
     path("audit/", include("ketenzicht.audit.urls")),
     path("api/v1/", include("ketenzicht.api.urls")),
 ]

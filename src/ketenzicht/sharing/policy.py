@@ -283,6 +283,10 @@ def may_administer(actor: Actor) -> bool:
 # -- follow-up ---------------------------------------------------------------------------
 
 
+def may_follow_up(actor: Actor) -> bool:
+    return _capability(actor, "referrals")
+
+
 def visible_referrals(actor: Actor) -> QuerySet[Referral]:
     """Referrals the own organisation sent or received (the reporter sees the feedback,
     the receiving body handles them)."""

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ketenzicht.accounts.request_actor import get_actor
+from ketenzicht.common.context import request_context
+from ketenzicht.notifications.models import Message
+from ketenzicht.notifications.services import messages_mark_read
+from ketenzicht.sharing import policy
+
+from .forms import TransitionForm
+from .models import Referral
+from .selectors import may_handle, next_steps, overdue, referral_get, referral_list, sla_rows
+from .services import referral_transition
+from .workflow import Step
+
+
+@login_required
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    """Referrals received and sent, and the user's messages: the daily work list."""
+    actor = get_actor(request)
+    if request.method == "POST":
+        messages_mark_read(actor=actor)
+        return redirect("followup:inbox")
+    context = request_context(request, "web")
+    received = referral_list(actor=actor, context=context, direction="received", size=50)
+    sent = referral_list(actor=actor, context=context, direction="sent", size=50)
+    inbox = list(Message.objects.filter(user_id=actor.user_id)[:30])
+    if not policy.may_follow_up(actor) and not inbox:
+        raise Http404
+    return render(
+        request,
+        "followup/inbox.html",
+        {
+            "received": [(r, overdue(r)) for r in received.items],
+            "sent": [(r, overdue(r)) for r in sent.items],
+            "inbox": inbox,
+            "unread": sum(1 for m in inbox if m.read_at is None),
+        },
+    )
+
+
+@login_required
+def referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
+    actor = get_actor(request)
+    context = request_context(request, "web")
+    referral = referral_get(actor=actor, context=context, referral_id=referral_id)
+    if referral is None:
+        raise Http404
+    handler = may_handle(actor, referral)
+    steps = next_steps(referral) if handler else []
+    form = TransitionForm(request.POST or None, steps=steps) if steps else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            step = Step(
+                to=data["to"],
+                outcome=data["outcome"],
+                outcome_reason=data["outcome_reason"],
+                feedback=data["feedback"],
+                note=data["note"],
+                forward_to=data["forward_to"].pk if data["forward_to"] else None,
+            )
+            try:
+                referral_transition(
+                    actor=actor,
+                    context=context,
+                    referral_id=referral.pk,
+                    step=step,
+                    expected_version=int(request.POST.get("version") or 0) or None,
+                )
+            except Referral.DoesNotExist as exc:
+                raise Http404 from exc
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("The referral has been updated."))
+                return redirect("followup:referral", referral_id=referral.pk)
+    return render(
+        request,
+        "followup/referral.html",
+        {"referral": referral, "form": form, "handler": handler, "overdue": overdue(referral)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def sla_view(request: HttpRequest) -> HttpResponse:
+    rows = sla_rows(actor=get_actor(request), context=request_context(request, "web"))
+    if rows is None:
+        raise Http404
+    return render(request, "followup/sla.html", {"rows": rows})

@@ -1,0 +1,85 @@
+"""Follow-up journey: a hard signal of COA at Ter Apel is routed to AVIM Noord-Nederland,
+which acknowledges and closes it with an outcome; COA reads the feedback. Every page
+checked with axe-core."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from ketenzicht.followup.models import Referral
+
+from .conftest import assert_accessible, login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+NARRATIVE = "Vrouw vertelt dat zij in een woning in Ter Apel klanten moet ontvangen."
+FEEDBACK = "Onderzoek gestart door AVIM; de bewoonster is in de opvang geplaatst."
+
+
+def logout(page: Page) -> None:
+    page.click("text=Uitloggen")
+    page.wait_for_url(lambda url: "/inloggen" in url)
+
+
+def test_hard_signal_is_routed_handled_and_fed_back(page: Page) -> None:
+    login(page, "coa.terapel")
+    page.goto("/signalen/nieuw")
+    page.check("input[name=kind][value=hard]")
+    page.check("input[name=exploitation_types][value=sexual]")
+    page.fill("#id_narrative", NARRATIVE)
+    page.select_option("#id_subjects-0-role", "presumed_victim")
+    page.fill("#id_subjects-0-given_name", "Amina")
+    page.fill("#id_subjects-0-family_name", "Proef")
+    page.click("button[name=save]")
+    expect(page.locator(".utrecht-alert--ok")).to_be_visible()
+    referral = Referral.objects.get(signal__narrative=NARRATIVE)
+    assert referral.to_organisation.code == "avim-noord-nederland"
+    page.reload()
+    expect(page.locator("main")).to_contain_text("Westerwolde")
+    expect(page.locator("main")).to_contain_text("Politie eenheid Noord-Nederland")
+    assert_accessible(page, "signal-detail-referred")
+    logout(page)
+
+    # AVIM Noord-Nederland finds it in the inbox, acknowledges and closes it.
+    login(page, "avim.noord")
+    page.click("nav >> text=Postvak")
+    row = page.locator("tr", has_text=referral.reference)
+    expect(row).to_contain_text("Centraal Orgaan opvang asielzoekers")
+    assert_accessible(page, "inbox-avim")
+    row.locator("a").click()
+    expect(page.locator("main")).to_contain_text("regel R2")
+    assert_accessible(page, "referral-received")
+    page.select_option("#id_to", "acknowledged")
+    page.click("text=Stap opslaan")
+    expect(page.locator(".utrecht-alert--ok")).to_be_visible()
+    # Closing without feedback is refused with a field message, nothing changes.
+    page.select_option("#id_to", "closed")
+    page.select_option("#id_outcome", "investigation_started")
+    page.click("text=Stap opslaan")
+    expect(page.locator(".utrecht-form-field-error-message")).to_contain_text("terugkoppeling")
+    assert_accessible(page, "referral-close-error")
+    assert Referral.objects.get(pk=referral.pk).status == "acknowledged"
+    page.select_option("#id_to", "closed")
+    page.select_option("#id_outcome", "investigation_started")
+    page.fill("#id_feedback", FEEDBACK)
+    page.click("text=Stap opslaan")
+    expect(page.locator("main")).to_contain_text("afgesloten: opsporingsonderzoek gestart")
+    logout(page)
+
+    # The reporter reads the feedback on the signal and in the inbox.
+    login(page, "coa.terapel")
+    page.click("nav >> text=Postvak")
+    expect(page.locator("main")).to_contain_text(
+        f"Terugkoppeling op doorverwijzing {referral.reference}"
+    )
+    assert_accessible(page, "inbox-reporter")
+    page.goto(f"/signalen/{referral.signal_id}")
+    expect(page.locator("main")).to_contain_text(FEEDBACK)
+    logout(page)
+
+    # The national monitor sees the deadline figures, without persons.
+    login(page, "rapporteur")
+    page.click("nav >> text=Termijnen")
+    expect(page.locator("main")).to_contain_text("Politie eenheid Noord-Nederland - AVIM")
+    assert_accessible(page, "deadlines")
