@@ -80,7 +80,7 @@ def combinations_evaluate(*, signal_ids: Iterable[uuid.UUID | str], context: Con
     )
     # Rules are locked one at a time: two workers never open the same combination twice.
     for rule in (
-        CombinationRule.objects.select_for_update()
+        CombinationRule.objects.select_for_update(of=("self",))
         .filter(active=True)
         .select_related("target_organisation")
     ):
@@ -100,7 +100,7 @@ def combinations_evaluate(*, signal_ids: Iterable[uuid.UUID | str], context: Con
             if len({s.organisation_id for s in group}) < rule.min_organisations:
                 continue
             existing = (
-                Referral.objects.select_for_update()
+                Referral.objects.select_for_update(of=("self",))
                 .filter(combination_rule=rule, signals__in=group_ids)
                 .exclude(status=S.CLOSED)
                 .select_related("from_organisation", "to_organisation")

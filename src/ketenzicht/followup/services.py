@@ -189,7 +189,7 @@ def signal_route(*, signal_id: uuid.UUID | str, context: Context = TASK) -> Refe
     """Route a hard signal to the competent body by the routing rules. Idempotent: a signal
     is routed once; None when it is soft, already routed, or no rule applies."""
     signal = (
-        Signal.objects.select_for_update()
+        Signal.objects.select_for_update(of=("self",))
         .select_related("municipality", "location", "organisation")
         .filter(pk=signal_id, kind=Kind.HARD)
         .first()
@@ -250,7 +250,7 @@ def referral_transition(
     with transaction.atomic():
         referral = (
             policy.handled_referrals(actor)
-            .select_for_update()
+            .select_for_update(of=("self",))
             .select_related("from_organisation", "to_organisation")
             .filter(pk=referral_id)
             .first()
@@ -335,7 +335,7 @@ def referral_add_information(
     referral = (
         policy.visible_referrals(actor)
         .exclude(to_organisation_id=actor.organisation_id or 0)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("from_organisation", "to_organisation")
         .filter(pk=referral_id)
         .first()
@@ -403,7 +403,7 @@ def referrals_escalate_overdue(*, today: dt.date | None = None) -> int:
         (late_ack, "acknowledge_escalated_at"),
         (late_outcome, "outcome_escalated_at"),
     ):
-        for referral in qs.select_for_update().select_related(
+        for referral in qs.select_for_update(of=("self",)).select_related(
             "from_organisation", "to_organisation"
         )[:1000]:
             setattr(referral, field, now)

@@ -125,7 +125,7 @@ def visible_tracks(actor: Actor) -> QuerySet[VictimTrack]:
 def _track_for_step(actor: Actor, context: Context, track_id: int, step: str) -> VictimTrack | None:
     track = (
         visible_tracks(actor)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("subject__signal")
         .filter(pk=track_id)
         .first()
@@ -220,7 +220,7 @@ def reflection_reminders(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     count = 0
     for track in (
-        VictimTrack.objects.select_for_update()
+        VictimTrack.objects.select_for_update(of=("self",))
         .select_related("subject__signal")
         .filter(
             reflection_end__isnull=False,
