@@ -119,7 +119,8 @@ def combinations_evaluate(*, signal_ids: Iterable[uuid.UUID | str], context: Con
                 )
                 changed += 1
                 continue
-            new = [s for s in group if not existing.signals.filter(pk=s.pk).exists()]
+            held = set(existing.signals.values_list("pk", flat=True))
+            new = [s for s in group if s.pk not in held]
             if not new:
                 continue
 

@@ -125,14 +125,9 @@ def emit(event: Event) -> None:
     for delivery in deliveries:
         delivery.event = cloud_event(event, delivery.id, now)
     Delivery.objects.bulk_create(deliveries)
-    message_ids = [m.pk for m in messages if m.pk is not None]
+    # Both SQLite (3.35+) and PostgreSQL return the keys of bulk-created rows.
+    message_ids = [m.pk for m in messages]
     delivery_ids = [str(d.pk) for d in deliveries]
-    if not message_ids:  # SQLite's bulk_create may not return keys on old versions
-        message_ids = list(
-            Message.objects.filter(created_at=now, event_type=event.type).values_list(
-                "pk", flat=True
-            )
-        )
 
     def enqueue() -> None:
         from .tasks import deliver_webhooks, send_emails
