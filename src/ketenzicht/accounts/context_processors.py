@@ -27,5 +27,7 @@ def actor(request: HttpRequest) -> dict[str, Any]:
             "administer": policy.may_administer(current),
             "follow_up": policy.may_follow_up(current),
             "follow_up_figures": policy.may_view_follow_up_figures(current),
+            "cases": policy.may_work_on_cases(current),
+            "subscriptions": policy.may_manage_subscriptions(current),
         },
     }

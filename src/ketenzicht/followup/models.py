@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +76,18 @@ class RoutingRule(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.target_kind == TargetKind.ORGANISATION and self.target_organisation_id is None:
+            raise ValidationError({"target_organisation": _("Choose the receiving organisation.")})
+        if self.target_kind == TargetKind.POLICE_UNIT and self.target_organisation_id is not None:
+            raise ValidationError(
+                {
+                    "target_organisation": _(
+                        "Leave empty: the police unit follows from the municipality."
+                    )
+                }
+            )
+
 
 class DeadlinePolicy(models.Model):
     """Working days a receiving organisation has to acknowledge a referral and to reach an
@@ -87,7 +100,20 @@ class DeadlinePolicy(models.Model):
     outcome_days = models.PositiveSmallIntegerField(_("working days to an outcome"))
 
     class Meta:
+        ordering = ["organisation__name"]
         verbose_name = _("deadline policy")
+
+    def clean(self) -> None:
+        acknowledge, outcome = self.acknowledge_days, self.outcome_days
+        if acknowledge is not None and outcome is not None and not 1 <= acknowledge <= outcome:
+            raise ValidationError(
+                {
+                    "outcome_days": _(
+                        "Give at least one working day to acknowledge, and no fewer to an "
+                        "outcome than to acknowledge."
+                    )
+                }
+            )
 
 
 class CombinationBasis(models.TextChoices):
@@ -120,6 +146,22 @@ class CombinationRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        signals, organisations = self.min_signals, self.min_organisations
+        if (
+            signals is not None
+            and organisations is not None
+            and (signals < 2 or organisations > signals)
+        ):
+            raise ValidationError(
+                {
+                    "min_signals": _(
+                        "A combination needs at least two signals, and at least as many "
+                        "signals as organisations."
+                    )
+                }
+            )
 
 
 class Referral(models.Model):
@@ -186,8 +228,8 @@ class ReferralEvent(models.Model):
     """One step in a referral's life, in order: who moved it from where to where, and why."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, blank=True, choices=ReferralStatus.choices)
+    to_status = models.CharField(max_length=20, choices=ReferralStatus.choices)
     at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -1,5 +1,5 @@
-"""Reads of follow-up: referrals through the sharing policy (audited), and the deadline
-figures per receiving body (counts only)."""
+"""Reads of follow-up: referrals and joint-analysis cases through the sharing policy
+(audited), and the deadline figures per receiving body (counts only)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
 
 from ketenzicht.accounts.actor import Actor
@@ -23,7 +23,7 @@ from ketenzicht.signals.models import Signal
 
 from . import workflow
 from .deadlines import working_days_between
-from .models import Referral, ReferralEvent, ReferralStatus
+from .models import Case, Referral, ReferralEvent, ReferralStatus
 
 S = ReferralStatus
 OPEN = (S.SENT, S.ACKNOWLEDGED, S.IN_ASSESSMENT)
@@ -147,17 +147,24 @@ class SlaRow:
 
 
 def sla_rows(
-    *, actor: Actor, context: Context, since: dt.date | None = None
+    *,
+    actor: Actor,
+    context: Context,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> list[SlaRow] | None:
-    """Per receiving organisation: received, open and overdue referrals, the share handled
-    within the deadline and median working days. Counts only; None without the right."""
+    """Per receiving organisation, for referrals sent from ``since`` up to and including
+    ``until`` (default: the last twelve months): received, open and overdue referrals, the
+    share handled within the deadline and median working days. Counts only; None without
+    the right."""
     if not policy.may_view_follow_up_figures(actor):
         return None
     today = timezone.localdate()
     since = since or today - dt.timedelta(days=365)
+    until = until or today
     per: dict[int, list[tuple]] = defaultdict(list)
     for row in (
-        Referral.objects.filter(sent_at__date__gte=since)
+        Referral.objects.filter(sent_at__date__gte=since, sent_at__date__lte=until)
         .values_list(
             "to_organisation_id",
             "status",
@@ -210,6 +217,74 @@ def sla_rows(
         purpose=Purpose.MONITORING,
         context=context,
         object_type="referral",
-        detail={"figures": "sla", "organisations": len(rows)},
+        detail={
+            "figures": "sla",
+            "since": since.isoformat(),
+            "until": until.isoformat(),
+            "organisations": len(rows),
+        },
     )
     return sorted(rows, key=lambda r: (-r.received, r.organisation.name))
+
+
+# -- joint-analysis cases ----------------------------------------------------------------------
+
+
+def case_list(*, actor: Actor, context: Context) -> list[Case] | None:
+    """Open cases first, then closed, newest first; None without the right (audited)."""
+    if not policy.may_work_on_cases(actor):
+        audit_record(
+            actor=actor,
+            action=Action.LIST,
+            purpose=Purpose.FOLLOW_UP,
+            context=context,
+            object_type="case",
+            result=Result.DENIED,
+        )
+        return None
+    cases: list[Case] = list(
+        policy.visible_cases(actor)
+        .select_related("organisation", "sharing_group")
+        .annotate(signal_count=Count("signals", distinct=True))
+        .order_by(F("closed_at").desc(nulls_first=True), "-created_at")[:200]
+    )
+    audit_record(
+        actor=actor,
+        action=Action.LIST,
+        purpose=Purpose.FOLLOW_UP,
+        context=context,
+        object_type="case",
+        detail={"count": len(cases)},
+    )
+    return cases
+
+
+def case_get(*, actor: Actor, context: Context, case_id: int) -> Case | None:
+    """One case with its notes; of its signals, ``visible_signals`` holds those the actor
+    sees in full and ``hidden_signals`` counts the rest."""
+    case = (
+        policy.visible_cases(actor)
+        .select_related("organisation", "sharing_group", "created_by")
+        .prefetch_related("notes__author", "notes__organisation")
+        .filter(pk=case_id)
+        .first()
+    )
+    audit_record(
+        actor=actor,
+        action=Action.VIEW,
+        purpose=Purpose.FOLLOW_UP,
+        context=context,
+        object_type="case",
+        object_id=case_id,
+        result=Result.OK if case else Result.DENIED,
+    )
+    if case is not None:
+        visible = list(
+            policy.visible_signals(actor)
+            .filter(cases=case)
+            .select_related("organisation")
+            .order_by("received_at")
+        )
+        case.visible_signals = visible  # type: ignore[attr-defined]
+        case.hidden_signals = case.signals.count() - len(visible)  # type: ignore[attr-defined]
+    return case

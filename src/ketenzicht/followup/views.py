@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.request_actor import get_actor
@@ -13,7 +14,7 @@ from ketenzicht.notifications.models import Message
 from ketenzicht.notifications.services import messages_mark_read
 from ketenzicht.sharing import policy
 
-from .forms import TransitionForm
+from .forms import SlaPeriodForm, TransitionForm
 from .models import Referral
 from .selectors import may_handle, next_steps, overdue, referral_get, referral_list, sla_rows
 from .services import referral_transition
@@ -97,7 +98,16 @@ def referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
 
 @login_required
 def sla_view(request: HttpRequest) -> HttpResponse:
-    rows = sla_rows(actor=get_actor(request), context=request_context(request, "web"))
+    form = SlaPeriodForm(request.GET or None, today=timezone.localdate())
+    since, until = form.bounds()
+    rows = sla_rows(
+        actor=get_actor(request), context=request_context(request, "web"), since=since, until=until
+    )
     if rows is None:
         raise Http404
-    return render(request, "followup/sla.html", {"rows": rows})
+    return render(
+        request,
+        "followup/sla.html",
+        {"rows": rows, "form": form, "since": since, "until": until},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )

@@ -23,10 +23,16 @@ def person_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
     record = person_get(actor=actor, context=request_context(request, "web"), person_id=person_id)
     if record is None:
         raise Http404
+    own = record.organisation_id == actor.organisation_id
     return render(
         request,
         "persons/detail.html",
-        {"record": record, "own": record.organisation_id == actor.organisation_id},
+        {
+            "record": record,
+            "own": own,
+            "may_report_missing": own and policy.may_view_attention(actor),
+            "missing_reports": record.missing_reports.all() if own else [],
+        },
     )
 
 

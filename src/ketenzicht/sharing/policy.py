@@ -307,9 +307,13 @@ def may_view_follow_up_figures(actor: Actor) -> bool:
     return _capability(actor, "follow_up_figures")
 
 
+def may_work_on_cases(actor: Actor) -> bool:
+    return _capability(actor, "cases")
+
+
 def visible_cases(actor: Actor) -> QuerySet[Case]:
     """Joint-analysis cases of the own organisation or shared with one of its groups."""
-    if not _capability(actor, "cases"):
+    if not may_work_on_cases(actor):
         return Case.objects.none()
     org = actor.organisation_id or 0
     groups = SharingGroup.organisations.through.objects.filter(organisation_id=org)

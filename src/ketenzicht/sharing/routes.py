@@ -24,6 +24,8 @@ class Exposure(StrEnum):
     FOLLOW_UP_FIGURES = "follow_up_figures"  # deadline counts (policy.may_view_follow_up_figures)
     SUBSCRIPTIONS = "subscriptions"  # own webhooks (policy.visible_subscriptions)
     INBOX = "inbox"  # the signed-in user's own messages
+    CASES = "cases"  # joint-analysis cases of the own organisation or its groups
+    VICTIM_TRACK = "victim_track"  # victim track steps on signals seen in full (services)
 
 
 ROUTES: dict[str, Exposure] = {
@@ -52,6 +54,18 @@ ROUTES: dict[str, Exposure] = {
     "followup:inbox": Exposure.REFERRALS,
     "followup:referral": Exposure.REFERRALS,
     "followup:sla": Exposure.FOLLOW_UP_FIGURES,
+    "followup:cases": Exposure.CASES,
+    "followup:case-create": Exposure.CASES,
+    "followup:case": Exposure.CASES,
+    "followup:victim-step": Exposure.VICTIM_TRACK,
+    "followup:resident-missing": Exposure.ATTENTION,
+    "followup:configuration": Exposure.ADMINISTRATION,
+    "followup:configuration-create": Exposure.ADMINISTRATION,
+    "followup:configuration-edit": Exposure.ADMINISTRATION,
+    "notifications:subscriptions": Exposure.SUBSCRIPTIONS,
+    "notifications:subscription-create": Exposure.SUBSCRIPTIONS,
+    "notifications:subscription": Exposure.SUBSCRIPTIONS,
+    "notifications:deliveries": Exposure.SUBSCRIPTIONS,
     "api:signals": Exposure.CASE_CONTENT,
     "api:signal": Exposure.CASE_CONTENT,
     "api:persons": Exposure.CASE_CONTENT,

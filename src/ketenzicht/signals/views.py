@@ -14,8 +14,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
+from ketenzicht.followup.forms import ComenshaForm, ReflectionForm
+from ketenzicht.followup.victims import visible_tracks
 from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import HandlingCode
 from ketenzicht.sharing.policy import Projection
@@ -185,8 +188,24 @@ def signal_detail_view(request: HttpRequest, signal_id: str) -> HttpResponse:
             "revisions": signal_revisions(actor=actor, signal=signal),
             "may_edit": policy.may_edit_signal(actor, signal),
             "disclosures": disclosure_list(actor=actor, signal=signal),
+            **(_victim_track_context(actor, signal) if full else {}),
         },
     )
+
+
+def _victim_track_context(actor: Actor, signal: Signal) -> dict[str, Any]:
+    tracks = list(
+        visible_tracks(actor)
+        .filter(subject__signal=signal)
+        .select_related("subject__record")
+        .order_by("pk")
+    )
+    return {
+        "victim_tracks": tracks,
+        "may_step": policy.may_register(actor),
+        "reflection_form": ReflectionForm(),
+        "comensha_form": ComenshaForm(),
+    }
 
 
 def _handling(signal: Signal) -> list[str]:

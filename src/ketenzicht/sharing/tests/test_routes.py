@@ -46,8 +46,17 @@ def _concrete(path: str) -> str:
         "<uuid:subscription_id>",
     ):
         path = path.replace(converter, str(uuid.uuid4()))
-    for converter in ("<int:notice_id>", "<int:hit_id>", "<int:group_id>", "<int:organisation_id>"):
+    for converter in (
+        "<int:notice_id>",
+        "<int:hit_id>",
+        "<int:group_id>",
+        "<int:organisation_id>",
+        "<int:track_id>",
+        "<int:case_id>",
+        "<int:pk>",
+    ):
         path = path.replace(converter, "987654")
+    path = path.replace("<slug:step>", "bedenktijd").replace("<slug:kind>", "routering")
     return "/" + path
 
 
@@ -138,7 +147,18 @@ def others_objects(reporter: Actor, police: object) -> dict[str, str]:
         secret="s",
         channels=["referrals"],
     )
+    from ketenzicht.followup.models import Case, RoutingRule, VictimTrack
+
+    track = VictimTrack.objects.create(subject=signal.subjects.get())
+    case = Case.objects.create(name="others' case", organisation_id=reporter.organisation_id)
+    case.signals.add(signal)
+    rule = RoutingRule.objects.create(code="R-test", name="test", target_organisation=receiver)
     return {
+        "<int:track_id>": str(track.pk),
+        "<slug:step>": "bedenktijd",
+        "<int:case_id>": str(case.pk),
+        "<slug:kind>": "routering",
+        "<int:pk>": str(rule.pk),
         "<uuid:referral_id>": str(referral.pk),
         "<uuid:subscription_id>": str(subscription.pk),
         "<uuid:signal_id>": str(signal.pk),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from ketenzicht.demo.follow_up import load_demo_follow_up
 from ketenzicht.demo.loader import load_demo_residents, load_demo_signals
 from ketenzicht.demo.world import DEMO_USERS, build_world, demo_password
 
@@ -30,9 +31,10 @@ class Command(BaseCommand):
         if created and not options["quiet"]:
             sys.stderr.write("\n")
         residents = load_demo_residents(options["signals"])
+        referrals = load_demo_follow_up()
         self.stdout.write(
-            f"demo world ready: {created} new signal(s), {residents} new reception resident(s) "
-            f"in {time.monotonic() - started:.1f}s"
+            f"demo world ready: {created} new signal(s), {residents} new reception resident(s), "
+            f"{referrals} referral(s) played forward in {time.monotonic() - started:.1f}s"
         )
         if not options["quiet"]:
             self.stdout.write(f"demo accounts (password: {demo_password()}):")
