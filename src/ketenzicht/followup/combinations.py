@@ -1,7 +1,8 @@
 """Combined soft signals: rules such as "three or more soft signals from at least two
 organisations about the same person within twelve months" open one joint-analysis referral
 with the signals they combine, explained; later signals join the open referral instead of
-opening another, so a combination is never referred twice."""
+opening another, and a closed combination reopens when new signals join it, so a
+combination is never referred twice."""
 
 from __future__ import annotations
 
@@ -10,15 +11,18 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Case, When
 from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.actor import SYSTEM
-from ketenzicht.audit.services import Context
+from ketenzicht.audit.models import Action, Purpose
+from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.persons.matching import matcher
 from ketenzicht.persons.models import PersonIdentifier
 from ketenzicht.sharing.services import referral_access_grant
 from ketenzicht.signals.models import Kind, Signal, Subject
 
+from . import workflow
 from .models import CombinationBasis, CombinationRule, Referral, ReferralEvent, ReferralKind
 from .models import ReferralStatus as S
 from .services import TASK, _basis_of, _notify, referral_open
@@ -99,11 +103,13 @@ def combinations_evaluate(*, signal_ids: Iterable[uuid.UUID | str], context: Con
                 continue
             if len({s.organisation_id for s in group}) < rule.min_organisations:
                 continue
+            # The referral this combination already has: an open one, else the latest
+            # closed one (a closed combination reopens on new signals, never doubles).
             existing = (
                 Referral.objects.select_for_update(of=("self",))
                 .filter(combination_rule=rule, signals__in=group_ids)
-                .exclude(status=S.CLOSED)
                 .select_related("from_organisation", "to_organisation")
+                .order_by(Case(When(status=S.CLOSED, then=1), default=0), "-sent_at")
                 .first()
             )
             if existing is None:
@@ -136,11 +142,30 @@ def combinations_evaluate(*, signal_ids: Iterable[uuid.UUID | str], context: Con
                         "",
                         "referral",
                     )
+            note = _("combined with %(refs)s") % {"refs": ", ".join(s.reference for s in new)}
+            audit_record(
+                actor=SYSTEM,
+                action=Action.UPDATE,
+                purpose=Purpose.FOLLOW_UP,
+                context=context,
+                object_type="referral",
+                object_id=existing.pk,
+                detail={"combined": len(new), "reopened": existing.status == S.CLOSED},
+            )
+            if existing.status == S.CLOSED:
+                event = workflow.apply(
+                    existing, workflow.Step(to=S.IN_ASSESSMENT, note=note), user_id=None
+                )
+                existing.save()
+                event.save()
+                _notify(existing, "referral.reopened", [existing.to_organisation_id])
+                changed += 1
+                continue
             ReferralEvent.objects.create(
                 referral=existing,
                 from_status=existing.status,
                 to_status=existing.status,
-                note=_("combined with %(refs)s") % {"refs": ", ".join(s.reference for s in new)},
+                note=note,
             )
             _notify(existing, "referral.updated", [existing.to_organisation_id])
             changed += 1

@@ -51,7 +51,7 @@ LAST_TWELVE_MONTHS = "12m"
 class SlaPeriodForm(forms.Form):
     """The period of the deadline figures: the last twelve months or a calendar year."""
 
-    period = forms.ChoiceField(label=_("Period"), required=False)
+    period = forms.ChoiceField(label=_("Period"))
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,8 +63,8 @@ class SlaPeriodForm(forms.Form):
 
     def bounds(self) -> tuple[dt.date, dt.date]:
         """First and last day of the chosen period (the default when invalid or empty)."""
-        period = self.cleaned_data.get("period") if self.is_valid() else None
-        if not period or period == LAST_TWELVE_MONTHS:
+        period = self.cleaned_data["period"] if self.is_valid() else LAST_TWELVE_MONTHS
+        if period == LAST_TWELVE_MONTHS:
             return self.today - dt.timedelta(days=365), self.today
         year = int(period)
         return dt.date(year, 1, 1), min(dt.date(year, 12, 31), self.today)

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ketenzicht.accounts.models import LocationKind
+
 
 class ReferralKind(models.TextChoices):
     ROUTED = "routed", _("routed by rule")
@@ -75,6 +77,11 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def location_kind_labels(self) -> list[str]:
+        labels = dict(LocationKind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.location_kinds]
 
     def clean(self) -> None:
         if self.target_kind == TargetKind.ORGANISATION and self.target_organisation_id is None:

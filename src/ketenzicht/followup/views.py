@@ -14,7 +14,7 @@ from ketenzicht.notifications.models import Message
 from ketenzicht.notifications.services import messages_mark_read
 from ketenzicht.sharing import policy
 
-from .forms import SlaPeriodForm, TransitionForm
+from .forms import LAST_TWELVE_MONTHS, SlaPeriodForm, TransitionForm
 from .models import Referral
 from .selectors import may_handle, next_steps, overdue, referral_get, referral_list, sla_rows
 from .services import referral_transition
@@ -98,7 +98,7 @@ def referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
 
 @login_required
 def sla_view(request: HttpRequest) -> HttpResponse:
-    form = SlaPeriodForm(request.GET or None, today=timezone.localdate())
+    form = SlaPeriodForm(request.GET or {"period": LAST_TWELVE_MONTHS}, today=timezone.localdate())
     since, until = form.bounds()
     rows = sla_rows(
         actor=get_actor(request), context=request_context(request, "web"), since=since, until=until
@@ -109,5 +109,5 @@ def sla_view(request: HttpRequest) -> HttpResponse:
         request,
         "followup/sla.html",
         {"rows": rows, "form": form, "since": since, "until": until},
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        status=200 if form.is_valid() else 400,
     )

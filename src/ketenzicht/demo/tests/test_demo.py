@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -88,3 +90,35 @@ def test_generator_is_deterministic() -> None:
 
 def test_demo_users_cover_every_required_account() -> None:
     assert set(REQUIRED) <= {u.username for u in DEMO_USERS}
+
+
+def test_demo_world_has_follow_up_history_with_real_deadline_figures() -> None:
+    from ketenzicht.accounts.models import User
+    from ketenzicht.accounts.selectors import actor_for_user
+    from ketenzicht.followup.models import Referral, ReferralEvent
+    from ketenzicht.followup.selectors import sla_rows
+    from ketenzicht.notifications.models import Message
+    from ketenzicht.signals.factories import TEST_CONTEXT
+
+    call_command("demo", signals=200, quiet=True)
+    referrals = Referral.objects.all()
+    statuses = set(referrals.values_list("status", flat=True))
+    assert {"sent", "acknowledged", "closed"} <= statuses
+    assert {"routed", "joint_analysis"} <= set(referrals.values_list("kind", flat=True))
+    # History: sent when the signal came in, every step after the one before.
+    for referral in referrals.prefetch_related("signals"):
+        first_in = min(s.received_at for s in referral.signals.all())
+        assert referral.sent_at >= first_in
+        times = list(ReferralEvent.objects.filter(referral=referral).values_list("at", flat=True))
+        assert times == sorted(times) and times[0] == referral.sent_at
+        if referral.status == "closed":
+            assert referral.feedback and referral.outcome
+    assert not Message.objects.filter(read_at__isnull=True).exists()
+    count = referrals.count()
+    call_command("demo", signals=200, quiet=True)
+    assert Referral.objects.count() == count
+    monitor = actor_for_user(User.objects.get(username="rapporteur"))
+    rows = sla_rows(actor=monitor, context=TEST_CONTEXT, since=dt.date(2000, 1, 1))
+    assert rows and sum(r.received for r in rows) == count
+    assert any(r.median_days_to_outcome for r in rows)
+    assert audit_chain_verify().intact

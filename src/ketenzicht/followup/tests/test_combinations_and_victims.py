@@ -48,6 +48,36 @@ def test_three_soft_signals_from_two_organisations_make_one_joint_referral(
     assert Message.objects.filter(event_type="referral.updated").exists()
 
 
+def test_a_closed_combination_is_not_referred_again_but_reopens_on_new_signals(
+    chain: Chain, django_capture_on_commit_callbacks: object
+) -> None:
+    from ketenzicht.followup.combinations import combinations_evaluate
+    from ketenzicht.followup.services import referral_transition
+    from ketenzicht.followup.workflow import Step
+
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        first = register(chain.coa_frontline, kind="soft")
+        second = register(chain.ind_frontline, kind="soft")
+    phone = Referral.objects.get(kind="joint_analysis", combination_rule__code="C2")
+    emm = chain.emm_investigator
+    for step in (
+        Step(to="acknowledged"),
+        Step(to="closed", outcome="no_further_action", feedback="Geen aanknopingspunten."),
+    ):
+        referral_transition(actor=emm, context=TEST_CONTEXT, referral_id=phone.pk, step=step)
+    # Evaluating the same signals again changes nothing: no second referral.
+    assert combinations_evaluate(signal_ids=[first.pk, second.pk]) == 0
+    assert Referral.objects.filter(combination_rule__code="C2").count() == 1
+    # A new signal in the combination is new information: the closed referral reopens.
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        third = register(chain.coa_frontline, kind="soft")
+    assert Referral.objects.filter(combination_rule__code="C2").count() == 1
+    phone.refresh_from_db()
+    assert phone.status == "in_assessment" and third in phone.signals.all()
+    assert phone.events.last().note.startswith("combined with")  # type: ignore[union-attr]
+    assert Message.objects.filter(event_type="referral.reopened", organisation=chain.emm).exists()
+
+
 def test_a_minor_goes_to_nidos_with_protected_reception(chain: Chain) -> None:
     child = dataclasses.replace(
         signal_input().subjects[0], date_of_birth=dt.date(2012, 2, 2), dob_precision="exact"

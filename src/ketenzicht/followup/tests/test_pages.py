@@ -1,0 +1,284 @@
+"""The follow-up pages through the web client: joint-analysis cases, victim-track steps,
+reporting a resident missing, the administrator's configuration and the deadline figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.test import Client
+from django.utils import timezone
+
+import pytest
+
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.factories import make_actor
+from ketenzicht.accounts.models import Organisation, Role, User
+from ketenzicht.audit.models import AuditEvent
+from ketenzicht.followup.models import (
+    Case,
+    CaseNote,
+    DeadlinePolicy,
+    Referral,
+    RoutingRule,
+    VictimTrack,
+)
+from ketenzicht.followup.selectors import sla_rows
+from ketenzicht.followup.services import referral_transition, signal_route
+from ketenzicht.followup.workflow import Step
+from ketenzicht.notifications.models import Message
+from ketenzicht.persons.services import resident_register
+from ketenzicht.sharing.models import SharingGroup
+from ketenzicht.signals.factories import TEST_CONTEXT, register
+
+from .conftest import Chain
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(actor: Actor, language: str = "en") -> Client:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=actor.user_id))
+    client.cookies["django_language"] = language
+    return client
+
+
+# -- joint-analysis cases -----------------------------------------------------------------
+
+
+def _group(chain: Chain, *members: Organisation) -> SharingGroup:
+    group = SharingGroup.objects.create(code="noord", name="Ketenoverleg Noord")
+    group.organisations.set(members)
+    return group
+
+
+def test_a_coordinator_groups_signals_into_a_case_shared_with_a_group(chain: Chain) -> None:
+    group = _group(chain, chain.coa, chain.avim)
+    own = [register(chain.coa_frontline) for _ in range(2)]
+    refs = f"{own[0].reference.lower()}, {own[1].reference}"
+    coordinator = _client(chain.coa_coordinator)
+    response = coordinator.post(
+        "/casussen/nieuw", {"name": "Uitzendbureau X", "sharing_group": group.pk, "signals": refs}
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/casussen/{case.pk}"
+    assert set(case.signals.all()) == set(own) and case.sharing_group == group
+    # A member of the group sees the case and may add a decision, but of the signals only
+    # what was shared with it: here nothing, so it is told they exist and whom to ask.
+    police = _client(chain.avim_investigator)
+    page = police.get(f"/casussen/{case.pk}")
+    assert page.status_code == 200
+    assert own[0].reference not in page.content.decode()
+    assert "2 more signals are not shared" in page.content.decode()
+    decided = police.post(
+        f"/casussen/{case.pk}",
+        {"action": "note", "text": "Wij starten een verkennend onderzoek.", "decision": "on"},
+    )
+    assert decided.status_code == 302
+    note = CaseNote.objects.get()
+    assert note.decision and note.organisation == chain.avim
+    # Only the case's own organisation closes it; for the group member it is not there.
+    assert police.post(f"/casussen/{case.pk}", {"action": "close"}).status_code == 404
+    assert coordinator.post(f"/casussen/{case.pk}", {"action": "close"}).status_code == 302
+    case.refresh_from_db()
+    assert case.closed_at is not None
+    # Outside the group the case does not exist.
+    assert _client(chain.emm_investigator).get(f"/casussen/{case.pk}").status_code == 404
+    actions = AuditEvent.objects.filter(object_type="case").values_list("action", "result")
+    assert ("create", "ok") in actions and ("update", "denied") in actions
+
+
+def test_a_case_with_unknown_or_unseen_signals_is_not_saved(chain: Chain) -> None:
+    others = register(chain.ind_frontline)  # IND's own signal, not shared with COA
+    mine = register(chain.coa_frontline)
+    response = _client(chain.coa_coordinator).post(
+        "/casussen/nieuw",
+        {"name": "X", "signals": f"{mine.reference} {others.reference} NOTAREF"},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert others.reference in text and "NOTAREF" in text
+    assert not Case.objects.exists()
+
+
+def test_frontline_staff_have_no_cases(chain: Chain) -> None:
+    assert _client(chain.coa_frontline).get("/casussen").status_code == 404
+    assert _client(chain.coa_coordinator).get("/casussen").status_code == 200
+
+
+# -- the victim track on the signal page ------------------------------------------------------
+
+
+def _track(chain: Chain) -> VictimTrack:
+    signal = register(chain.coa_frontline, kind="hard", exploitation_type_codes=("sexual",))
+    signal_route(signal_id=signal.pk)
+    return VictimTrack.objects.get(subject__signal=signal)
+
+
+def test_victim_track_steps_from_the_signal_page(chain: Chain) -> None:
+    track = _track(chain)
+    signal_id = track.subject.signal_id
+    police = _client(chain.avim_investigator)
+    page = police.get(f"/signalen/{signal_id}").content.decode()
+    assert f'action="/slachtofferspoor/{track.pk}/bedenktijd"' in page
+    assert "not offered yet" in page
+    offered = police.post(
+        f"/slachtofferspoor/{track.pk}/bedenktijd", {"start": "2026-01-31", "dublin": "on"}
+    )
+    assert offered.status_code == 302 and offered["Location"] == f"/signalen/{signal_id}"
+    track.refresh_from_db()
+    assert track.reflection_dublin and track.reflection_end == dt.date(2026, 3, 2)
+    # COA without written consent: a field error, nothing recorded.
+    coa = _client(chain.coa_frontline)
+    refused = coa.post(f"/slachtofferspoor/{track.pk}/comensha", {"consent_note": ""})
+    assert refused.status_code == 400
+    assert 'id="id_consent_note_error"' in refused.content.decode()
+    track.refresh_from_db()
+    assert track.comensha_registered_at is None
+    bad_date = police.post(f"/slachtofferspoor/{track.pk}/bedenktijd", {"start": "31-31-2026"})
+    assert bad_date.status_code == 400 and 'id="id_start_error"' in bad_date.content.decode()
+    assert police.post(f"/slachtofferspoor/{track.pk}/comensha", {}).status_code == 302
+    track.refresh_from_db()
+    assert track.comensha_basis == "law"
+    # Someone who does not see the signal gets the same answer as for no track at all.
+    emm = _client(chain.emm_investigator)
+    assert emm.post(f"/slachtofferspoor/{track.pk}/comensha", {}).status_code == 404
+    assert emm.post(f"/slachtofferspoor/{track.pk}/onbekend", {}).status_code == 404
+
+
+def test_reception_reports_a_resident_missing_from_the_person_page(chain: Chain) -> None:
+    resident = resident_register(
+        actor=chain.coa_frontline,
+        context=TEST_CONTEXT,
+        location_id=chain.ter_apel.pk,
+        given_name="Sara",
+        family_name="Tesfaye",
+    )
+    coa = _client(chain.coa_frontline)
+    assert (
+        f"/personen/{resident.pk}/vertrokken"
+        in coa.get(f"/personen/{resident.pk}").content.decode()
+    )
+    confirm = coa.get(f"/personen/{resident.pk}/vertrokken")
+    assert confirm.status_code == 200
+    assert coa.post(f"/personen/{resident.pk}/vertrokken").status_code == 302
+    assert resident.missing_reports.count() == 1
+    assert (
+        _client(chain.ind_frontline).post(f"/personen/{resident.pk}/vertrokken").status_code == 404
+    )
+
+
+# -- configuration by the administrator ------------------------------------------------------
+
+
+def test_an_administrator_adds_a_routing_rule_that_routing_then_follows(chain: Chain) -> None:
+    admin = make_actor(Role.ADMINISTRATOR, chain.comensha, username="beheer")
+    client = _client(admin)
+    assert client.get("/beheer/opvolging").status_code == 200
+    # A rule that sends to a fixed organisation needs that organisation.
+    incomplete = client.post(
+        "/beheer/opvolging/routering/nieuw",
+        {"code": "R0", "name": "Alles naar EMM", "position": 1, "target_kind": "organisation"},
+    )
+    assert incomplete.status_code == 400
+    assert 'id="id_target_organisation_error"' in incomplete.content.decode()
+    assert not RoutingRule.objects.filter(code="R0").exists()
+    created = client.post(
+        "/beheer/opvolging/routering/nieuw",
+        {
+            "code": "R0",
+            "name": "Arbeidsuitbuiting eerst naar EMM",
+            "position": 1,
+            "active": "on",
+            "exploitation_types": [],
+            "target_kind": "organisation",
+            "target_organisation": chain.emm.pk,
+        },
+    )
+    assert created.status_code == 302
+    signal = register(chain.coa_frontline, kind="hard", exploitation_type_codes=("labour",))
+    referral = signal_route(signal_id=signal.pk)
+    assert referral is not None and referral.to_organisation == chain.emm
+    assert referral.reason.startswith("rule R0:")
+    configured = AuditEvent.objects.filter(action="configure", object_type="routing_rule")
+    assert configured.count() == 1
+    # Deadline policy: fewer days to an outcome than to acknowledge is refused.
+    refused = client.post(
+        "/beheer/opvolging/termijnen/nieuw",
+        {"organisation": chain.emm.pk, "acknowledge_days": 5, "outcome_days": 2},
+    )
+    assert refused.status_code == 400 and not DeadlinePolicy.objects.exists()
+    assert (
+        client.post(
+            "/beheer/opvolging/termijnen/nieuw",
+            {"organisation": chain.emm.pk, "acknowledge_days": 2, "outcome_days": 15},
+        ).status_code
+        == 302
+    )
+    # Everyone else: the pages do not exist.
+    assert _client(chain.coa_coordinator).get("/beheer/opvolging").status_code == 404
+
+
+# -- deadline figures ------------------------------------------------------------------------
+
+
+def test_deadline_figures_count_in_working_days_per_receiving_body(chain: Chain) -> None:
+    referrals = []
+    for _ in range(3):
+        signal = register(chain.coa_frontline, kind="hard", exploitation_type_codes=("sexual",))
+        referral = signal_route(signal_id=signal.pk)
+        assert referral is not None
+        referrals.append(referral)
+    # Sent on Friday 2026-04-24; King's Day (Monday 27 April) is no working day.
+    sent = timezone.make_aware(dt.datetime(2026, 4, 24, 10))
+    Referral.objects.filter(pk__in=[r.pk for r in referrals]).update(
+        sent_at=sent, acknowledge_due=dt.date(2026, 4, 29), outcome_due=dt.date(2026, 5, 22)
+    )
+    police = chain.avim_investigator
+    acknowledged_on = (dt.date(2026, 4, 28), dt.date(2026, 5, 1))
+    for referral, ack_day in zip(referrals[:2], acknowledged_on, strict=True):
+        referral_transition(
+            actor=police,
+            context=TEST_CONTEXT,
+            referral_id=referral.pk,
+            step=Step(to="acknowledged"),
+        )
+        Referral.objects.filter(pk=referral.pk).update(
+            acknowledged_at=timezone.make_aware(dt.datetime.combine(ack_day, dt.time(9)))
+        )
+    monitor = make_actor(Role.NATIONAL_MONITOR, username="monitor")
+    rows = sla_rows(
+        actor=monitor, context=TEST_CONTEXT, since=dt.date(2026, 1, 1), until=dt.date(2026, 12, 31)
+    )
+    assert rows is not None
+    (row,) = rows
+    assert row.organisation == chain.avim and row.received == 3 and row.open == 3
+    # 28 April is the first working day after the 24th (weekend, King's Day): 1 day, in
+    # time; 1 May is the fourth (5 May is later): late.
+    assert row.median_days_to_acknowledge == 2.5
+    assert row.acknowledged_in_time == 0.5
+    assert row.overdue_acknowledge == 1  # the third was never acknowledged
+    # Another period holds none of them; frontline staff get no figures at all.
+    assert (
+        sla_rows(
+            actor=monitor,
+            context=TEST_CONTEXT,
+            since=dt.date(2025, 1, 1),
+            until=dt.date(2025, 12, 31),
+        )
+        == []
+    )
+    assert sla_rows(actor=chain.coa_frontline, context=TEST_CONTEXT) is None
+    page = _client(monitor).get("/doorverwijzingen/termijnen?period=2026")
+    assert page.status_code == 200 and "AVIM Noord-Nederland" in page.content.decode()
+    assert _client(monitor).get("/doorverwijzingen/termijnen?period=1999").status_code == 400
+
+
+def test_the_inbox_marks_messages_read(chain: Chain) -> None:
+    signal = register(chain.coa_frontline, kind="hard", exploitation_type_codes=("sexual",))
+    signal_route(signal_id=signal.pk)
+    police = _client(chain.avim_investigator)
+    assert Message.objects.filter(user_id=chain.avim_investigator.user_id, read_at=None).exists()
+    assert police.post("/postvak").status_code == 302
+    assert not Message.objects.filter(
+        user_id=chain.avim_investigator.user_id, read_at=None
+    ).exists()
