@@ -178,3 +178,13 @@ class DeadlinePolicyForm(forms.ModelForm):
     class Meta:
         model = DeadlinePolicy
         fields = ["organisation", "acknowledge_days", "outcome_days"]
+
+
+class InformationForm(forms.Form):
+    """New information from the reporting side; a closed referral reopens with it."""
+
+    information = forms.CharField(
+        label=_("New information"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The receiving body is notified; a closed referral is reopened."),
+    )

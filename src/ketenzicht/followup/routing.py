@@ -32,15 +32,23 @@ def _target(rule: RoutingRule, signal: Signal) -> Organisation | None:
     return rule.target_organisation
 
 
-def decide(signal: Signal) -> RoutingDecision | None:
+def active_rules() -> list[RoutingRule]:
+    """The active rules in the order they are tried, with their conditions loaded: read
+    once per batch of signals rather than once per signal."""
+    return list(
+        RoutingRule.objects.filter(active=True)
+        .select_related("target_organisation")
+        .prefetch_related("exploitation_types", "municipalities")
+    )
+
+
+def decide(signal: Signal, rules: list[RoutingRule] | None = None) -> RoutingDecision | None:
     """The first active rule (by position) whose conditions all hold and whose target
     exists; None when no rule applies. ``signal`` needs its municipality and location."""
     types = list(signal.exploitation_types.all())
     codes = {t.code for t in types}
     location_kind = signal.location.kind if signal.location else ""
-    for rule in RoutingRule.objects.filter(active=True).prefetch_related(
-        "exploitation_types", "municipalities"
-    ):
+    for rule in active_rules() if rules is None else rules:
         rule_types = {t.code for t in rule.exploitation_types.all()}
         if rule_types and not rule_types & codes:
             continue

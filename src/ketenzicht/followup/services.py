@@ -36,6 +36,7 @@ from .models import (
     ReferralEvent,
     ReferralKind,
     ReferralStatus,
+    RoutingRule,
 )
 
 TASK = Context(channel="task")
@@ -185,9 +186,15 @@ def _reporters(referral: Referral) -> set[int]:
 
 
 @transaction.atomic
-def signal_route(*, signal_id: uuid.UUID | str, context: Context = TASK) -> Referral | None:
-    """Route a hard signal to the competent body by the routing rules. Idempotent: a signal
-    is routed once; None when it is soft, already routed, or no rule applies."""
+def signal_route(
+    *,
+    signal_id: uuid.UUID | str,
+    context: Context = TASK,
+    rules: list[RoutingRule] | None = None,
+) -> Referral | None:
+    """Route a hard signal to the competent body by the routing rules (``rules`` when the
+    caller already read them for a batch). Idempotent: a signal is routed once; None when
+    it is soft, already routed, or no rule applies."""
     signal = (
         Signal.objects.select_for_update(of=("self",))
         .select_related("municipality", "location", "organisation")
@@ -196,7 +203,7 @@ def signal_route(*, signal_id: uuid.UUID | str, context: Context = TASK) -> Refe
     )
     if signal is None or Referral.objects.filter(signal=signal, kind=ReferralKind.ROUTED).exists():
         return None
-    decision = routing.decide(signal)
+    decision = routing.decide(signal, rules)
     if decision is None or decision.organisation.pk == signal.organisation_id:
         # Registered by the competent body itself, or nowhere to go: on record, no referral.
         audit_record(

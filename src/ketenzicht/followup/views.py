@@ -14,10 +14,10 @@ from ketenzicht.notifications.models import Message
 from ketenzicht.notifications.services import messages_mark_read
 from ketenzicht.sharing import policy
 
-from .forms import LAST_TWELVE_MONTHS, SlaPeriodForm, TransitionForm
+from .forms import LAST_TWELVE_MONTHS, InformationForm, SlaPeriodForm, TransitionForm
 from .models import Referral
 from .selectors import may_handle, next_steps, overdue, referral_get, referral_list, sla_rows
-from .services import referral_transition
+from .services import referral_add_information, referral_transition
 from .workflow import Step
 
 
@@ -55,8 +55,27 @@ def referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
         raise Http404
     handler = may_handle(actor, referral)
     steps = next_steps(referral) if handler else []
-    form = TransitionForm(request.POST or None, steps=steps) if steps else None
-    if request.method == "POST":
+    informing = request.POST.get("action") == "information"
+    form = (
+        TransitionForm(None if informing else request.POST or None, steps=steps) if steps else None
+    )
+    reporter = not handler and policy.may_register(actor)
+    information = InformationForm(request.POST if informing else None) if reporter else None
+    if informing:
+        if information is None:
+            raise Http404
+        if information.is_valid():
+            updated = referral_add_information(
+                actor=actor,
+                context=context,
+                referral_id=referral.pk,
+                note=information.cleaned_data["information"],
+            )
+            if updated is None:
+                raise Http404
+            messages.success(request, _("The information has been sent to the receiving body."))
+            return redirect("followup:referral", referral_id=referral.pk)
+    elif request.method == "POST":
         if form is None:
             raise Http404
         if form.is_valid():
@@ -91,7 +110,13 @@ def referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
     return render(
         request,
         "followup/referral.html",
-        {"referral": referral, "form": form, "handler": handler, "overdue": overdue(referral)},
+        {
+            "referral": referral,
+            "form": form,
+            "information": information,
+            "handler": handler,
+            "overdue": overdue(referral),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -59,19 +59,20 @@ def _recipients(event: Event) -> list[tuple[int, int]]:
     """(user id, organisation id) of active members who should see the message. An
     organisation without members in the chosen roles still hears it, through everyone who
     handles referrals there."""
-    members = Membership.objects.filter(
-        organisation_id__in=event.organisations, user__is_active=True
+    handlers = {role for role, rules in policy.POLICY_TABLE.items() if rules.referrals}
+    wanted = set(event.roles) or handlers
+    members = list(
+        Membership.objects.filter(
+            organisation_id__in=event.organisations,
+            user__is_active=True,
+            role__in=wanted | handlers,
+        ).values_list("user_id", "organisation_id", "role")
     )
-    handlers = [role for role, rules in policy.POLICY_TABLE.items() if rules.referrals]
-    chosen = set(
-        members.filter(role__in=event.roles or handlers).values_list("user_id", "organisation_id")
-    )
+    chosen = {(user, org) for user, org, role in members if role in wanted}
     covered = {org for _user, org in chosen}
-    chosen |= set(
-        members.filter(role__in=handlers)
-        .exclude(organisation_id__in=covered)
-        .values_list("user_id", "organisation_id")
-    )
+    chosen |= {
+        (user, org) for user, org, role in members if role in handlers and org not in covered
+    }
     return sorted(chosen)
 
 

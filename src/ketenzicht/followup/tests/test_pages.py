@@ -282,3 +282,30 @@ def test_the_inbox_marks_messages_read(chain: Chain) -> None:
     assert not Message.objects.filter(
         user_id=chain.avim_investigator.user_id, read_at=None
     ).exists()
+
+
+def test_the_reporter_adds_information_and_a_closed_referral_reopens(chain: Chain) -> None:
+    signal = register(chain.coa_frontline, kind="hard", exploitation_type_codes=("sexual",))
+    referral = signal_route(signal_id=signal.pk)
+    assert referral is not None
+    police = chain.avim_investigator
+    for step in (
+        Step(to="acknowledged"),
+        Step(to="closed", outcome="no_further_action", feedback="Te weinig aanknopingspunten."),
+    ):
+        referral_transition(actor=police, context=TEST_CONTEXT, referral_id=referral.pk, step=step)
+    reporter = _client(chain.coa_frontline)
+    url = f"/doorverwijzingen/{referral.pk}"
+    empty = reporter.post(url, {"action": "information", "information": " "})
+    assert empty.status_code == 400 and 'id="id_information_error"' in empty.content.decode()
+    sent = reporter.post(
+        url, {"action": "information", "information": "Zij noemt nu een adres in Emmen."}
+    )
+    assert sent.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == "in_assessment" and referral.closed_at is None
+    assert Message.objects.filter(event_type="referral.reopened", user_id=police.user_id).exists()
+    # The receiving body moves it on; an outsider cannot add anything.
+    assert "id_information" not in _client(police).get(url).content.decode()
+    outsider = _client(chain.emm_investigator)
+    assert outsider.post(url, {"action": "information", "information": "x"}).status_code == 404

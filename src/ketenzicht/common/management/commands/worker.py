@@ -20,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--audit-interval", type=float, default=2.0)
         parser.add_argument("--retry-interval", type=float, default=5.0)
         parser.add_argument("--deadline-interval", type=float, default=60.0)
+        # How long an idle worker waits before looking for new tasks again: the floor of
+        # the delay between a commit and its follow-up (routing, notifications).
+        parser.add_argument("--poll-interval", type=float, default=0.25)
 
     def _every(self, name: str, seconds: float, job: Callable[[], object]) -> None:
         def loop() -> None:
@@ -52,4 +55,4 @@ class Command(BaseCommand):
         self._every("audit-linker", options["audit_interval"], audit_chain_link_pending)
         self._every("webhook-retries", options["retry_interval"], retry_webhooks)
         self._every("deadlines", options["deadline_interval"], deadlines)
-        call_command("db_worker", interval=1.0)
+        call_command("db_worker", interval=options["poll_interval"])
