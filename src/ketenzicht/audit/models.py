@@ -63,6 +63,8 @@ class ObjectType(models.TextChoices):
     CASE = "case", _("joint-analysis case")
     SUBSCRIPTION = "subscription", _("webhook subscription")
     ROUTING_RULE = "routing_rule", _("routing rule")
+    COMBINATION_RULE = "combination_rule", _("combination rule")
+    DEADLINE_POLICY = "deadline_policy", _("deadline policy")
     VICTIM_TRACK = "victim_track", _("victim track")
 
 

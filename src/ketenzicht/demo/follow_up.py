@@ -104,7 +104,13 @@ def _step(rng: random.Random, to: str) -> Step:
 
 def _set_clocks(referral: Referral, sent: dt.datetime, when: dict[str, dt.datetime]) -> None:
     acknowledge_due, outcome_due = due_dates(referral.to_organisation_id, sent)
+    # Deadlines that passed in the history count as escalated then: the worker must not
+    # send years of escalations when it starts.
+    today = timezone.localdate()
+    escalated = timezone.make_aware(dt.datetime.combine(today, dt.time(0)))
     Referral.objects.filter(pk=referral.pk).update(
+        acknowledge_escalated_at=escalated if acknowledge_due < today else None,
+        outcome_escalated_at=escalated if outcome_due < today else None,
         sent_at=sent,
         acknowledge_due=acknowledge_due,
         outcome_due=outcome_due,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
+from ketenzicht.sharing import policy
 
 from .cases import case_add_signals, case_close, case_create, case_note_add
 from .forms import CaseForm, CaseNoteForm, CaseSignalsForm
@@ -60,7 +61,7 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
                 raise Http404
             messages.success(request, _("The case has been opened."))
             return redirect("followup:case", case_id=case.pk)
-    elif case_list(actor=actor, context=context) is None:
+    elif not policy.may_work_on_cases(actor):
         raise Http404
     status = 400 if request.method == "POST" else 200
     return render(request, "followup/case_form.html", {"form": form}, status=status)

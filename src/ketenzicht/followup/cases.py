@@ -8,6 +8,7 @@ to ask. Every write is audited."""
 from __future__ import annotations
 
 import re
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -50,10 +51,11 @@ def signals_by_reference(actor: Actor, references: str) -> list[Signal]:
     for reference in wanted:
         if reference in bad:
             continue
+        # A key range, not a text prefix: the primary-key index answers it.
+        low = uuid.UUID(reference.lower() + "0" * 24)
+        high = uuid.UUID(reference.lower() + "f" * 24)
         match = list(
-            policy.visible_signals(actor)
-            .filter(id__startswith=reference.lower())
-            .order_by("pk")[:2]
+            policy.visible_signals(actor).filter(pk__gte=low, pk__lte=high).order_by("pk")[:2]
         )
         if len(match) == 1:
             found[reference] = match[0]
@@ -144,7 +146,12 @@ def case_note_add(
     *, actor: Actor, context: Context, case_id: int, text: str, decision: bool
 ) -> CaseNote | None:
     """Any organisation that sees the case may add notes and decisions while it is open."""
-    case = policy.visible_cases(actor).filter(pk=case_id, closed_at__isnull=True).first()
+    case = (
+        policy.visible_cases(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=case_id, closed_at__isnull=True)
+        .first()
+    )
     if case is None:
         _audit(actor, context, Action.UPDATE, case_id, denied=True)
         return None

@@ -25,7 +25,7 @@ from ketenzicht.signals.models import Kind, Signal, Subject
 from . import workflow
 from .models import CombinationBasis, CombinationRule, Referral, ReferralEvent, ReferralKind
 from .models import ReferralStatus as S
-from .services import TASK, _basis_of, _notify, referral_open
+from .services import TASK, _basis_of, _notify, outcome_clock_restart, referral_open
 
 
 def _soft_signals_of_records(record_ids: Iterable[uuid.UUID], since: dt.datetime) -> set[uuid.UUID]:
@@ -156,6 +156,7 @@ def combinations_evaluate(*, signal_ids: Iterable[uuid.UUID | str], context: Con
                 event = workflow.apply(
                     existing, workflow.Step(to=S.IN_ASSESSMENT, note=note), user_id=None
                 )
+                outcome_clock_restart(existing)
                 existing.save()
                 event.save()
                 _notify(existing, "referral.reopened", [existing.to_organisation_id])

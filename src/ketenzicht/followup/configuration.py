@@ -15,8 +15,8 @@ from ketenzicht.sharing import policy
 
 OBJECT_TYPES = {
     "RoutingRule": "routing_rule",
-    "CombinationRule": "routing_rule",
-    "DeadlinePolicy": "organisation",
+    "CombinationRule": "combination_rule",
+    "DeadlinePolicy": "deadline_policy",
 }
 
 

@@ -63,6 +63,13 @@ def due_dates(organisation_id: int, sent: dt.datetime) -> tuple[dt.date, dt.date
     return add_working_days(day, acknowledge), add_working_days(day, outcome)
 
 
+def outcome_clock_restart(referral: Referral) -> None:
+    """A reopened referral gets a new outcome deadline from today and may be escalated
+    again; the caller saves it."""
+    referral.outcome_due = due_dates(referral.to_organisation_id, timezone.now())[1]
+    referral.outcome_escalated_at = None
+
+
 def referral_open(
     *,
     actor: Actor,
@@ -131,6 +138,7 @@ def _notify(
     *,
     roles: tuple[str, ...] = (),
     urgent: bool = False,
+    note: str = "",
 ) -> None:
     with override(settings.LANGUAGE_CODE):
         titles = {
@@ -140,6 +148,7 @@ def _notify(
             "referral.overdue": _("Referral %(ref)s is overdue"),
             "referral.updated": _("Referral %(ref)s: more signals combined"),
             "referral.reopened": _("Referral %(ref)s reopened: new information"),
+            "referral.information": _("New information on referral %(ref)s"),
         }
         title = titles[event_type] % {
             "ref": referral.reference,
@@ -148,6 +157,8 @@ def _notify(
             "outcome": Outcome(referral.outcome).label if referral.outcome else "",
         }
         body = referral.feedback if event_type == "referral.closed" else referral.reason
+        if note:
+            body = note
     emit(
         Event(
             type=event_type,
@@ -301,6 +312,8 @@ def _transition(
         raise ValidationError(errors)
     before = referral.status
     event = workflow.apply(referral, step, user_id=actor.user_id or None)
+    if before in (S.CLOSED, S.OUTCOME) and referral.status == S.IN_ASSESSMENT:
+        outcome_clock_restart(referral)
     referral.save()
     event.save()
     audit_record(
@@ -322,6 +335,7 @@ def _transition(
             from_organisation_id=referral.to_organisation_id,
             reason=_("forwarded by %(org)s: %(why)s")
             % {"org": referral.to_organisation.name, "why": step.outcome_reason or step.note},
+            combination_rule_id=referral.combination_rule_id,
             forwarded_from=referral,
         )
     if referral.status == S.CLOSED:
@@ -361,10 +375,12 @@ def referral_add_information(
     if not note.strip():
         raise ValidationError({"note": [_("Describe the new information.")]})
     if referral.status == S.CLOSED:
-        workflow.apply(
+        event = workflow.apply(
             referral, workflow.Step(to=S.IN_ASSESSMENT, note=note), user_id=actor.user_id
-        ).save()
+        )
+        outcome_clock_restart(referral)
         referral.save()
+        event.save()
         event_type = "referral.reopened"
     else:
         ReferralEvent.objects.create(
@@ -374,7 +390,7 @@ def referral_add_information(
             by_id=actor.user_id,
             note=note.strip(),
         )
-        event_type = "referral.updated"
+        event_type = "referral.information"
     audit_record(
         actor=actor,
         action=Action.UPDATE,
@@ -384,7 +400,7 @@ def referral_add_information(
         object_id=referral.pk,
         detail={"information": True, "status": referral.status},
     )
-    _notify(referral, event_type, [referral.to_organisation_id])
+    _notify(referral, event_type, [referral.to_organisation_id], note=note.strip())
     return referral
 
 

@@ -12,11 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ketenzicht.accounts.request_actor import get_actor
+from ketenzicht.audit.models import Action, Purpose, Result
+from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import request_context
 from ketenzicht.persons.selectors import person_get
+from ketenzicht.sharing import policy
 
 from .forms import ComenshaForm, ReflectionForm
-from .victims import comensha_register, reflection_offer, resident_missing, visible_tracks
+from .victims import comensha_register, reflection_offer, resident_missing, steppable_tracks
 
 STEPS = {"bedenktijd": ReflectionForm, "comensha": ComenshaForm}
 
@@ -59,9 +62,18 @@ def victim_step_view(request: HttpRequest, track_id: int, step: str) -> HttpResp
                 raise Http404
             messages.success(request, _("The step has been recorded."))
             return redirect("signals:detail", signal_id=track.subject.signal_id)
-    # Invalid: show the step's form with its errors, for a track the actor may see.
-    shown = visible_tracks(actor).select_related("subject__signal", "subject__record")
+    # Invalid: show the step's form with its errors, for a track the actor may change.
+    shown = steppable_tracks(actor).select_related("subject__signal", "subject__record")
     track = shown.filter(pk=track_id).first()
+    audit_record(
+        actor=actor,
+        action=Action.VIEW,
+        purpose=Purpose.VICTIM_PROTECTION,
+        context=context,
+        object_type="victim_track",
+        object_id=track_id,
+        result=Result.OK if track else Result.DENIED,
+    )
     if track is None:
         raise Http404
     return render(
@@ -77,11 +89,17 @@ def resident_missing_view(request: HttpRequest, person_id: str) -> HttpResponse:
     """Reception reports that a resident left with unknown destination: confirm, then alert."""
     actor = get_actor(request)
     context = request_context(request, "web")
+    if not policy.may_view_attention(actor):
+        raise Http404
     record = person_get(actor=actor, context=context, person_id=person_id)
     if record is None or record.organisation_id != actor.organisation_id or not record.location_id:
         raise Http404
     if request.method == "POST":
-        report = resident_missing(actor=actor, context=context, record_id=record.pk)
+        try:
+            report = resident_missing(actor=actor, context=context, record_id=record.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("persons:detail", person_id=record.pk)
         if report is None:
             raise Http404
         if report.alerted:

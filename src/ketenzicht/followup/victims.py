@@ -13,7 +13,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -122,15 +122,29 @@ def visible_tracks(actor: Actor) -> QuerySet[VictimTrack]:
     return VictimTrack.objects.filter(subject__in=policy.visible_subjects(actor).values("pk"))
 
 
+def steppable_tracks(actor: Actor) -> QuerySet[VictimTrack]:
+    """Tracks whose steps the actor's organisation records: the reporting organisation, a
+    body that received a referral of the signal, and Nidos for minors (its guardianship).
+    Others who see the signal read the track but do not change it."""
+    if not policy.may_register(actor):
+        return VictimTrack.objects.none()
+    org = actor.organisation_id or 0
+    received = Referral.objects.filter(signals=OuterRef("subject__signal"), to_organisation_id=org)
+    guardian = Organisation.objects.filter(pk=org, type=OrganisationType.NIDOS)
+    return visible_tracks(actor).filter(
+        Q(subject__signal__organisation_id=org)
+        | Q(Exists(received))
+        | (Q(minor=True) & Q(Exists(guardian)))
+    )
+
+
 def _track_for_step(actor: Actor, context: Context, track_id: int, step: str) -> VictimTrack | None:
     track = (
-        visible_tracks(actor)
+        steppable_tracks(actor)
         .select_for_update(of=("self",))
         .select_related("subject__signal")
         .filter(pk=track_id)
         .first()
-        if policy.may_register(actor)
-        else None
     )
     if track is None:
         audit_record(
@@ -187,6 +201,19 @@ def comensha_register(
         track = _track_for_step(actor, context, track_id, "comensha")
         if track is None:
             return None
+        if track.comensha_registered_at is not None:
+            raise ValidationError(
+                {
+                    "__all__": [
+                        _("Already registered with CoMensha on %(day)s.")
+                        % {
+                            "day": timezone.localtime(track.comensha_registered_at).strftime(
+                                "%d-%m-%Y"
+                            )
+                        }
+                    ]
+                }
+            )
         organisation = Organisation.objects.get(pk=actor.organisation_id or 0)
         by_law = organisation.type in COMENSHA_BY_LAW
         if not by_law and not consent_note.strip():
@@ -249,12 +276,14 @@ def reflection_reminders(*, today: dt.date | None = None) -> int:
 def resident_missing(
     *, actor: Actor, context: Context, record_id: uuid.UUID | str
 ) -> MissingReport | None:
-    """Reception records that a resident left with unknown destination. When the resident
-    is a flagged minor (a minor on a victim track, linked to this record), Nidos, the police
+    """Reception records that a resident left with unknown destination (refused, changing
+    nothing, when it was already reported in the last 24 hours). When the resident is a
+    flagged minor (a minor on a victim track, linked to this record), Nidos, the police
     of the location's region and every organisation with a hit are alerted at once."""
     with transaction.atomic():
         record = (
-            PersonRecord.objects.filter(
+            PersonRecord.objects.select_for_update(of=("self",))
+            .filter(
                 pk=record_id,
                 organisation_id=actor.organisation_id or 0,
                 location__isnull=False,
@@ -276,6 +305,15 @@ def resident_missing(
                 detail={"step": "missing"},
             )
             return None
+        # Once a day is enough: a second click must not alert everyone again.
+        earlier = record.missing_reports.filter(
+            reported_at__gte=timezone.now() - dt.timedelta(hours=24)
+        ).first()
+        if earlier is not None:
+            raise ValidationError(
+                _("Already reported on %(when)s.")
+                % {"when": timezone.localtime(earlier.reported_at).strftime("%d-%m-%Y %H:%M")}
+            )
         linked = matcher().linked_records([record.pk]).get(record.pk, {record.pk})
         flagged = VictimTrack.objects.filter(subject__record_id__in=linked, minor=True).exists()
         alerted: set[int] = set()

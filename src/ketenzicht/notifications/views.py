@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
+from ketenzicht.sharing import policy
 
 from .forms import SubscriptionForm
 from .selectors import delivery_log, subscription_get, subscription_list
@@ -22,6 +23,9 @@ from .services import (
     subscription_delete,
     subscription_update,
 )
+
+# Where the new subscription's signing secret waits for the page after the redirect.
+SIGNING_SLOT = "new_subscription_signing"  # a session key name, not a secret
 
 
 @login_required
@@ -61,7 +65,7 @@ def subscription_edit_view(
         )
         if subscription is None:
             raise Http404
-    elif subscription_list(actor=actor, context=context) is None:
+    elif not policy.may_manage_subscriptions(actor):
         raise Http404
     initial = (
         {
@@ -84,14 +88,19 @@ def subscription_edit_view(
                 created, secret = subscription_create(
                     actor=actor, context=context, data=_input(form)
                 )
-                return render(
-                    request,
-                    "notifications/subscription_secret.html",
-                    {"subscription": created, "secret": secret},
+                # Shown once, on the page after the redirect: a reload creates nothing.
+                request.session[SIGNING_SLOT] = {"id": str(created.pk), "secret": secret}
+                return redirect("notifications:subscription-created", subscription_id=created.pk)
+            if (
+                subscription_update(
+                    actor=actor,
+                    context=context,
+                    subscription_id=subscription.pk,
+                    data=_input(form),
                 )
-            subscription_update(
-                actor=actor, context=context, subscription_id=subscription.pk, data=_input(form)
-            )
+                is None
+            ):
+                raise Http404
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
@@ -104,6 +113,24 @@ def subscription_edit_view(
         "notifications/subscription_form.html",
         {"form": form, "subscription": subscription},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def subscription_created_view(request: HttpRequest, subscription_id: uuid.UUID) -> HttpResponse:
+    """The new subscription's signing secret, once; afterwards only a note that it was shown."""
+    actor = get_actor(request)
+    subscription = subscription_get(
+        actor=actor, context=request_context(request, "web"), subscription_id=subscription_id
+    )
+    if subscription is None:
+        raise Http404
+    pending = request.session.pop(SIGNING_SLOT, None)
+    secret = pending["secret"] if pending and pending["id"] == str(subscription.pk) else None
+    return render(
+        request,
+        "notifications/subscription_secret.html",
+        {"subscription": subscription, "secret": secret},
     )
 
 

@@ -65,6 +65,7 @@ ROUTES: dict[str, Exposure] = {
     "notifications:subscriptions": Exposure.SUBSCRIPTIONS,
     "notifications:subscription-create": Exposure.SUBSCRIPTIONS,
     "notifications:subscription": Exposure.SUBSCRIPTIONS,
+    "notifications:subscription-created": Exposure.SUBSCRIPTIONS,
     "notifications:deliveries": Exposure.SUBSCRIPTIONS,
     "api:signals": Exposure.CASE_CONTENT,
     "api:signal": Exposure.CASE_CONTENT,

@@ -18,7 +18,7 @@ from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.followup.forms import ComenshaForm, ReflectionForm
-from ketenzicht.followup.victims import visible_tracks
+from ketenzicht.followup.victims import steppable_tracks, visible_tracks
 from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import HandlingCode
 from ketenzicht.sharing.policy import Projection
@@ -189,6 +189,11 @@ def signal_detail_view(request: HttpRequest, signal_id: str) -> HttpResponse:
             "may_edit": policy.may_edit_signal(actor, signal),
             "disclosures": disclosure_list(actor=actor, signal=signal),
             **(_victim_track_context(actor, signal) if full else {}),
+            "cases": (
+                list(policy.visible_cases(actor).filter(signals=signal).order_by("-created_at"))
+                if full and policy.may_work_on_cases(actor)
+                else None
+            ),
         },
     )
 
@@ -200,9 +205,12 @@ def _victim_track_context(actor: Actor, signal: Signal) -> dict[str, Any]:
         .select_related("subject__record")
         .order_by("pk")
     )
+    steppable = set(
+        steppable_tracks(actor).filter(pk__in=[t.pk for t in tracks]).values_list("pk", flat=True)
+    )
     return {
         "victim_tracks": tracks,
-        "may_step": policy.may_register(actor),
+        "steppable": steppable,
         "reflection_form": ReflectionForm(),
         "comensha_form": ComenshaForm(),
     }

@@ -128,7 +128,13 @@ def test_reflection_period_and_comensha_basis(chain: Chain) -> None:
         consent_note="Schriftelijke toestemming 12-03-2026, alleen voor registratie",
     )
     assert by_consent is not None and by_consent.comensha_basis == "consent"
-    by_law = comensha_register(actor=police, context=TEST_CONTEXT, track_id=track.pk)
+    # Registered once: a second registration (a double click, another tab) is refused.
+    with pytest.raises(ValidationError):
+        comensha_register(actor=police, context=TEST_CONTEXT, track_id=track.pk)
+    other = register(chain.coa_frontline, kind="hard", exploitation_type_codes=("sexual",))
+    signal_route(signal_id=other.pk)
+    other_track = VictimTrack.objects.get(subject__signal=other)
+    by_law = comensha_register(actor=police, context=TEST_CONTEXT, track_id=other_track.pk)
     assert by_law is not None and by_law.comensha_basis == "law"
     # Someone who does not see the signal cannot touch its track.
     assert (

@@ -309,3 +309,84 @@ def test_the_reporter_adds_information_and_a_closed_referral_reopens(chain: Chai
     assert "id_information" not in _client(police).get(url).content.decode()
     outsider = _client(chain.emm_investigator)
     assert outsider.post(url, {"action": "information", "information": "x"}).status_code == 404
+
+
+def test_only_the_bodies_involved_record_victim_track_steps(chain: Chain) -> None:
+    """The reporter, the body that received the referral and (for minors) Nidos record
+    steps; a partner who merely sees the signal through a group reads the track only."""
+    group = _group(chain, chain.coa, chain.ind)
+    signal = register(
+        chain.coa_frontline,
+        kind="hard",
+        exploitation_type_codes=("sexual",),
+        distribution="group",
+        sharing_group=group.code,
+        legal_basis="avg-6-1-e",
+    )
+    signal_route(signal_id=signal.pk)
+    track = VictimTrack.objects.get(subject__signal=signal)
+    ind = _client(chain.ind_frontline)
+    page = ind.get(f"/signalen/{signal.pk}").content.decode()
+    assert f"track-{track.pk}" in page
+    assert f"/slachtofferspoor/{track.pk}/bedenktijd" not in page
+    assert (
+        ind.post(f"/slachtofferspoor/{track.pk}/bedenktijd", {"start": "2026-01-05"}).status_code
+        == 404
+    )
+    track.refresh_from_db()
+    assert track.reflection_start is None
+
+
+def test_a_resident_is_reported_missing_once_a_day(chain: Chain) -> None:
+    resident = resident_register(
+        actor=chain.coa_frontline,
+        context=TEST_CONTEXT,
+        location_id=chain.ter_apel.pk,
+        given_name="Sara",
+        family_name="Tesfaye",
+    )
+    coa = _client(chain.coa_frontline)
+    assert coa.post(f"/personen/{resident.pk}/vertrokken").status_code == 302
+    again = coa.post(f"/personen/{resident.pk}/vertrokken", follow=True)
+    assert "Already reported" in again.content.decode()
+    assert resident.missing_reports.count() == 1
+    # An investigator has no attention list: no form either.
+    assert (
+        _client(chain.avim_investigator).get(f"/personen/{resident.pk}/vertrokken").status_code
+        == 404
+    )
+
+
+def test_reopening_restarts_the_outcome_clock(chain: Chain) -> None:
+    signal = register(chain.coa_frontline, kind="hard", exploitation_type_codes=("sexual",))
+    referral = signal_route(signal_id=signal.pk)
+    assert referral is not None
+    police = chain.avim_investigator
+    for step in (
+        Step(to="acknowledged"),
+        Step(to="closed", outcome="no_further_action", feedback="Niets gevonden."),
+    ):
+        referral_transition(actor=police, context=TEST_CONTEXT, referral_id=referral.pk, step=step)
+    long_ago = timezone.now() - dt.timedelta(days=90)
+    Referral.objects.filter(pk=referral.pk).update(
+        outcome_due=long_ago.date(), outcome_escalated_at=long_ago
+    )
+    referral_transition(
+        actor=police,
+        context=TEST_CONTEXT,
+        referral_id=referral.pk,
+        step=Step(to="in_assessment", note="Nieuwe verklaring ontvangen."),
+    )
+    referral.refresh_from_db()
+    assert referral.outcome_due > timezone.localdate()
+    assert referral.outcome_escalated_at is None
+
+
+def test_a_case_finds_signals_by_reference_in_any_case_and_format(chain: Chain) -> None:
+    from ketenzicht.followup.cases import signals_by_reference
+
+    first, second = register(chain.coa_frontline), register(chain.coa_frontline)
+    found = signals_by_reference(
+        chain.coa_coordinator, f" {first.reference.lower()};\n{second.reference},{first.reference}"
+    )
+    assert found == [first, second]

@@ -40,8 +40,8 @@ def test_a_subscription_is_created_with_its_secret_shown_once(coordinator: Actor
         },
     )
     subscription = Subscription.objects.get()
-    assert created.status_code == 200
-    assert subscription.secret in created.content.decode()
+    assert created.status_code == 302
+    assert subscription.secret in client.get(created["Location"]).content.decode()
     assert subscription.filters == {"kind": "minor"}
     assert subscription.channels == ["referrals", "victims"]
     # Afterwards the secret is never shown again.
@@ -135,3 +135,17 @@ def test_a_subscription_is_changed_and_deleted(coordinator: Actor) -> None:
     assert subscription.channels == ["hits"] and not subscription.active
     assert client.post(f"/webhooks/{subscription.pk}", {"action": "delete"}).status_code == 302
     assert not Subscription.objects.exists()
+
+
+def test_the_secret_page_survives_no_reload(coordinator: Actor) -> None:
+    client = _client(coordinator)
+    created = client.post(
+        "/webhooks/nieuw",
+        {"callback_url": "https://partner.example/hooks", "channels": ["referrals"]},
+    )
+    subscription = Subscription.objects.get()
+    assert created.status_code == 302
+    assert created["Location"] == f"/webhooks/{subscription.pk}/aangemaakt"
+    assert subscription.secret in client.get(created["Location"]).content.decode()
+    reloaded = client.get(created["Location"]).content.decode()
+    assert subscription.secret not in reloaded and Subscription.objects.count() == 1
