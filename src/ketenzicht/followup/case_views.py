@@ -8,26 +8,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
+from ketenzicht.common.forms import add_service_errors
 from ketenzicht.sharing import policy
 
 from .cases import case_add_signals, case_close, case_create, case_note_add
 from .forms import CaseForm, CaseNoteForm, CaseSignalsForm
 from .selectors import case_get, case_list
-
-
-def _errors_into(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -55,7 +47,7 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
                 sharing_group_id=data["sharing_group"].pk if data["sharing_group"] else None,
             )
         except ValidationError as exc:
-            _errors_into(form, exc)
+            add_service_errors(form, exc)
         else:
             if case is None:
                 raise Http404
@@ -99,7 +91,7 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
             elif action not in ("note", "signals"):
                 raise Http404
         except ValidationError as exc:
-            _errors_into(note_form if action == "note" else signals_form, exc)
+            add_service_errors(note_form if action == "note" else signals_form, exc)
         else:
             if done is not None:
                 messages.success(request, _("The case has been updated."))

@@ -15,6 +15,7 @@ from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import request_context
+from ketenzicht.common.forms import add_service_errors
 from ketenzicht.persons.selectors import person_get
 from ketenzicht.sharing import policy
 
@@ -53,10 +54,7 @@ def victim_step_view(request: HttpRequest, track_id: int, step: str) -> HttpResp
                     consent_note=data["consent_note"],
                 )
         except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):
-                raise
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             if track is None:
                 raise Http404

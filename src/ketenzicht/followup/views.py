@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
+from ketenzicht.common.forms import add_service_errors
 from ketenzicht.notifications.models import Message
 from ketenzicht.notifications.services import messages_mark_read
 from ketenzicht.sharing import policy
@@ -99,11 +100,7 @@ def referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
             except Referral.DoesNotExist as exc:
                 raise Http404 from exc
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc.messages)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The referral has been updated."))
                 return redirect("followup:referral", referral_id=referral.pk)

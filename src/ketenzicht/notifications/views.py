@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
+from ketenzicht.common.forms import add_service_errors
 from ketenzicht.sharing import policy
 
 from .forms import SubscriptionForm
@@ -44,11 +45,6 @@ def _input(form: SubscriptionForm) -> SubscriptionInput:
         filters=data["filters"],
         active=data["active"],
     )
-
-
-def _errors_into(form: SubscriptionForm, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -104,7 +100,7 @@ def subscription_edit_view(
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _errors_into(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The subscription has been saved."))
             return redirect("notifications:subscriptions")

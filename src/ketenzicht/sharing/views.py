@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,16 +14,12 @@ from django.utils.translation import gettext as _
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
+from ketenzicht.common.forms import add_service_errors
 
 from . import policy
 from .forms import OrganisationSettingsForm, SharingGroupForm
 from .selectors import organisation_settings_list, sharing_group_list, sharing_health
 from .services import organisation_settings_save, sharing_group_save
-
-
-def _apply(form: Form, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required
@@ -80,7 +75,7 @@ def group_edit_view(request: HttpRequest, group_id: int | None = None) -> HttpRe
                 group_id=group.pk if group else None,
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The sharing group has been saved."))
             return redirect("sharing:groups")
@@ -122,7 +117,7 @@ def organisation_edit_view(request: HttpRequest, organisation_id: int) -> HttpRe
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The settings have been saved."))
             return redirect("sharing:organisations")

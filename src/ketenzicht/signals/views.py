@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
+from ketenzicht.common.forms import add_service_errors
 from ketenzicht.followup.forms import ComenshaForm, ReflectionForm
 from ketenzicht.followup.victims import steppable_tracks, visible_tracks
 from ketenzicht.sharing import policy
@@ -68,14 +69,6 @@ def _form_context(form: SignalForm, formset: Any, **extra: Any) -> dict[str, Any
         "indicator_groups": _indicator_groups(selected),
         **extra,
     }
-
-
-def _apply_service_errors(form: SharingForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _with_added_subject(request: HttpRequest, prefix: str = "subjects") -> Any:
@@ -154,7 +147,7 @@ def signal_create_view(request: HttpRequest) -> HttpResponse:
                 data=form.to_input(subjects),
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Signal %(ref)s has been registered.") % {"ref": signal.reference}
@@ -248,7 +241,7 @@ def signal_share_view(request: HttpRequest, signal_id: str) -> HttpResponse:
                 expected_version=int(version or 0),
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         except Signal.DoesNotExist as exc:
             raise Http404 from exc
         else:
@@ -346,7 +339,7 @@ def signal_edit_view(request: HttpRequest, signal_id: str) -> HttpResponse:
                 new_subjects=new,
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         except Signal.DoesNotExist as exc:
             raise Http404 from exc
         else:
