@@ -428,6 +428,11 @@ class ReferralItem(ActorMixin, APIView):
         operation_id="referrals_read",
         tags=["referrals"],
         summary="One referral",
+        description=(
+            "A referral your organisation sent or received: the signals it holds (those you "
+            "may see), why this body, its status, deadlines, outcome and feedback, and its "
+            "history. Unknown and forbidden referrals answer alike: 404."
+        ),
         parameters=[EXPLANATION],
         responses=s.ReferralSerializer,
     )
@@ -510,6 +515,11 @@ class SubscriptionCollection(ActorMixin, APIView):
         operation_id="subscriptions_list",
         tags=["subscriptions"],
         summary="Webhook subscriptions of your organisation",
+        description=(
+            "Coordinators and administrators. Each subscription receives the events of the "
+            "chosen channels that concern your organisation, filtered on attributes; the "
+            "signing secret is never listed."
+        ),
         responses=s.SubscriptionPageSerializer,
     )
     def get(self, request: Request) -> Response:
@@ -562,6 +572,7 @@ class SubscriptionItem(ActorMixin, APIView):
         operation_id="subscriptions_read",
         tags=["subscriptions"],
         summary="One webhook subscription",
+        description="Without its signing secret. Other organisations' subscriptions answer 404.",
         responses=s.SubscriptionSerializer,
     )
     def get(self, request: Request, subscription_id: str) -> Response:
@@ -571,6 +582,10 @@ class SubscriptionItem(ActorMixin, APIView):
         operation_id="subscriptions_update",
         tags=["subscriptions"],
         summary="Change a webhook subscription",
+        description=(
+            "Replace the callback URL, channels, attribute filters and whether it is active. "
+            "The signing secret stays the same."
+        ),
         request=s.SubscriptionSerializer,
         responses=s.SubscriptionSerializer,
     )
@@ -594,6 +609,7 @@ class SubscriptionItem(ActorMixin, APIView):
         operation_id="subscriptions_delete",
         tags=["subscriptions"],
         summary="End a webhook subscription",
+        description="Deliveries still pending for it are dropped with it.",
         responses={204: None},
     )
     def delete(self, request: Request, subscription_id: str) -> Response:
