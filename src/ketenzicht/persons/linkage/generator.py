@@ -250,7 +250,7 @@ def _spelling(rng: random.Random, name: str) -> str:
                 lowered = name.lower().replace(english, dutch, 1)
                 return lowered[0].upper() + lowered[1:]
     if roll < 0.50 and len(name) > 4:
-        i = rng.randrange(1, len(name) - 1)
+        i = rng.randrange(2, len(name) - 1)  # registrars rarely get the first letter wrong
         edit = rng.choice(("drop", "swap", "double"))
         if edit == "drop":
             return name[:i] + name[i + 1 :]

@@ -11,7 +11,8 @@ registers in several Latin spellings (Mohammed/Muhammad/Mouhamed, Cabdi/Abdi,
 Joesoef/Yusuf). The key keeps what the spellings agree on, the consonant skeleton, after
 merging the letters the transliteration conventions swap (Dutch oe/English u, dj/j/y,
 kh/ch/x/h, q/k/c, ph/f ...) and dropping the Somali c and the Arabic 'ayn that some
-registrars write and others leave out.
+registrars write and others leave out. Names of one root (Hassan, Hussein) share a key,
+so the model weighs an exact spelling above a shared key.
 """
 
 from __future__ import annotations
