@@ -173,6 +173,10 @@ def load_demo_follow_up(limit: int = 3000) -> int:
                 )
                 last = when[to] = max(last, _at(sent, days, rng))
             _set_clocks(referral, sent, when)
+            # Its notifications were sent when its steps happened, not today.
+            Message.objects.filter(
+                link=f"/doorverwijzingen/{referral.pk}", created_at__gte=started
+            ).update(created_at=last, read_at=last, emailed_at=last)
         played += 1
     # The notifications of this history are old news: on record, but read, and marked as
     # mailed so that the worker does not mail years of history when it starts.

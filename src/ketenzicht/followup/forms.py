@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ketenzicht.accounts.models import LocationKind, Organisation
+from ketenzicht.accounts.models import LocationKind, Organisation, OrganisationType
 from ketenzicht.sharing.models import SharingGroup
 
 from .models import CombinationRule, DeadlinePolicy, Outcome, ReferralStatus, RoutingRule
@@ -38,11 +38,35 @@ class TransitionForm(forms.Form):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, steps: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        steps: list[str],
+        current: str = "",
+        to_organisation: int = 0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["to"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(s, ReferralStatus(s).label) for s in steps]
+        reopen = current in (ReferralStatus.CLOSED, ReferralStatus.OUTCOME)
+        field.choices = [
+            (
+                s,
+                _("Reopen: %(status)s") % {"status": ReferralStatus(s).label}
+                if reopen and s == ReferralStatus.IN_ASSESSMENT
+                else ReferralStatus(s).label,
+            )
+            for s in steps
+        ]
+        forward = self.fields["forward_to"]
+        assert isinstance(forward, forms.ModelChoiceField)
+        # Forward to another competent body: not to yourself, not to the rapporteur.
+        forward.queryset = (
+            Organisation.objects.exclude(pk=to_organisation)
+            .exclude(type=OrganisationType.RAPPORTEUR)
+            .order_by("name")
+        )
 
 
 LAST_TWELVE_MONTHS = "12m"

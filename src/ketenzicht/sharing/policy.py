@@ -288,12 +288,18 @@ def may_follow_up(actor: Actor) -> bool:
 
 
 def visible_referrals(actor: Actor) -> QuerySet[Referral]:
-    """Referrals the own organisation sent or received (the reporter sees the feedback,
-    the receiving body handles them)."""
+    """Referrals the own organisation sent, received, or contributed a signal to (every
+    reporter hears the outcome, also of a joint analysis that combined its signal; the
+    receiving body handles them)."""
     if not _capability(actor, "referrals"):
         return Referral.objects.none()
     org = actor.organisation_id or 0
-    return Referral.objects.filter(Q(from_organisation_id=org) | Q(to_organisation_id=org))
+    contributed = Referral.signals.through.objects.filter(
+        referral_id=OuterRef("pk"), signal__organisation_id=org
+    )
+    return Referral.objects.filter(
+        Q(from_organisation_id=org) | Q(to_organisation_id=org) | Q(Exists(contributed))
+    )
 
 
 def handled_referrals(actor: Actor) -> QuerySet[Referral]:

@@ -390,3 +390,24 @@ def test_a_case_finds_signals_by_reference_in_any_case_and_format(chain: Chain) 
         chain.coa_coordinator, f" {first.reference.lower()};\n{second.reference},{first.reference}"
     )
     assert found == [first, second]
+
+
+def test_every_reporter_of_a_joint_analysis_follows_it(
+    chain: Chain, django_capture_on_commit_callbacks: object
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        mine = register(chain.coa_frontline, kind="soft")
+        theirs = register(chain.ind_frontline, kind="soft")
+    joint = Referral.objects.get(kind="joint_analysis")
+    contributors = {joint.from_organisation_id, chain.coa.pk, chain.ind.pk}
+    assert len(contributors) == 2  # one of the two sent it, both contributed
+    for actor in (chain.coa_frontline, chain.ind_frontline):
+        client = _client(actor)
+        page = client.get(f"/doorverwijzingen/{joint.pk}")
+        assert page.status_code == 200
+        # Each sees its own signal; the other's only as far as it was shared.
+        own = mine if actor is chain.coa_frontline else theirs
+        assert f"/signalen/{own.pk}" in page.content.decode()
+        assert joint.reference in client.get("/postvak").content.decode()
+    # An organisation that contributed nothing does not see it.
+    assert _client(chain.kmar_frontline).get(f"/doorverwijzingen/{joint.pk}").status_code == 404

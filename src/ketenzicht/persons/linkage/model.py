@@ -109,7 +109,8 @@ def comparisons() -> list[Any]:
         comparison_levels=[
             cll.NullLevel("phone"),
             cll.ExactMatchLevel("phone"),
-            cll.ElseLevel(),
+            # People change numbers often: another number is weak evidence against.
+            _fixed(cll.ElseLevel(), 0.3),
         ],
     )
     # Registration errors aside, one person has one nationality and one sex; the data
@@ -193,7 +194,7 @@ def linker_for(
 ) -> Linker:
     db_api = _db_api(backend, threads)
     table = db_api.register(list(rows) if isinstance(rows, Iterable) else rows)
-    return Linker(table, model, log_level="WARNING")
+    return Linker(table, model, log_level="ERROR")
 
 
 def train(
