@@ -34,16 +34,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logging.getLogger("splink").setLevel(logging.ERROR)
-        records = self._read(options["input"])
+        records = self._read(Path(options["input"]))
         rows = [record_features(r) for r in records]
         if options["model"]:
-            trained = linkage_model.load(options["model"])
+            trained = linkage_model.load(Path(options["model"]))
         else:
             trained = linkage_model.train(rows, backend=options["backend"])
         if options["save_model"]:
-            linkage_model.save(trained, options["save_model"])
+            linkage_model.save(trained, Path(options["save_model"]))
         result = link(rows, trained, backend=options["backend"], threads=options["threads"])
-        with options["out"].open("w", newline="", encoding="utf-8") as handle:
+        with Path(options["out"]).open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["record_id", "cluster_id"])
             for record in records:
