@@ -42,6 +42,24 @@ def _client(actor: Actor, language: str = "en") -> Client:
     return client
 
 
+def _closed_referral(chain: Chain, feedback: str) -> Referral:
+    """A hard signal of COA routed to AVIM, acknowledged and closed with no further action."""
+    signal = register(chain.coa_frontline, kind="hard", exploitation_type_codes=("sexual",))
+    referral = signal_route(signal_id=signal.pk)
+    assert referral is not None
+    for step in (
+        Step(to="acknowledged"),
+        Step(to="closed", outcome="no_further_action", feedback=feedback),
+    ):
+        referral_transition(
+            actor=chain.avim_investigator,
+            context=TEST_CONTEXT,
+            referral_id=referral.pk,
+            step=step,
+        )
+    return referral
+
+
 # -- joint-analysis cases -----------------------------------------------------------------
 
 
@@ -285,15 +303,8 @@ def test_the_inbox_marks_messages_read(chain: Chain) -> None:
 
 
 def test_the_reporter_adds_information_and_a_closed_referral_reopens(chain: Chain) -> None:
-    signal = register(chain.coa_frontline, kind="hard", exploitation_type_codes=("sexual",))
-    referral = signal_route(signal_id=signal.pk)
-    assert referral is not None
+    referral = _closed_referral(chain, "Te weinig aanknopingspunten.")
     police = chain.avim_investigator
-    for step in (
-        Step(to="acknowledged"),
-        Step(to="closed", outcome="no_further_action", feedback="Te weinig aanknopingspunten."),
-    ):
-        referral_transition(actor=police, context=TEST_CONTEXT, referral_id=referral.pk, step=step)
     reporter = _client(chain.coa_frontline)
     url = f"/doorverwijzingen/{referral.pk}"
     empty = reporter.post(url, {"action": "information", "information": " "})
@@ -358,15 +369,8 @@ def test_a_resident_is_reported_missing_once_a_day(chain: Chain) -> None:
 
 
 def test_reopening_restarts_the_outcome_clock(chain: Chain) -> None:
-    signal = register(chain.coa_frontline, kind="hard", exploitation_type_codes=("sexual",))
-    referral = signal_route(signal_id=signal.pk)
-    assert referral is not None
+    referral = _closed_referral(chain, "Niets gevonden.")
     police = chain.avim_investigator
-    for step in (
-        Step(to="acknowledged"),
-        Step(to="closed", outcome="no_further_action", feedback="Niets gevonden."),
-    ):
-        referral_transition(actor=police, context=TEST_CONTEXT, referral_id=referral.pk, step=step)
     long_ago = timezone.now() - dt.timedelta(days=90)
     Referral.objects.filter(pk=referral.pk).update(
         outcome_due=long_ago.date(), outcome_escalated_at=long_ago

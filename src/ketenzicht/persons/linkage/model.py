@@ -45,6 +45,17 @@ def _fixed(level: Any, m: float) -> Any:
     return level.configure(m_probability=m, fix_m_probability=True)
 
 
+def _exact_or_fixed_else(column: str, m_else: float) -> Any:
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column),
+            _fixed(cll.ElseLevel(), m_else),
+        ],
+    )
+
+
 def comparisons() -> list[Any]:
     name = cl.CustomComparison(
         output_column_name="name",
@@ -115,22 +126,8 @@ def comparisons() -> list[Any]:
     )
     # Registration errors aside, one person has one nationality and one sex; the data
     # rarely shows true matches that disagree, so their weight is fixed rather than learnt.
-    nationality = cl.CustomComparison(
-        output_column_name="nationality",
-        comparison_levels=[
-            cll.NullLevel("nationality"),
-            cll.ExactMatchLevel("nationality"),
-            _fixed(cll.ElseLevel(), 0.03),
-        ],
-    )
-    sex = cl.CustomComparison(
-        output_column_name="sex",
-        comparison_levels=[
-            cll.NullLevel("sex"),
-            cll.ExactMatchLevel("sex"),
-            _fixed(cll.ElseLevel(), 0.02),
-        ],
-    )
+    nationality = _exact_or_fixed_else("nationality", 0.03)
+    sex = _exact_or_fixed_else("sex", 0.02)
     return [name, dob, v_number, phone, nationality, sex]
 
 
