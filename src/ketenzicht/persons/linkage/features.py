@@ -54,6 +54,8 @@ def record_features(record: Mapping[str, Any], dob_precision: str = "") -> dict[
         "dob": born.iso or None,
         "dob_exact": born.precision == normalise.Precision.EXACT if born.value else None,
         "dob_year": born.year,
+        # A blocking key only when the date can be trusted: placeholders would make huge blocks.
+        "dob_trusted": born.iso if born.precision == normalise.Precision.EXACT else None,
         "v_number": _or_none(normalise.v_number(str(record.get("v_number") or ""))),
         "phone": _or_none(normalise.phone_e164(str(record.get("phone") or ""))),
         "nationality": _or_none(normalise.nationality(str(record.get("nationality") or ""))),

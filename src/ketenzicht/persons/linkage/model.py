@@ -132,7 +132,8 @@ def comparisons() -> list[Any]:
 
 
 def blocking_rules() -> list[Any]:
-    """Candidate pairs: any shared identifier, or a shared name word within a birth year."""
+    """Candidate pairs: any shared identifier, a shared name word within a birth year, or
+    the same exact date of birth and nationality (names spelt beyond recognition)."""
     return [
         block_on("v_number"),
         block_on("phone"),
@@ -140,6 +141,7 @@ def blocking_rules() -> list[Any]:
         block_on("key_first", "dob_year"),
         block_on("key_last", "dob_year"),
         block_on("key_first", "key_last"),
+        block_on("dob_trusted", "nationality"),
     ]
 
 
