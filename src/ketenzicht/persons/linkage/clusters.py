@@ -23,6 +23,9 @@ class Pair(Generic[K]):
     right: K
     probability: float
     weight: float
+    # Per comparison: its name, the level the pair reached and that level's match weight
+    # (log2 Bayes factor, term frequencies included): the steps of a waterfall.
+    steps: tuple[tuple[str, str, float], ...] = ()
 
 
 class _Components(Generic[K]):

@@ -3,6 +3,7 @@ into the three bands, and cluster."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,15 +33,50 @@ def score(
         rows, linkage_model.for_splink(model), backend=backend, threads=threads
     )
     predictions = linker.inference.predict(threshold_match_probability=threshold)
-    columns = predictions.as_pyarrow_table().select(
-        ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
-    )
-    return [
-        Pair(str(left), str(right), float(probability), float(weight))
-        for left, right, probability, weight in zip(
-            *(columns.column(i).to_pylist() for i in range(4)), strict=True
+    table = predictions.as_pyarrow_table()
+    labels = level_labels(model)
+    names = [n for n in labels if f"gamma_{n}" in table.column_names]
+    pairs = []
+    for row in table.to_pylist():
+        steps = tuple(
+            (
+                name,
+                labels[name].get(row[f"gamma_{name}"], str(row[f"gamma_{name}"])),
+                float(row.get(f"mw_{name}") or 0.0) + float(row.get(f"mw_tf_adj_{name}") or 0.0),
+            )
+            for name in names
         )
-    ]
+        pairs.append(
+            Pair(
+                str(row["unique_id_l"]),
+                str(row["unique_id_r"]),
+                float(row["match_probability"]),
+                float(row["match_weight"]),
+                steps,
+            )
+        )
+    return pairs
+
+
+def level_labels(model: Mapping[str, Any]) -> dict[str, dict[int, str]]:
+    """Per comparison, the label of each comparison vector value (Splink numbers the
+    non-null levels from the most to the least alike, down to 0; null is -1)."""
+    labels: dict[str, dict[int, str]] = {}
+    for comparison in model["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        named = {-1: "missing"}
+        for position, level in enumerate(levels):
+            named[len(levels) - 1 - position] = str(
+                level.get("label_for_charts") or level.get("sql_condition")
+            )
+        labels[comparison["output_column_name"]] = named
+    return labels
+
+
+def prior_weight(model: Mapping[str, Any]) -> float:
+    """The waterfall's first step: the log2 prior odds that two records match."""
+    prior = float(model["probability_two_random_records_match"])
+    return math.log2(prior / (1 - prior))
 
 
 def link(

@@ -68,3 +68,22 @@ def test_reviewed_pairs_improve_recall_and_are_respected(generated: list) -> Non
         assert again.clusters[a] == again.clusters[b]
     for a, b in rejected:
         assert again.clusters[a] != again.clusters[b]
+
+
+def test_every_scored_pair_explains_its_weight_step_by_step(generated: list) -> None:
+    from ketenzicht.persons.linkage.link import prior_weight, score
+
+    rows = [
+        record_features({k: v for k, v in vars(r).items() if k != "person_id"})
+        for r in generated[:600]
+    ]
+    trained = model.train(rows)
+    pairs = score(rows, trained, threshold=0.5)
+    assert pairs
+    names = {c["output_column_name"] for c in trained["comparisons"]}
+    for pair in pairs:
+        assert {step[0] for step in pair.steps} == names
+        total = prior_weight(trained) + sum(weight for _name, _level, weight in pair.steps)
+        assert abs(total - pair.weight) < 1e-6
+    labels = {level for pair in pairs for _name, level, _weight in pair.steps}
+    assert "same exact date" in labels or "same name (words, any order)" in labels
