@@ -225,6 +225,15 @@ def train(
     return model
 
 
+DEFAULT_MODEL = Path(__file__).parent / "data" / "default-model.json"
+
+
+def default_model() -> dict[str, Any]:
+    """The model shipped with Ketenzicht, trained on the synthetic generator: what a new
+    deployment links with until it has trained on its own records and reviews."""
+    return load(DEFAULT_MODEL)
+
+
 def save(model: Mapping[str, Any], path: Path) -> None:
     path.write_text(json.dumps(model, indent=1, sort_keys=True), encoding="utf-8")
 

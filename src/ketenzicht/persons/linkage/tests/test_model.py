@@ -87,3 +87,12 @@ def test_every_scored_pair_explains_its_weight_step_by_step(generated: list) -> 
         assert abs(total - pair.weight) < 1e-6
     labels = {level for pair in pairs for _name, level, _weight in pair.steps}
     assert "same exact date" in labels or "same name (words, any order)" in labels
+
+
+def test_the_shipped_model_links_new_data_it_was_not_trained_on(generated: list) -> None:
+    shipped = model.default_model()
+    assert shipped["ketenzicht_model_version"] == model.MODEL_VERSION
+    records = [{k: v for k, v in vars(r).items() if k != "person_id"} for r in generated]
+    truth = {r.record_id: r.person_id for r in generated}  # seed 7: not the training seed
+    result = link([record_features(r) for r in records], shipped)
+    assert pairwise(result.clusters, truth).f1 >= 0.88

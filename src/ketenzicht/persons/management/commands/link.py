@@ -27,7 +27,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("input", type=Path)
         parser.add_argument("--out", type=Path, required=True)
-        parser.add_argument("--model", type=Path, help="a saved model (JSON) to use")
+        parser.add_argument(
+            "--model",
+            help="a saved model (JSON) to use, or 'default' for the model shipped with Ketenzicht",
+        )
         parser.add_argument("--save-model", type=Path, help="write the trained model here")
         parser.add_argument("--backend", choices=("duckdb", "spark"), default="duckdb")
         parser.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
@@ -36,7 +39,9 @@ class Command(BaseCommand):
         logging.getLogger("splink").setLevel(logging.ERROR)
         records = self._read(Path(options["input"]))
         rows = [record_features(r) for r in records]
-        if options["model"]:
+        if options["model"] == "default":
+            trained = linkage_model.default_model()
+        elif options["model"]:
             trained = linkage_model.load(Path(options["model"]))
         else:
             trained = linkage_model.train(rows, backend=options["backend"])
