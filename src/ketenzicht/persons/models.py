@@ -1,4 +1,5 @@
-"""What one organisation registered about a person. Linking records comes in a later step."""
+"""What one organisation registered about a person, and which records probably concern one
+person (linkage clusters, ADR 0009)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,31 @@ class DobPrecisionChoice(models.TextChoices):
     YEAR = DobPrecision.YEAR, _("year only")
     UNKNOWN = DobPrecision.UNKNOWN, _("unknown")
     PLACEHOLDER = DobPrecision.PLACEHOLDER, _("1 January placeholder")
+
+
+class PersonCluster(models.Model):
+    """Person records that probably concern one person. The identifier survives re-links
+    (``persons.linkage.clusters.stable_ids``), so people who did not change keep it."""
+
+    id = models.BigIntegerField(primary_key=True)
+    size = models.PositiveIntegerField(default=1)
+    linked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("person cluster")
+
+
+class LinkageModel(models.Model):
+    """A trained linkage model (Splink's JSON plus our version); the newest one links."""
+
+    version = models.CharField(max_length=60)
+    trained_at = models.DateTimeField(auto_now_add=True)
+    records = models.PositiveIntegerField()
+    labels = models.PositiveIntegerField(default=0)
+    model = models.JSONField()
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
 
 
 class PersonRecord(models.Model):
@@ -53,6 +79,9 @@ class PersonRecord(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    cluster = models.ForeignKey(
+        PersonCluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="records"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "family_name"])]
