@@ -152,6 +152,7 @@ def load_demo_follow_up(limit: int = 3000) -> int:
         Referral.objects.filter(signal__source_reference__startswith=PREFIX)
         .filter(sent_at__gte=started)
         .select_related("signal")
+        .prefetch_related("signals")
         .order_by("signal__source_reference")
     )
     for referral in referrals:

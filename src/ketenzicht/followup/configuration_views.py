@@ -12,10 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ketenzicht.accounts.actor import Actor
-from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
-from ketenzicht.sharing import policy
+from ketenzicht.sharing.guards import administrator_or_404
 
 from .configuration import configuration_save
 from .forms import CombinationRuleForm, DeadlinePolicyForm, RoutingRuleForm
@@ -28,16 +26,9 @@ KINDS: dict[str, tuple[type[Model], type[forms.ModelForm]]] = {
 }
 
 
-def _administrator(request: HttpRequest) -> Actor:
-    actor = get_actor(request)
-    if not policy.may_administer(actor):
-        raise Http404
-    return actor
-
-
 @login_required
 def configuration_view(request: HttpRequest) -> HttpResponse:
-    _administrator(request)
+    administrator_or_404(request)
     return render(
         request,
         "followup/configuration.html",
@@ -55,7 +46,7 @@ def configuration_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def configuration_edit_view(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
-    actor = _administrator(request)
+    actor = administrator_or_404(request)
     if kind not in KINDS:
         raise Http404
     model, form_class = KINDS[kind]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,8 +14,8 @@ from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
 
-from . import policy
 from .forms import OrganisationSettingsForm, SharingGroupForm
+from .guards import administrator_or_404
 from .selectors import organisation_settings_list, sharing_group_list, sharing_health
 from .services import organisation_settings_save, sharing_group_save
 
@@ -30,22 +28,15 @@ def health_view(request: HttpRequest) -> HttpResponse:
     return render(request, "sharing/health.html", {"health": health})
 
 
-def _administrator(request: HttpRequest) -> Any:
-    actor = get_actor(request)
-    if not policy.may_administer(actor):
-        raise Http404
-    return actor
-
-
 @login_required
 def group_list_view(request: HttpRequest) -> HttpResponse:
-    _administrator(request)
+    administrator_or_404(request)
     return render(request, "sharing/groups.html", {"groups": sharing_group_list()})
 
 
 @login_required
 def group_edit_view(request: HttpRequest, group_id: int | None = None) -> HttpResponse:
-    actor = _administrator(request)
+    actor = administrator_or_404(request)
     group = None
     if group_id is not None:
         group = sharing_group_list().filter(pk=group_id).first()
@@ -85,7 +76,7 @@ def group_edit_view(request: HttpRequest, group_id: int | None = None) -> HttpRe
 
 @login_required
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
-    _administrator(request)
+    administrator_or_404(request)
     return render(
         request, "sharing/organisations.html", {"organisations": organisation_settings_list()}
     )
@@ -93,7 +84,7 @@ def organisation_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_edit_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    actor = _administrator(request)
+    actor = administrator_or_404(request)
     organisation: Organisation | None = (
         organisation_settings_list().filter(pk=organisation_id).first()
     )
