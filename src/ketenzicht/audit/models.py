@@ -35,6 +35,8 @@ class Action(models.TextChoices):
     TRANSITION = "transition", _("change referral status")
     ESCALATE = "escalate", _("escalate an overdue referral")
     VICTIM_STEP = "victim_step", _("victim track step")
+    MATCH_REVIEW = "match_review", _("decide whether two records are one person")
+    SPLIT = "split", _("split a wrong link")
 
 
 class Purpose(models.TextChoices):

@@ -4,6 +4,7 @@ re-linking every record into person clusters (ADR 0009)."""
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +15,18 @@ from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import Context, audit_record
 
 from .linkage import model as linkage_model
-from .linkage.features import record_features
-from .linkage.link import link
-from .models import LinkageModel, PersonCluster, PersonRecord
-
-SEX = {"female": "F", "male": "M"}
+from .linkage.clusters import Pair
+from .linkage.link import link, prior_weight
+from .linking import INDEXED, MIN_POPULATION, features_of, ordered, record_row
+from .models import (
+    LinkageModel,
+    MatchReview,
+    PersonCluster,
+    PersonRecord,
+    RecordFeatures,
+    ReviewStatus,
+)
+from .services import withheld_everywhere
 
 
 @dataclass(frozen=True)
@@ -31,29 +39,23 @@ class RelinkResult:
 
 
 def _rows() -> list[dict[str, Any]]:
+    """Every record's feature row; stored features are brought up to date on the way."""
     rows = []
+    stored = dict(RecordFeatures.objects.values_list("record_id", "row").iterator(chunk_size=5000))
+    stale: list[RecordFeatures] = []
     records = PersonRecord.objects.prefetch_related("identifiers").order_by("pk")
     for record in records.iterator(chunk_size=2000):
-        phones = [i.value for i in record.identifiers.all() if i.kind == "phone"]
-        rows.append(
-            record_features(
-                {
-                    "record_id": str(record.pk),
-                    "source_org": str(record.organisation_id),
-                    "given_name": record.given_name,
-                    "family_name": record.family_name,
-                    "date_of_birth": record.date_of_birth.isoformat()
-                    if record.date_of_birth
-                    else "",
-                    "sex": SEX.get(record.sex, ""),
-                    "nationality": record.nationality,
-                    "v_number": record.v_number,
-                    "phone": phones[0] if phones else "",
-                },
-                dob_precision="placeholder_jan1"
-                if record.dob_precision == "placeholder_jan1"
-                else record.dob_precision,
-            )
+        row = record_row(record, [i.value for i in record.identifiers.all() if i.kind == "phone"])
+        if stored.get(record.pk) != row:
+            stale.append(features_of(row, record.pk))
+        rows.append(row)
+    if stale:
+        RecordFeatures.objects.bulk_create(
+            stale,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["record"],
+            update_fields=["row", *INDEXED],
         )
     return rows
 
@@ -68,7 +70,13 @@ def linkage_train(*, context: Context) -> LinkageModel:
     """Train on every person record and keep the model with its version."""
     logging.getLogger("splink").setLevel(logging.ERROR)
     rows = _rows()
-    trained = linkage_model.train(rows)
+    labels = [
+        (str(left), str(right), status == ReviewStatus.CONFIRMED)
+        for left, right, status in MatchReview.objects.filter(
+            status__in=[ReviewStatus.CONFIRMED, ReviewStatus.REJECTED]
+        ).values_list("left_id", "right_id", "status")
+    ]
+    trained = linkage_model.train(rows, labels=labels)
     with transaction.atomic():
         stored = LinkageModel.objects.create(
             version=trained["ketenzicht_model_version"],
@@ -87,19 +95,76 @@ def linkage_train(*, context: Context) -> LinkageModel:
     return stored
 
 
+def decisions_all() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Every reviewer's decision: confirmed and rejected pairs."""
+    confirmed: list[tuple[str, str]] = []
+    rejected: list[tuple[str, str]] = []
+    for left, right, status in MatchReview.objects.filter(
+        status__in=[ReviewStatus.CONFIRMED, ReviewStatus.REJECTED]
+    ).values_list("left_id", "right_id", "status"):
+        pair = (str(left), str(right))
+        (confirmed if status == ReviewStatus.CONFIRMED else rejected).append(pair)
+    return confirmed, rejected
+
+
+def _requeue_reviews(uncertain: list[Pair[str]], model: dict[str, Any]) -> int:
+    """The review queue becomes this run's uncertain band; decided pairs stay decided."""
+    wanted = {ordered(uuid.UUID(p.left), uuid.UUID(p.right)): p for p in uncertain}
+    pending = MatchReview.objects.filter(status=ReviewStatus.PENDING)
+    for review in pending.only("pk", "left_id", "right_id"):
+        if (review.left_id, review.right_id) not in wanted:
+            MatchReview.objects.filter(pk=review.pk).update(status=ReviewStatus.SUPERSEDED)
+    existing = {
+        (left, right): status
+        for left, right, status in MatchReview.objects.filter(
+            left_id__in=[k[0] for k in wanted]
+        ).values_list("left_id", "right_id", "status")
+    }
+    prior, version = prior_weight(model), str(model.get("ketenzicht_model_version", ""))
+    fresh = []
+    for (left, right), pair in wanted.items():
+        status = existing.get((left, right))
+        if status in (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED):
+            continue
+        values = {
+            "probability": pair.probability,
+            "weight": pair.weight,
+            "steps": [list(step) for step in pair.steps],
+            "prior": prior,
+            "model_version": version,
+            "status": ReviewStatus.PENDING,
+        }
+        if status is None:
+            fresh.append(MatchReview(left_id=left, right_id=right, **values))
+        else:
+            MatchReview.objects.filter(left_id=left, right_id=right).update(**values)
+    MatchReview.objects.bulk_create(fresh, batch_size=2000)
+    return len(wanted)
+
+
 def persons_relink(*, context: Context) -> RelinkResult:
     """Link every person record with the current model; clusters keep their identifiers
     where their members did not change."""
     logging.getLogger("splink").setLevel(logging.ERROR)
     rows = _rows()
     model = current_model()
+    withheld = {str(pk) for pk in withheld_everywhere()}
+    rows = [r for r in rows if r["unique_id"] not in withheld]
     previous = {
         str(pk): cluster
         for pk, cluster in PersonRecord.objects.filter(cluster__isnull=False).values_list(
             "pk", "cluster_id"
         )
     }
-    result = link(rows, model, previous=previous)
+    confirmed, rejected = decisions_all()
+    result = link(
+        rows,
+        model,
+        previous=previous,
+        confirmed=confirmed,
+        rejected=rejected,
+        min_population=MIN_POPULATION,
+    )
     sizes: dict[int, int] = {}
     for cluster in result.clusters.values():
         sizes[cluster] = sizes.get(cluster, 0) + 1
@@ -118,6 +183,7 @@ def persons_relink(*, context: Context) -> RelinkResult:
             if previous.get(record_id) != cluster
         ]
         PersonRecord.objects.bulk_update(changed, ["cluster"], batch_size=2000)
+        queued = _requeue_reviews(result.review, model)
         audit_record(
             actor=SYSTEM,
             action=Action.UPDATE,
@@ -129,9 +195,12 @@ def persons_relink(*, context: Context) -> RelinkResult:
                 "records": len(rows),
                 "clusters": len(sizes),
                 "changed": len(changed),
+                "reviews": queued,
                 "model": model.get("ketenzicht_model_version", ""),
             },
         )
+    changed_ids = [record.pk for record in changed]
+    transaction.on_commit(lambda: _index_later(changed_ids))
     return RelinkResult(
         records=len(rows),
         clusters=len(sizes),
@@ -139,3 +208,11 @@ def persons_relink(*, context: Context) -> RelinkResult:
         review=len(result.review),
         model_version=str(model.get("ketenzicht_model_version", "")),
     )
+
+
+def _index_later(record_ids: list[Any]) -> None:
+    """Notices follow the new clusters: the worker re-indexes the records that moved."""
+    from .tasks import index_person_records
+
+    for start in range(0, len(record_ids), 500):
+        index_person_records.enqueue([str(pk) for pk in record_ids[start : start + 500]])

@@ -1,10 +1,11 @@
 """Which person records of other organisations concern the same person.
 
-``RecordMatcher`` is the interface the hit/no-hit index, the attention list and (later) the
-combined-soft-signal rules rely on. This issue's implementation, ``ExactPseudonymMatcher``,
-links records that share a keyed pseudonym of a V-number, a phone number or a full name with
-an exact date of birth. The linkage issue replaces it with probabilistic matching behind the
-same interface.
+``RecordMatcher`` is the interface the hit/no-hit index, the attention list, the
+combined-soft-signal rules and the victim track rely on. ``ClusterMatcher`` answers it from
+person clusters (probabilistic linkage, ``persons.linking``): two records concern the same
+person when they are in one cluster. ``ExactPseudonymMatcher``, the first implementation,
+still keeps the keyed pseudonyms of exact features: they say on a notice which identifiers
+the records share.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import Protocol
 from django.conf import settings
 
 from .index import features
-from .models import IndexEntry, PersonRecord
+from .linking import link_records, unlink
+from .models import IndexEntry, MatchKey, PersonRecord
 
 CHUNK = 500
 
@@ -125,5 +127,65 @@ class ExactPseudonymMatcher:
         return linked
 
 
+class ClusterMatcher:
+    def __init__(self) -> None:
+        self.exact = ExactPseudonymMatcher()
+
+    def index(self, records: Sequence[PersonRecord]) -> None:
+        """Link these records (``identifiers`` prefetched) and keep their pseudonyms."""
+        self.exact.index(records)
+        link_records(records)
+
+    def forget(self, record_ids: Iterable[uuid.UUID]) -> None:
+        ids = list(record_ids)
+        self.exact.forget(ids)
+        unlink(ids)
+
+    def matches(self, record_ids: Iterable[uuid.UUID]) -> list[Match]:
+        ids = list(record_ids)
+        shared: dict[tuple[uuid.UUID, uuid.UUID], tuple[str, ...]] = {
+            (m.record_id, m.other_record_id): m.keys for m in self.exact.matches(ids)
+        }
+        found = []
+        for start in range(0, len(ids), CHUNK):
+            own = dict(
+                PersonRecord.objects.filter(
+                    pk__in=ids[start : start + CHUNK], cluster__isnull=False
+                ).values_list("pk", "cluster_id")
+            )
+            by_cluster: dict[int, list[tuple[uuid.UUID, int]]] = defaultdict(list)
+            for pk, org, cluster_id in PersonRecord.objects.filter(
+                cluster_id__in=set(own.values())
+            ).values_list("pk", "organisation_id", "cluster_id"):
+                by_cluster[cluster_id].append((pk, org))
+            orgs = {pk: org for members in by_cluster.values() for pk, org in members}
+            for record_id, cluster_id in own.items():
+                for other_id, other_org in by_cluster[cluster_id]:
+                    if other_org == orgs[record_id]:
+                        continue  # an organisation's own records are not a hit
+                    keys = shared.get((record_id, other_id)) or (MatchKey.LINKED.value,)
+                    found.append(Match(record_id, orgs[record_id], other_id, other_org, keys))
+        return found
+
+    def linked_records(self, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, set[uuid.UUID]]:
+        """For each record, the records of its person cluster (itself included)."""
+        ids = list(record_ids)
+        linked: dict[uuid.UUID, set[uuid.UUID]] = {pk: {pk} for pk in ids}
+        for start in range(0, len(ids), CHUNK):
+            own = dict(
+                PersonRecord.objects.filter(
+                    pk__in=ids[start : start + CHUNK], cluster__isnull=False
+                ).values_list("pk", "cluster_id")
+            )
+            members: dict[int, set[uuid.UUID]] = defaultdict(set)
+            for pk, cluster_id in PersonRecord.objects.filter(
+                cluster_id__in=set(own.values())
+            ).values_list("pk", "cluster_id"):
+                members[cluster_id].add(pk)
+            for record_id, cluster_id in own.items():
+                linked[record_id] |= members[cluster_id]
+        return linked
+
+
 def matcher() -> RecordMatcher:
-    return ExactPseudonymMatcher()
+    return ClusterMatcher()

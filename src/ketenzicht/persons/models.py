@@ -131,6 +131,8 @@ class MatchKey(models.TextChoices):
     V_NUMBER = "v_number", _("V-number")
     PHONE = "phone", _("phone number")
     NAME_DOB = "name_dob", _("name and date of birth")
+    # Linked by the probabilistic model (or a reviewer) without a shared exact feature.
+    LINKED = "linked", _("linked by comparison of name, birth and more")
 
 
 class IndexEntry(models.Model):
@@ -198,3 +200,79 @@ class HitNotice(models.Model):
     def matched_labels(self) -> list[str]:
         labels = dict(MatchKey.choices)
         return [str(labels.get(key, key)) for key in self.matched_on]
+
+
+class RecordFeatures(models.Model):
+    """The normalised comparison features of one record (``persons.linkage.features``), so
+    that a new record finds its candidates by index instead of by a batch run: each indexed
+    column is one of the model's blocking keys."""
+
+    record = models.OneToOneField(
+        PersonRecord, on_delete=models.CASCADE, primary_key=True, related_name="features"
+    )
+    row = models.JSONField()
+    v_number = models.CharField(max_length=10, null=True, db_index=True)
+    phone = models.CharField(max_length=20, null=True, db_index=True)
+    name_sorted = models.CharField(max_length=400, null=True, db_index=True)
+    name_key = models.CharField(max_length=400, null=True, db_index=True)
+    key_first = models.CharField(max_length=100, null=True)
+    key_last = models.CharField(max_length=100, null=True)
+    dob_year = models.PositiveSmallIntegerField(null=True)
+    dob_trusted = models.CharField(max_length=10, null=True)
+    nationality = models.CharField(max_length=3, null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key_first", "dob_year"], name="features_first_year"),
+            models.Index(fields=["key_last", "dob_year"], name="features_last_year"),
+            models.Index(fields=["key_first", "key_last"], name="features_first_last"),
+            models.Index(fields=["dob_trusted", "nationality"], name="features_dob_nat"),
+        ]
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("to be reviewed")
+    CONFIRMED = "confirmed", _("same person")
+    REJECTED = "rejected", _("different people")
+    # The pair no longer needs a decision: a later run linked or separated it otherwise.
+    SUPERSEDED = "superseded", _("no longer needed")
+
+
+class MatchReview(models.Model):
+    """A pair of records the model is unsure about, and what a coordinator decided.
+
+    ``left`` is the record with the smaller identifier, so a pair has one row. Decisions
+    (confirmed, rejected) are kept for good: every later online match and batch re-link
+    follows them, and a split of a wrong link is recorded as rejections.
+    """
+
+    left = models.ForeignKey(PersonRecord, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(PersonRecord, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    weight = models.FloatField()
+    # The waterfall: [[comparison, level, match weight], ...] and the prior's weight.
+    steps = models.JSONField(default=list)
+    prior = models.FloatField(default=0.0)
+    model_version = models.CharField(max_length=60, blank=True)
+    status = models.CharField(
+        max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_for = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-probability", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["left", "right"], name="match_review_pair"),
+            models.CheckConstraint(
+                condition=models.Q(left__lt=models.F("right")), name="match_review_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-probability"], name="match_review_queue")]

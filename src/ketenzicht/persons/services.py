@@ -57,6 +57,45 @@ def _withheld(record_ids: list[uuid.UUID]) -> set[uuid.UUID]:
     return restricted - open_too
 
 
+def _cluster_mates(record_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    clusters = PersonRecord.objects.filter(pk__in=record_ids, cluster__isnull=False).values(
+        "cluster_id"
+    )
+    return set(PersonRecord.objects.filter(cluster_id__in=clusters).values_list("pk", flat=True))
+
+
+def notices_prune(record_ids: Iterable[uuid.UUID]) -> int:
+    """Withdraw the notices of these records that their person clusters no longer bear out
+    (a link was split, a record corrected or withheld): a notice stands only while a record
+    of the other organisation is in the record's cluster."""
+    ids = list(record_ids)
+    notices = list(
+        HitNotice.objects.filter(record_id__in=ids).values_list(
+            "pk", "record_id", "record__cluster_id", "other_organisation_id"
+        )
+    )
+    clusters = {cluster for _pk, _r, cluster, _o in notices if cluster is not None}
+    present = set(
+        PersonRecord.objects.filter(cluster_id__in=clusters).values_list(
+            "cluster_id", "organisation_id"
+        )
+    )
+    stale = [pk for pk, _r, cluster, org in notices if (cluster, org) not in present]
+    if stale:
+        HitNotice.objects.filter(pk__in=stale).delete()
+    return len(stale)
+
+
+def withheld_everywhere() -> set[uuid.UUID]:
+    """Every record named only as restricted (``_withheld`` over all records)."""
+    open_too = Subject.objects.filter(restricted=False, record_id__isnull=False).values("record_id")
+    return set(
+        Subject.objects.filter(restricted=True)
+        .exclude(record_id__in=open_too)
+        .values_list("record_id", flat=True)
+    )
+
+
 @transaction.atomic
 def records_index(*, record_ids: Iterable[uuid.UUID | str], context: Context = TASK) -> int:
     """Index these records and raise a notice on both sides of every new match.
@@ -71,10 +110,21 @@ def records_index(*, record_ids: Iterable[uuid.UUID | str], context: Context = T
         .exclude(pk__in=withheld)
         .prefetch_related("identifiers")
     )
+    mates_before = _cluster_mates(ids)
     the_matcher = matcher()
     the_matcher.forget(withheld)
     the_matcher.index(records)
     found = the_matcher.matches([r.pk for r in records])
+    pruned = notices_prune(set(ids) | mates_before)
+    if pruned:
+        audit_record(
+            actor=SYSTEM,
+            action=Action.DELETE,
+            purpose=Purpose.VICTIM_PROTECTION,
+            context=context,
+            object_type="hit",
+            detail={"records": len(ids), "withdrawn_notices": pruned},
+        )
     if not found:
         return 0
     involved = {m.record_id for m in found} | {m.other_record_id for m in found}

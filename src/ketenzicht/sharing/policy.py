@@ -30,7 +30,7 @@ from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Location, Role
 from ketenzicht.followup.models import Case, Referral
 from ketenzicht.notifications.models import Subscription
-from ketenzicht.persons.models import HitNotice, PersonRecord
+from ketenzicht.persons.models import HitNotice, MatchReview, PersonRecord
 from ketenzicht.signals.models import Signal, Subject
 
 from .models import AccessGrant, Distribution, SharingGroup
@@ -237,6 +237,27 @@ def visible_hit_notices(actor: Actor) -> QuerySet[HitNotice]:
     return HitNotice.objects.filter(organisation_id=actor.organisation_id or 0)
 
 
+def may_review_matches(actor: Actor) -> bool:
+    """Coordinators, who receive the notices, also judge the uncertain pairs behind them."""
+    return _capability(actor, "hits")
+
+
+def visible_match_reviews(actor: Actor) -> QuerySet[MatchReview]:
+    """Pairs with a record of the own organisation in them. The other side is shown only
+    as the comparison's outcome per field, never its content (ADR 0011)."""
+    if not may_review_matches(actor):
+        return MatchReview.objects.none()
+    own = actor.organisation_id or 0
+    return MatchReview.objects.filter(Q(left__organisation_id=own) | Q(right__organisation_id=own))
+
+
+def splittable_records(actor: Actor) -> QuerySet[PersonRecord]:
+    """Records whose link the actor may split: the own organisation's, for coordinators."""
+    if not may_review_matches(actor):
+        return PersonRecord.objects.none()
+    return PersonRecord.objects.filter(organisation_id=actor.organisation_id or 0)
+
+
 def attention_hit_notices(actor: Actor) -> QuerySet[HitNotice]:
     """Hit notices that may mark a resident on the attention list: the organisation's own
     notices, which reveal only that another organisation is involved and whom to call."""
@@ -358,4 +379,6 @@ def may_view(actor: Actor, obj: Any) -> bool:
         return visible_cases(actor).filter(pk=obj.pk).exists()
     if isinstance(obj, Subscription):
         return visible_subscriptions(actor).filter(pk=obj.pk).exists()
+    if isinstance(obj, MatchReview):
+        return visible_match_reviews(actor).filter(pk=obj.pk).exists()
     return False

@@ -4,6 +4,7 @@ into the three bands, and cluster."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +34,11 @@ def score(
         rows, linkage_model.for_splink(model), backend=backend, threads=threads
     )
     predictions = linker.inference.predict(threshold_match_probability=threshold)
-    table = predictions.as_pyarrow_table()
+    return pairs_from(predictions.as_pyarrow_table(), model)
+
+
+def pairs_from(table: Any, model: Mapping[str, Any]) -> list[Pair[str]]:
+    """Splink's scored pairs (an Arrow table) as ``Pair``s with their waterfall steps."""
     labels = level_labels(model)
     names = [n for n in labels if f"gamma_{n}" in table.column_names]
     pairs = []
@@ -79,10 +84,34 @@ def prior_weight(model: Mapping[str, Any]) -> float:
     return math.log2(prior / (1 - prior))
 
 
+# The comparisons that use term frequencies, and the column each one adjusts on.
+TF_COLUMNS = ("name_sorted", "name_key")
+
+
+def with_term_frequencies(
+    rows: Sequence[Mapping[str, Any]], *, min_population: int
+) -> list[dict[str, Any]]:
+    """``rows`` with Splink's hard-coded ``tf_`` columns: each value's count over at least
+    ``min_population`` records. A small register says little about how common a name is
+    in the population (in six records every name is common), so the product counts as if
+    it held at least that many; online matching counts the same way."""
+    population = max(len(rows), min_population)
+    counts = {c: Counter(r[c] for r in rows if r.get(c)) for c in TF_COLUMNS}
+    out = []
+    for row in rows:
+        values = dict(row)
+        for column in TF_COLUMNS:
+            value = row.get(column)
+            values[f"tf_{column}"] = counts[column][value] / population if value else None
+        out.append(values)
+    return out
+
+
 def link(
     rows: Sequence[Mapping[str, Any]],
     model: Mapping[str, Any],
     *,
+    min_population: int = 0,
     thresholds: linkage_model.Thresholds = linkage_model.DEFAULT_THRESHOLDS,
     confirmed: Iterable[tuple[str, str]] = (),
     rejected: Iterable[tuple[str, str]] = (),
@@ -90,7 +119,8 @@ def link(
     backend: str = "duckdb",
     threads: int | None = None,
 ) -> LinkResult:
-    pairs = score(rows, model, threshold=thresholds.review, backend=backend, threads=threads)
+    scored = with_term_frequencies(rows, min_population=min_population) if min_population else rows
+    pairs = score(scored, model, threshold=thresholds.review, backend=backend, threads=threads)
     decided = {frozenset(p) for p in confirmed} | {frozenset(p) for p in rejected}
     groups = cluster(
         [str(r["unique_id"]) for r in rows],
