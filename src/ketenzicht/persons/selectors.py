@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
@@ -20,7 +21,8 @@ from ketenzicht.sharing.policy import Projection
 from ketenzicht.signals.models import Subject, SubjectRole
 
 from .matching import matcher
-from .models import HitNotice, PersonRecord
+from .models import HitNotice, MatchReview, PersonRecord, ReviewStatus
+from .review_labels import comparison_label, level_label
 
 
 @transaction.atomic
@@ -292,3 +294,124 @@ def attention_list(
         detail={"attention_location": location.pk, "rows": len(result)},
     )
     return result
+
+
+# -- match reviews -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewSide:
+    """One record of a pair: in full when it is the own organisation's, else nothing."""
+
+    record: PersonRecord | None
+
+
+@dataclass(frozen=True)
+class Step:
+    comparison: str
+    level: str
+    weight: float
+    start: float  # cumulative weight before this step
+    end: float
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    review: MatchReview
+    sides: tuple[ReviewSide, ReviewSide]
+    steps: list[Step]
+
+
+def _waterfall(review: MatchReview) -> list[Step]:
+    steps = [
+        Step(str(_("Prior (two records chosen at random)")), "", review.prior, 0.0, review.prior)
+    ]
+    total = review.prior
+    for comparison, level, weight in review.steps:
+        steps.append(
+            Step(comparison_label(comparison), level_label(level), weight, total, total + weight)
+        )
+        total += weight
+    return steps
+
+
+@transaction.atomic
+def match_review_queue(
+    *, actor: Actor, context: Context, decided: bool = False, size: int = 100
+) -> list[ReviewView] | None:
+    """The pairs waiting for the actor's organisation (or, with ``decided``, its recent
+    decisions), most probable first; None when the actor may not review."""
+    if not policy.may_review_matches(actor):
+        audit_record(
+            actor=actor,
+            action=Action.LIST,
+            purpose=Purpose.VICTIM_PROTECTION,
+            context=context,
+            object_type="match_review",
+            result=Result.DENIED,
+        )
+        return None
+    qs = policy.visible_match_reviews(actor).select_related(
+        "left__organisation", "right__organisation", "decided_by"
+    )
+    if decided:
+        qs = qs.filter(
+            status__in=[ReviewStatus.CONFIRMED, ReviewStatus.REJECTED], decided_by__isnull=False
+        ).order_by("-decided_at", "-id")
+    else:
+        qs = qs.filter(status=ReviewStatus.PENDING)
+    views = [_view(actor, review) for review in qs[:size]]
+    audit_record(
+        actor=actor,
+        action=Action.LIST,
+        purpose=Purpose.VICTIM_PROTECTION,
+        context=context,
+        object_type="match_review",
+        detail={"rows": len(views), "decided": decided},
+    )
+    return views
+
+
+def _view(actor: Actor, review: MatchReview) -> ReviewView:
+    own = actor.organisation_id or 0
+
+    def side(record: PersonRecord) -> ReviewSide:
+        return ReviewSide(record if record.organisation_id == own else None)
+
+    return ReviewView(review, (side(review.left), side(review.right)), _waterfall(review))
+
+
+@transaction.atomic
+def match_review_get(*, actor: Actor, context: Context, review_id: int) -> ReviewView | None:
+    review = (
+        policy.visible_match_reviews(actor)
+        .select_related("left__organisation", "right__organisation", "decided_by")
+        .prefetch_related("left__identifiers", "right__identifiers")
+        .filter(pk=review_id)
+        .first()
+    )
+    audit_record(
+        actor=actor,
+        action=Action.VIEW,
+        purpose=Purpose.VICTIM_PROTECTION,
+        context=context,
+        object_type="match_review",
+        object_id=review_id,
+        result=Result.OK if review else Result.DENIED,
+    )
+    return _view(actor, review) if review else None
+
+
+def linked_organisations(actor: Actor, record: PersonRecord) -> list[Organisation] | None:
+    """For a coordinator's own record: the other organisations in its person cluster (what
+    its hit notices already say); None when the actor may not split this record."""
+    if not policy.splittable_records(actor).filter(pk=record.pk).exists():
+        return None
+    if record.cluster_id is None:
+        return []
+    others = (
+        PersonRecord.objects.filter(cluster_id=record.cluster_id)
+        .exclude(pk=record.pk)
+        .values("organisation_id")
+    )
+    return list(Organisation.objects.filter(pk__in=others).order_by("name"))

@@ -26,6 +26,7 @@ class Exposure(StrEnum):
     INBOX = "inbox"  # the signed-in user's own messages
     CASES = "cases"  # joint-analysis cases of the own organisation or its groups
     VICTIM_TRACK = "victim_track"  # victim track steps on signals seen in full (services)
+    MATCH_REVIEWS = "match_reviews"  # linkage review and split (policy.visible_match_reviews)
 
 
 ROUTES: dict[str, Exposure] = {
@@ -44,6 +45,9 @@ ROUTES: dict[str, Exposure] = {
     "persons:hits": Exposure.HITS,
     "persons:hit-acknowledge": Exposure.HITS,
     "persons:attention": Exposure.ATTENTION,
+    "persons:reviews": Exposure.MATCH_REVIEWS,
+    "persons:review": Exposure.MATCH_REVIEWS,
+    "persons:split": Exposure.MATCH_REVIEWS,
     "sharing:health": Exposure.AGGREGATE,
     "sharing:groups": Exposure.ADMINISTRATION,
     "sharing:group-create": Exposure.ADMINISTRATION,

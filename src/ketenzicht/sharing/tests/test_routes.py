@@ -48,6 +48,7 @@ def _concrete(path: str) -> str:
         path = path.replace(converter, str(uuid.uuid4()))
     for converter in (
         "<int:notice_id>",
+        "<int:review_id>",
         "<int:hit_id>",
         "<int:group_id>",
         "<int:organisation_id>",
@@ -153,7 +154,13 @@ def others_objects(reporter: Actor, police: object) -> dict[str, str]:
     case = Case.objects.create(name="others' case", organisation_id=reporter.organisation_id)
     case.signals.add(signal)
     rule = RoutingRule.objects.create(code="R-test", name="test", target_organisation=receiver)
+    from ketenzicht.persons.models import MatchReview, PersonRecord
+
+    other_record = PersonRecord.objects.create(organisation_id=reporter.organisation_id)
+    left, right = sorted([record.pk, other_record.pk])
+    review = MatchReview.objects.create(left_id=left, right_id=right, probability=0.7, weight=1.2)
     return {
+        "<int:review_id>": str(review.pk),
         "<int:track_id>": str(track.pk),
         "<slug:step>": "bedenktijd",
         "<int:case_id>": str(case.pk),
