@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from .linkage import model as linkage_model
@@ -332,6 +332,7 @@ def _assign(
         target = merge(existing) if existing else _new_cluster().pk
         PersonRecord.objects.filter(pk__in=list(joined)).update(cluster_id=target)
         _resize([target])
+        supersede_settled([target])
     decided = {frozenset(p) for p in rejected} | {frozenset(p) for p in confirmed}
     uncertain = [
         p
@@ -366,6 +367,15 @@ def _queue_reviews(new: set[str], uncertain: Sequence[Pair[str]], model: Mapping
             },
         )
     return len(uncertain)
+
+
+def supersede_settled(cluster_ids: Iterable[int]) -> int:
+    """Waiting pairs whose records ended up in one cluster need no decision any more."""
+    return MatchReview.objects.filter(
+        status=ReviewStatus.PENDING,
+        left__cluster_id__in=list(cluster_ids),
+        right__cluster_id=F("left__cluster_id"),
+    ).update(status=ReviewStatus.SUPERSEDED)
 
 
 def unlink(record_ids: Iterable[uuid.UUID]) -> None:

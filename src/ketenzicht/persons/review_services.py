@@ -8,6 +8,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.sharing import policy
 
-from .linking import decisions, detach, link_record, merge, ordered
+from .linking import decisions, detach, link_record, merge, ordered, supersede_settled
 from .models import MatchReview, PersonRecord, ReviewStatus
 from .services import records_index
 
@@ -77,16 +78,30 @@ def match_review_decide(
                     "the other person. Split or change that decision first."
                 )
             )
-    review.status = ReviewStatus.CONFIRMED if same else ReviewStatus.REJECTED
-    review.note = note
-    review.decided_at = timezone.now()
-    review.decided_by_id = actor.user_id
-    review.decided_for_id = actor.organisation_id
-    review.save()
+    # The decision is about two people: it settles every waiting pair between them.
+    between = [review.pk]
+    if left.cluster_id is not None and right.cluster_id is not None:
+        left_side, right_side = _members(left.cluster_id), _members(right.cluster_id)
+        between += list(
+            MatchReview.objects.filter(status=ReviewStatus.PENDING)
+            .filter(
+                Q(left_id__in=left_side, right_id__in=right_side)
+                | Q(left_id__in=right_side, right_id__in=left_side)
+            )
+            .values_list("pk", flat=True)
+        )
+    MatchReview.objects.filter(pk__in=between).update(
+        status=ReviewStatus.CONFIRMED if same else ReviewStatus.REJECTED,
+        note=note,
+        decided_at=timezone.now(),
+        decided_by_id=actor.user_id,
+        decided_for_id=actor.organisation_id,
+    )
+    review.refresh_from_db()
     if same:
         clusters = [c for c in (left.cluster_id, right.cluster_id) if c is not None]
         if len(clusters) == 2:
-            merge(clusters)
+            supersede_settled([merge(clusters)])
         else:
             for record in (left, right):  # one of them had left the index meanwhile
                 link_record(record)
@@ -106,7 +121,11 @@ def match_review_decide(
         context=context,
         object_type="match_review",
         object_id=review.pk,
-        detail={"decision": review.status, "probability": round(review.probability, 4)},
+        detail={
+            "decision": review.status,
+            "probability": round(review.probability, 4),
+            "pairs": len(set(between)),
+        },
     )
     return review
 

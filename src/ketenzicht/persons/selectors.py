@@ -320,6 +320,21 @@ class ReviewView:
     review: MatchReview
     sides: tuple[ReviewSide, ReviewSide]
     steps: list[Step]
+    # Waiting pairs between the same two people (clusters), decided together with this one.
+    pairs: int = 1
+
+
+def _one_per_person_pair(views: list[ReviewView]) -> list[ReviewView]:
+    """One row per two clusters: their most probable pair stands for the rest."""
+    grouped: dict[frozenset[object], list[ReviewView]] = {}
+    for view in views:
+        r = view.review
+        key = frozenset((r.left.cluster_id or r.left_id, r.right.cluster_id or r.right_id))
+        grouped.setdefault(key, []).append(view)
+    return [
+        ReviewView(group[0].review, group[0].sides, group[0].steps, len(group))
+        for group in grouped.values()
+    ]
 
 
 def _waterfall(review: MatchReview) -> list[Step]:
@@ -360,7 +375,7 @@ def match_review_queue(
         ).order_by("-decided_at", "-id")
     else:
         qs = qs.filter(status=ReviewStatus.PENDING)
-    views = [_view(actor, review) for review in qs[:size]]
+    views = _one_per_person_pair([_view(actor, review) for review in qs[: size * 10]])[:size]
     audit_record(
         actor=actor,
         action=Action.LIST,

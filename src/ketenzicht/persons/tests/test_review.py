@@ -199,3 +199,19 @@ def test_confirming_against_an_earlier_rejection_is_refused(world: dict) -> None
     assert response.status_code == 400
     review.refresh_from_db()
     assert review.status == ReviewStatus.PENDING
+
+
+def test_one_decision_settles_every_waiting_pair_between_the_two_people(world: dict) -> None:
+    review, mine = world["review"], world["mine"]
+    # A second record of the same person at COA, already linked to the first.
+    twin = PersonRecord.objects.create(
+        organisation=world["coa"], given_name="Tesfamariam", family_name="Gebremedhin"
+    )
+    PersonRecord.objects.filter(pk=twin.pk).update(cluster_id=mine.cluster_id)
+    left, right = sorted([twin.pk, world["theirs"].pk])
+    MatchReview.objects.create(left_id=left, right_id=right, probability=0.6, weight=0.5)
+    client = _client(world["coordinator"])
+    queue = client.get("/koppelingen").content.decode()
+    assert queue.count('href="/koppelingen/') == 1 and "2 paren tussen deze personen" in queue
+    client.post(f"/koppelingen/{review.pk}", {"decision": "different"})
+    assert set(MatchReview.objects.values_list("status", flat=True)) == {ReviewStatus.REJECTED}
