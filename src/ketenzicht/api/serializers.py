@@ -417,3 +417,48 @@ class SubscriptionCreatedSerializer(SubscriptionSerializer):
 class SubscriptionPageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     results = SubscriptionSerializer(many=True)
+
+
+# -- privacy-preserving hit/no-hit (keyed tokens, ADR 0010) ---------------------------------
+
+
+class TokenSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=["v_number", "phone", "name_dob", "key_dob"],
+        help_text="Which normalised feature the token was made of (see `ketenzicht tokens`).",
+    )
+    value = serializers.RegexField(
+        r"^[0-9a-f]{32}$",
+        help_text="HMAC-SHA-256 under the partners' key, first 128 bits, lower-case hex.",
+    )
+
+
+class TokenRecordPutSerializer(serializers.Serializer):
+    keyId = serializers.RegexField(
+        r"^[A-Za-z0-9._-]{1,32}$", help_text="Which shared key made the tokens (rotation)."
+    )
+    tokens = serializers.ListField(child=TokenSerializer(), max_length=20)
+
+
+class TokenHitSerializer(serializers.Serializer):
+    contact = ContactSerializer(source="organisation")
+    kinds = serializers.ListField(child=serializers.CharField(), help_text="Token kinds in common.")
+    since = serializers.DateTimeField(help_text="When that organisation first sent the token.")
+
+
+class TokenRecordSerializer(serializers.Serializer):
+    reference = serializers.CharField(source="record.reference", help_text="Your own reference.")
+    keyId = serializers.CharField(source="record.key_id")
+    updatedAt = serializers.DateTimeField(source="record.updated_at")
+    hits = TokenHitSerializer(many=True)
+
+
+class TokenRecordListSerializer(serializers.Serializer):
+    results = TokenRecordSerializer(many=True)
+
+
+class TokenHitFilterSerializer(serializers.Serializer):
+    since = serializers.DateTimeField(
+        required=False,
+        help_text="Only records whose own or matching tokens arrived or changed since then.",
+    )

@@ -27,6 +27,8 @@ urlpatterns = [
         views.SubscriptionItem.as_view(),
         name="subscription",
     ),
+    path("token-records", views.TokenRecordCollection.as_view(), name="token-records"),
+    path("token-records/<str:reference>", views.TokenRecordItem.as_view(), name="token-record"),
     path(
         "openapi.json",
         SpectacularAPIView.as_view(

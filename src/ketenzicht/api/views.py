@@ -34,6 +34,8 @@ from ketenzicht.notifications.services import (
 )
 from ketenzicht.persons.selectors import attention_list, hit_list, person_get, person_list
 from ketenzicht.persons.services import hit_acknowledge
+from ketenzicht.persons.token_selectors import TokenRecordHits, token_hit_list, token_record_hits
+from ketenzicht.persons.token_services import token_record_delete, token_record_put
 from ketenzicht.sharing import policy
 from ketenzicht.sharing.policy import Projection
 from ketenzicht.sharing.services import SharingRequest, signal_share
@@ -620,3 +622,96 @@ class SubscriptionItem(ActorMixin, APIView):
         ):
             raise exceptions.NotFound()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _token_record_data(row: TokenRecordHits) -> dict[str, Any]:
+    hits = [
+        {"organisation": h.organisation, "kinds": sorted(h.kinds), "since": h.since}
+        for h in row.hits
+    ]
+    return dict(s.TokenRecordSerializer({"record": row.record, "hits": hits}).data)
+
+
+class TokenRecordItem(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="token_records_update",
+        tags=["tokens"],
+        summary="Send the keyed tokens of one of your records (hit/no-hit without plaintext)",
+        description=(
+            "For partners that may not share plaintext identities: the tokens of one of your "
+            "person records, made on your own systems with the partners' shared key "
+            "(`ketenzicht tokens`). Replaces what you sent before under this reference. The "
+            "answer says which other organisations sent an equal token under the same key, "
+            "and of which kinds; never their tokens or references. Audited."
+        ),
+        request=s.TokenRecordPutSerializer,
+        responses={200: s.TokenRecordSerializer},
+    )
+    def put(self, request: Request, reference: str) -> Response:
+        payload = s.TokenRecordPutSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        actor, context = self.actor(request), request_context(request, "api")
+        try:
+            record = token_record_put(
+                actor=actor,
+                context=context,
+                reference=reference,
+                key_id=payload.validated_data["keyId"],
+                tokens=payload.validated_data["tokens"],
+            )
+        except DjangoValidationError as exc:
+            raise camel_errors(exc) from exc
+        if record is None:
+            raise exceptions.NotFound()
+        row = token_record_hits(actor=actor, context=context, reference=reference)
+        assert row is not None
+        return Response(_token_record_data(row))
+
+    @extend_schema(
+        operation_id="token_records_read",
+        tags=["tokens"],
+        summary="Which organisations share a token with one of your records",
+        responses=s.TokenRecordSerializer,
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        row = token_record_hits(
+            actor=self.actor(request), context=request_context(request, "api"), reference=reference
+        )
+        if row is None:
+            raise exceptions.NotFound()
+        return Response(_token_record_data(row))
+
+    @extend_schema(
+        operation_id="token_records_delete",
+        tags=["tokens"],
+        summary="Withdraw one of your records from the token index",
+        responses={204: None},
+    )
+    def delete(self, request: Request, reference: str) -> Response:
+        if not token_record_delete(
+            actor=self.actor(request), context=request_context(request, "api"), reference=reference
+        ):
+            raise exceptions.NotFound()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenRecordCollection(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="token_records_list",
+        tags=["tokens"],
+        summary="Your token records that have hits (poll with `since`)",
+        description="At most 500, most recently changed first; audited.",
+        parameters=[s.TokenHitFilterSerializer],
+        responses=s.TokenRecordListSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        query = s.TokenHitFilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = token_hit_list(
+            actor=self.actor(request),
+            context=request_context(request, "api"),
+            since=query.validated_data.get("since"),
+        )
+        if rows is None:
+            raise exceptions.NotFound()
+        return Response({"results": [_token_record_data(row) for row in rows]})

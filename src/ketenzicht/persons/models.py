@@ -276,3 +276,38 @@ class MatchReview(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "-probability"], name="match_review_queue")]
+
+
+class TokenRecord(models.Model):
+    """A partner's person record known to the index only by keyed tokens (ADR 0010): the
+    partner's own reference, the key the tokens were made with, and the tokens."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="token_records"
+    )
+    reference = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], name="token_record_reference"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "-updated_at"], name="token_record_org")]
+
+
+class PartnerToken(models.Model):
+    """One keyed token (HMAC of a normalised feature, 128 bits hex) of a token record."""
+
+    record = models.ForeignKey(TokenRecord, on_delete=models.CASCADE, related_name="tokens")
+    kind = models.CharField(max_length=12)
+    value = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record", "kind", "value"], name="partner_token_unique")
+        ]
+        indexes = [models.Index(fields=["value", "kind"], name="partner_token_value")]

@@ -30,7 +30,7 @@ from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Location, Role
 from ketenzicht.followup.models import Case, Referral
 from ketenzicht.notifications.models import Subscription
-from ketenzicht.persons.models import HitNotice, MatchReview, PersonRecord
+from ketenzicht.persons.models import HitNotice, MatchReview, PersonRecord, TokenRecord
 from ketenzicht.signals.models import Signal, Subject
 
 from .models import AccessGrant, Distribution, SharingGroup
@@ -249,6 +249,17 @@ def visible_match_reviews(actor: Actor) -> QuerySet[MatchReview]:
         return MatchReview.objects.none()
     own = actor.organisation_id or 0
     return MatchReview.objects.filter(Q(left__organisation_id=own) | Q(right__organisation_id=own))
+
+
+def may_exchange_tokens(actor: Actor) -> bool:
+    """Coordinators (and their partner systems' API tokens) send and read keyed tokens."""
+    return _capability(actor, "hits")
+
+
+def visible_token_records(actor: Actor) -> QuerySet[TokenRecord]:
+    if not may_exchange_tokens(actor):
+        return TokenRecord.objects.none()
+    return TokenRecord.objects.filter(organisation_id=actor.organisation_id or 0)
 
 
 def splittable_records(actor: Actor) -> QuerySet[PersonRecord]:

@@ -26,6 +26,7 @@ class Exposure(StrEnum):
     INBOX = "inbox"  # the signed-in user's own messages
     CASES = "cases"  # joint-analysis cases of the own organisation or its groups
     VICTIM_TRACK = "victim_track"  # victim track steps on signals seen in full (services)
+    TOKENS = "tokens"  # the own organisation's token records (policy.visible_token_records)
     MATCH_REVIEWS = "match_reviews"  # linkage review and split (policy.visible_match_reviews)
 
 
@@ -83,6 +84,8 @@ ROUTES: dict[str, Exposure] = {
     "api:referral-transitions": Exposure.REFERRALS,
     "api:subscriptions": Exposure.SUBSCRIPTIONS,
     "api:subscription": Exposure.SUBSCRIPTIONS,
+    "api:token-records": Exposure.TOKENS,
+    "api:token-record": Exposure.TOKENS,
     "api:schema": Exposure.PUBLIC,
     "api:docs": Exposure.PUBLIC,
 }
@@ -108,4 +111,8 @@ API_OPERATIONS: dict[str, Exposure] = {
     "subscriptions_read": Exposure.SUBSCRIPTIONS,
     "subscriptions_update": Exposure.SUBSCRIPTIONS,
     "subscriptions_delete": Exposure.SUBSCRIPTIONS,
+    "token_records_list": Exposure.TOKENS,
+    "token_records_read": Exposure.TOKENS,
+    "token_records_update": Exposure.TOKENS,
+    "token_records_delete": Exposure.TOKENS,
 }

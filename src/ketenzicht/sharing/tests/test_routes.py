@@ -58,6 +58,7 @@ def _concrete(path: str) -> str:
     ):
         path = path.replace(converter, "987654")
     path = path.replace("<slug:step>", "bedenktijd").replace("<slug:kind>", "routering")
+    path = path.replace("<str:reference>", "unknown-ref-1")
     return "/" + path
 
 
@@ -159,7 +160,13 @@ def others_objects(reporter: Actor, police: object) -> dict[str, str]:
     other_record = PersonRecord.objects.create(organisation_id=reporter.organisation_id)
     left, right = sorted([record.pk, other_record.pk])
     review = MatchReview.objects.create(left_id=left, right_id=right, probability=0.7, weight=1.2)
+    from ketenzicht.persons.models import TokenRecord
+
+    token_record = TokenRecord.objects.create(
+        organisation_id=reporter.organisation_id, reference="their-ref-1", key_id="k1"
+    )
     return {
+        "<str:reference>": token_record.reference,
         "<int:review_id>": str(review.pk),
         "<int:track_id>": str(track.pk),
         "<slug:step>": "bedenktijd",
