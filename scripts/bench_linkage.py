@@ -46,6 +46,8 @@ def one(records_wanted: int, threads: int | None) -> dict[str, float]:
         "link_s": linked - trained_at,
         "pairs": len(result.pairs),
         "f1": scores.f1,
+        "precision": scores.precision,
+        "recall": scores.recall,
         "peak_mb": peak_mb,
     }
 
@@ -59,8 +61,11 @@ def main() -> None:
     if args.one:
         print(json.dumps(one(args.one, args.threads)))
         return
-    print("| Records | Normalise | Train | Score + cluster | Scored pairs | F1 | Peak memory |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| Records | Normalise | Train | Score + cluster | Scored pairs "
+        "| Precision | Recall | F1 | Peak memory |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
         command = [sys.executable, __file__, "--one", str(size)]
@@ -73,7 +78,8 @@ def main() -> None:
         results.append(r)
         print(
             f"| {r['records']:,} | {r['prepare_s']:,.1f} s | {r['train_s']:,.1f} s | "
-            f"{r['link_s']:,.1f} s | {r['pairs']:,} | {r['f1']:.4f} | {r['peak_mb']:,.0f} MB |",
+            f"{r['link_s']:,.1f} s | {r['pairs']:,} | {r['precision']:.4f} | {r['recall']:.4f} "
+            f"| {r['f1']:.4f} | {r['peak_mb']:,.0f} MB |",
             flush=True,
         )
     if len(results) > 1:

@@ -57,7 +57,10 @@ def _record(r: Record, orgs: dict[str, int]) -> PersonRecord:
         given_name=r.given_name,
         family_name=r.family_name,
         date_of_birth=dt.date.fromisoformat(born) if born else None,
-        dob_precision="exact" if born else "unknown",
+        # A registrar who knows the documents marks 1 January as the placeholder it is.
+        dob_precision=("placeholder_jan1" if born.endswith("-01-01") else "exact")
+        if born
+        else "unknown",
         nationality=normalise.nationality(r.nationality) or "",
         sex=SEX.get(r.sex, "unknown"),
         v_number=normalise.v_number(r.v_number) or "",

@@ -49,6 +49,7 @@ INDEXED = (
     "key_last",
     "dob_year",
     "dob_trusted",
+    "dob_md",
     "nationality",
 )
 
@@ -254,8 +255,7 @@ def link_records(records: Sequence[PersonRecord]) -> Linked:
             candidates[str(extra.record_id)] = extra.row
         the_scorer = scorer()
         pairs = _score(new, candidates, the_scorer)
-        reviews = _assign(new, pairs, candidates, confirmed, the_scorer.model)
-    cache.delete("persons:linkage:population")
+        reviews = _assign(new, pairs, confirmed, the_scorer.model)
     for record in changed:
         record.cluster_id = PersonRecord.objects.values_list("cluster_id", flat=True).get(
             pk=record.pk
@@ -272,8 +272,11 @@ def _score(
     candidates: Mapping[str, Mapping[str, Any]],
     the_scorer: Scorer,
 ) -> list[Pair[str]]:
-    """Pairs of each new record with its candidates and with the other new records."""
-    tf = _term_frequencies([*new.values(), *candidates.values()])
+    """Pairs of each new record with its candidates and with the other new records.
+
+    Term frequencies matter only where two names are equal, so the new records' own names
+    are all that need counting; a candidate with another name gets none."""
+    tf = _term_frequencies(list(new.values()))
     if len(new) <= ONE_BY_ONE:
         pairs: list[Pair[str]] = []
         done: list[Mapping[str, Any]] = []
@@ -292,17 +295,22 @@ def _score(
 def _assign(
     new: Mapping[str, Mapping[str, Any]],
     pairs: Sequence[Pair[str]],
-    candidates: Mapping[str, Mapping[str, Any]],
     confirmed: set[tuple[str, str]],
     model: Mapping[str, Any],
 ) -> int:
     """Put the new records into clusters: existing clusters stay whole, new records join
     them or each other by their automatic and confirmed links, never against a rejection;
-    joined clusters merge. Returns the number of pairs queued for review."""
+    joined clusters merge. Returns the number of pairs queued for review.
+
+    Only the clusters of records in a scored or confirmed pair can be joined, so only they
+    are read (a million-record register has many candidates but few such clusters)."""
+    involved = {pk for p in pairs for pk in (p.left, p.right)}
+    involved |= {pk for pair in confirmed for pk in pair}
+    involved -= set(new)
     cluster_of = {
         str(pk): cid
         for pk, cid in PersonRecord.objects.filter(
-            pk__in=list(candidates), cluster__isnull=False
+            pk__in=[uuid.UUID(pk) for pk in involved], cluster__isnull=False
         ).values_list("pk", "cluster_id")
     }
     members: dict[int, list[str]] = {}

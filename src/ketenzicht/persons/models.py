@@ -219,13 +219,20 @@ class RecordFeatures(models.Model):
     key_last = models.CharField(max_length=100, null=True)
     dob_year = models.PositiveSmallIntegerField(null=True)
     dob_trusted = models.CharField(max_length=10, null=True)
+    dob_md = models.CharField(max_length=5, null=True)
     nationality = models.CharField(max_length=3, null=True)
 
     class Meta:
+        # One index per blocking rule (``linkage.model.BLOCKING_KEYS``); name_sorted and
+        # name_key alone also serve the name frequency counts.
         indexes = [
-            models.Index(fields=["key_first", "dob_year"], name="features_first_year"),
-            models.Index(fields=["key_last", "dob_year"], name="features_last_year"),
-            models.Index(fields=["key_first", "key_last"], name="features_first_last"),
+            models.Index(fields=["name_key", "dob_year"], name="features_key_year"),
+            models.Index(fields=["name_key", "dob_md"], name="features_key_md"),
+            models.Index(fields=["key_first", "dob_trusted"], name="features_first_dob"),
+            models.Index(fields=["key_last", "dob_trusted"], name="features_last_dob"),
+            models.Index(
+                fields=["key_first", "key_last", "dob_year"], name="features_first_last_year"
+            ),
             models.Index(fields=["dob_trusted", "nationality"], name="features_dob_nat"),
         ]
 

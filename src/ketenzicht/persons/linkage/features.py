@@ -56,6 +56,7 @@ def record_features(record: Mapping[str, Any], dob_precision: str = "") -> dict[
         "dob_year": born.year,
         # A blocking key only when the date can be trusted: placeholders would make huge blocks.
         "dob_trusted": born.iso if born.precision == normalise.Precision.EXACT else None,
+        "dob_md": born.iso[5:] if born.precision == normalise.Precision.EXACT else None,
         "v_number": _or_none(normalise.v_number(str(record.get("v_number") or ""))),
         "phone": _or_none(normalise.phone_e164(str(record.get("phone") or ""))),
         "nationality": _or_none(normalise.nationality(str(record.get("nationality") or ""))),

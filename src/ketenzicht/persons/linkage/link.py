@@ -26,23 +26,64 @@ def score(
     model: Mapping[str, Any],
     *,
     threshold: float,
+    steps_below: float = 1.0,
     backend: str = "duckdb",
     threads: int | None = None,
 ) -> list[Pair[str]]:
-    """Scored candidate pairs at or above ``threshold`` match probability."""
+    """Scored candidate pairs at or above ``threshold`` match probability, with waterfall
+    steps for those below ``steps_below``."""
     linker = linkage_model.linker_for(
         rows, linkage_model.for_splink(model), backend=backend, threads=threads
     )
     predictions = linker.inference.predict(threshold_match_probability=threshold)
-    return pairs_from(predictions.as_pyarrow_table(), model)
+    # Only what the pairs need leaves the database (not the compared values of both sides),
+    # in batches: at a million records there are millions of pairs.
+    present = _columns(predictions)
+    wanted = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+    for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        wanted += [c for c in (f"gamma_{name}", f"mw_{name}", f"mw_tf_adj_{name}") if c in present]
+    # Every name is one of the table's own columns (checked above), quoted as an identifier.
+    columns = ", ".join(f'"{c}"' for c in wanted)
+    slim = predictions.query_sql(f"SELECT {columns} FROM {{this}}")  # noqa: S608
+    return pairs_from(slim.as_pyarrow_table(), model, steps_below=steps_below)
 
 
-def pairs_from(table: Any, model: Mapping[str, Any]) -> list[Pair[str]]:
-    """Splink's scored pairs (an Arrow table) as ``Pair``s with their waterfall steps."""
+def _columns(frame: Any) -> set[str]:
+    return {str(column.unquote().name) for column in frame.columns}
+
+
+def pairs_from(
+    table: Any, model: Mapping[str, Any], *, steps_below: float = 1.0
+) -> list[Pair[str]]:
+    """Splink's scored pairs (an Arrow table) as ``Pair``s; the waterfall steps only for
+    pairs below ``steps_below`` (the automatic links need none, and there are many)."""
     labels = level_labels(model)
     names = [n for n in labels if f"gamma_{n}" in table.column_names]
     pairs = []
-    for row in table.to_pylist():
+    for batch in table.to_batches(max_chunksize=100_000):
+        pairs += _pairs_of(batch.to_pylist(), names, labels, steps_below)
+    return pairs
+
+
+def _pairs_of(
+    rows: list[dict[str, Any]],
+    names: list[str],
+    labels: Mapping[str, Mapping[int, str]],
+    steps_below: float,
+) -> list[Pair[str]]:
+    pairs = []
+    for row in rows:
+        if float(row["match_probability"]) >= steps_below:
+            pairs.append(
+                Pair(
+                    str(row["unique_id_l"]),
+                    str(row["unique_id_r"]),
+                    float(row["match_probability"]),
+                    float(row["match_weight"]),
+                )
+            )
+            continue
         steps = tuple(
             (
                 name,
@@ -120,7 +161,14 @@ def link(
     threads: int | None = None,
 ) -> LinkResult:
     scored = with_term_frequencies(rows, min_population=min_population) if min_population else rows
-    pairs = score(scored, model, threshold=thresholds.review, backend=backend, threads=threads)
+    pairs = score(
+        scored,
+        model,
+        threshold=thresholds.review,
+        steps_below=thresholds.link,
+        backend=backend,
+        threads=threads,
+    )
     decided = {frozenset(p) for p in confirmed} | {frozenset(p) for p in rejected}
     groups = cluster(
         [str(r["unique_id"]) for r in rows],

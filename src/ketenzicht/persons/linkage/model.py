@@ -24,6 +24,7 @@ model on Spark for very large batches (see ``docs/linkage.md``).
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,18 +132,26 @@ def comparisons() -> list[Any]:
     return [name, dob, v_number, phone, nationality, sex]
 
 
+# Candidate pairs share all the fields of at least one of these. Without a shared identifier
+# a pair needs agreement on name *and* birth to reach the review band (the prior is about
+# -14 bits; a name alone weighs at most about +9, a common one much less), so name keys are
+# always paired with a birth field: that keeps blocks small at a million records (a name key
+# alone gives blocks of hundreds) while losing no pair that could be linked. Online linking
+# looks candidates up by the same keys (``online.blocking_keys``).
+BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
+    ("v_number",),
+    ("phone",),
+    ("name_key", "dob_year"),
+    ("name_key", "dob_md"),  # birth year one off
+    ("key_first", "dob_trusted"),
+    ("key_last", "dob_trusted"),
+    ("key_first", "key_last", "dob_year"),
+    ("dob_trusted", "nationality"),  # names spelt beyond recognition
+)
+
+
 def blocking_rules() -> list[Any]:
-    """Candidate pairs: any shared identifier, a shared name word within a birth year, or
-    the same exact date of birth and nationality (names spelt beyond recognition)."""
-    return [
-        block_on("v_number"),
-        block_on("phone"),
-        block_on("name_key"),
-        block_on("key_first", "dob_year"),
-        block_on("key_last", "dob_year"),
-        block_on("key_first", "key_last"),
-        block_on("dob_trusted", "nationality"),
-    ]
+    return [block_on(*fields) for fields in BLOCKING_KEYS]
 
 
 def settings(probability_two_random_records_match: float = 1e-4) -> SettingsCreator:
@@ -169,6 +178,11 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 
 
+# DuckDB takes 80% of the machine's memory unless told otherwise; linkage shares the machine
+# with the application and its database, and DuckDB spills joins and sorts to disk instead.
+DUCKDB_MEMORY_LIMIT = "4GB"
+
+
 def _db_api(backend: str, threads: int | None = None) -> Any:
     if backend == "spark":
         from pyspark.sql import SparkSession
@@ -179,6 +193,9 @@ def _db_api(backend: str, threads: int | None = None) -> Any:
     from splink import DuckDBAPI
 
     connection = duckdb.connect()
+    spill = Path(tempfile.gettempdir()) / "ketenzicht-duckdb"
+    connection.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    connection.execute(f"SET temp_directory = '{spill}'")
     if threads:
         connection.execute(f"SET threads TO {int(threads)}")
     return DuckDBAPI(connection=connection)
@@ -192,7 +209,13 @@ def linker_for(
     threads: int | None = None,
 ) -> Linker:
     db_api = _db_api(backend, threads)
-    table = db_api.register(list(rows) if isinstance(rows, Iterable) else rows)
+    if isinstance(rows, Iterable):
+        import pyarrow as pa
+
+        # Columnar before it reaches the database: a list of a million dicts converted row
+        # by row costs gigabytes.
+        rows = pa.Table.from_pylist(list(rows))
+    table = db_api.register(rows)
     return Linker(table, model, log_level="ERROR")
 
 
@@ -244,5 +267,10 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def for_splink(model: Mapping[str, Any]) -> dict[str, Any]:
-    """The model without our own keys, as Splink reads it."""
-    return {k: v for k, v in model.items() if not k.startswith("ketenzicht_")}
+    """The model without our own keys, as Splink reads it. Blocking is how candidates are
+    found, not what the model learnt: the current code's rules apply to every model."""
+    settings = {k: v for k, v in model.items() if not k.startswith("ketenzicht_")}
+    settings["blocking_rules_to_generate_predictions"] = [
+        rule.get_blocking_rule("duckdb").as_dict() for rule in blocking_rules()
+    ]
+    return settings

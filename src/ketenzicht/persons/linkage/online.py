@@ -21,21 +21,12 @@ from .link import TF_COLUMNS, pairs_from
 
 
 def blocking_keys(row: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The model's blocking rules as lookups: a candidate shares all the fields of at
-    least one of them (``model.blocking_rules`` must stay in step)."""
-    rules = (
-        ("v_number",),
-        ("phone",),
-        ("name_key",),
-        ("key_first", "dob_year"),
-        ("key_last", "dob_year"),
-        ("key_first", "key_last"),
-        ("dob_trusted", "nationality"),
-    )
+    """The model's blocking rules as lookups for one record: a candidate shares all the
+    fields of at least one of them."""
     return [
-        {field: row[field] for field in rule}
-        for rule in rules
-        if all(row.get(field) is not None for field in rule)
+        {field: row[field] for field in fields}
+        for fields in linkage_model.BLOCKING_KEYS
+        if all(row.get(field) is not None for field in fields)
     ]
 
 

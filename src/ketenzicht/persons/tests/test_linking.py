@@ -24,6 +24,7 @@ from ketenzicht.persons.models import (
     RecordFeatures,
     ReviewStatus,
 )
+from ketenzicht.persons.selectors import distinct_persons
 from ketenzicht.persons.services import records_index
 from ketenzicht.signals.factories import TEST_CONTEXT
 
@@ -69,6 +70,12 @@ def test_spellings_of_one_person_link_on_intake_and_raise_a_notice() -> None:
     assert notice.matched_on == ["linked"]
     assert matcher().linked_records([first.pk])[first.pk] == {first.pk, second.pk}
     assert RecordFeatures.objects.get(record=second).name_key is not None
+    # Figures count people, not records: two records, one person; a third stands alone.
+    third = _record(police, "Senait", "Tesfay", "2001-05-04", sex="female")
+    everyone = PersonRecord.objects.filter(pk__in=[first.pk, second.pk, third.pk])
+    assert distinct_persons(everyone) == 2
+    PersonRecord.objects.filter(pk=third.pk).update(cluster=None)  # withheld from linkage
+    assert distinct_persons(everyone) == 2
 
 
 def test_a_household_sharing_a_phone_is_no_hit() -> None:
