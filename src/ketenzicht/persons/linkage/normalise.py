@@ -64,6 +64,9 @@ _LETTERS = str.maketrans({"q": "k", "c": "k", "x": "h", "j": "y", "v": "w", "z":
 _VOWELS = set("aeiou")
 
 
+# The per-value functions below are pure and cached: names, numbers and countries repeat
+# throughout a register, and normalising a million records is otherwise the slowest step.
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case, accents removed, every run of non-letters a single space."""
     decomposed = unicodedata.normalize("NFKD", (text or "").casefold().translate(_SPECIAL_LETTERS))
@@ -79,6 +82,7 @@ def name_tokens(*parts: str) -> list[str]:
     return kept or words
 
 
+@lru_cache(maxsize=1 << 16)
 def translit_key(token: str) -> str:
     """The transliteration key of one name word: its first sound and consonant skeleton.
     Mohammed, Muhammad and Mouhamed give ``mhmd``; Cabdi and Abdi ``abd``; Joesoef, Yusuf
@@ -122,6 +126,7 @@ def v_number(raw: str) -> str:
     return digits if re.fullmatch(r"\d{10}", digits) else ""
 
 
+@lru_cache(maxsize=1 << 16)
 def phone_e164(raw: str, region: str = "NL") -> str:
     """E.164 (``+31612345678``) from any common way of writing a number, or empty."""
     text = (raw or "").strip()
@@ -193,6 +198,7 @@ def _nationality_names() -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=1 << 16)
 def nationality(raw: str) -> str:
     """ISO 3166 alpha-3 from an alpha-3 or alpha-2 code, a numeric code, or a country name
     or adjective in Dutch or English (``ERI``, ``ER``, ``232``, ``Eritrea``, ``Eritrese``);
