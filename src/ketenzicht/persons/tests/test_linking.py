@@ -148,7 +148,7 @@ def test_online_linking_agrees_with_a_batch_relink() -> None:
             dob_precision="exact" if r.date_of_birth else "unknown",
             nationality=normalise.nationality(r.nationality) or "",
             sex={"M": "male", "F": "female"}.get(r.sex, "unknown"),
-            v_number=r.v_number,
+            v_number=normalise.v_number(r.v_number),
         )
         if r.phone:
             PersonIdentifier.objects.create(
