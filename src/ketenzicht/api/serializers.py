@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -430,14 +432,19 @@ class TokenSerializer(serializers.Serializer):
     value = serializers.RegexField(
         r"^[0-9a-f]{32}$",
         help_text="HMAC-SHA-256 under the partners' key, first 128 bits, lower-case hex.",
+        error_messages={"invalid": _("A token is 32 lower-case hexadecimal characters.")},
     )
 
 
 class TokenRecordPutSerializer(serializers.Serializer):
     keyId = serializers.RegexField(
-        r"^[A-Za-z0-9._-]{1,32}$", help_text="Which shared key made the tokens (rotation)."
+        r"^[A-Za-z0-9._-]{1,32}$",
+        help_text="Which shared key made the tokens (rotation).",
+        error_messages={
+            "invalid": _("Use 1 to 32 letters, digits or . _ - for the key identifier.")
+        },
     )
-    tokens = serializers.ListField(child=TokenSerializer(), max_length=20)
+    tokens = serializers.ListField(child=TokenSerializer(), min_length=1, max_length=20)
 
 
 class TokenHitSerializer(serializers.Serializer):

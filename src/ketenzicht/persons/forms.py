@@ -23,7 +23,10 @@ class ReviewDecisionForm(forms.Form):
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What the decision rests on, for colleagues and the audit."),
+        help_text=_(
+            "What the decision rests on, for colleagues and the audit. Only your organisation "
+            "sees it."
+        ),
     )
 
 
@@ -32,5 +35,10 @@ class SplitForm(forms.Form):
         label=_("Why is this not the same person?"),
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Say why the link is wrong.")},
+        help_text=_(
+            "The record is kept apart from every record it is linked with now, also other "
+            "records of your own organisation, and earlier confirmations are reversed. Only "
+            "your organisation sees this note."
+        ),
+        error_messages={"required": _("Give the reason why the link is wrong.")},
     )

@@ -19,6 +19,7 @@ from .linkage.clusters import Pair
 from .linkage.link import link, prior_weight
 from .linking import INDEXED, MIN_POPULATION, features_of, ordered, record_row
 from .models import (
+    HitNotice,
     LinkageModel,
     MatchReview,
     PersonCluster,
@@ -26,7 +27,7 @@ from .models import (
     RecordFeatures,
     ReviewStatus,
 )
-from .services import withheld_everywhere
+from .services import notices_prune, withheld_everywhere
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,13 @@ def persons_relink(*, context: Context) -> RelinkResult:
         ]
         PersonRecord.objects.bulk_update(changed, ["cluster"], batch_size=2000)
         queued = _requeue_reviews(result.review, model)
+        # Notices the new clusters no longer bear out go now, also on records that stayed
+        # where they were while the other organisation's record moved away.
+        with_notices = list(HitNotice.objects.values_list("record_id", flat=True).distinct())
+        withdrawn = sum(
+            notices_prune(with_notices[start : start + 2000])
+            for start in range(0, len(with_notices), 2000)
+        )
         audit_record(
             actor=SYSTEM,
             action=Action.UPDATE,
@@ -196,6 +204,7 @@ def persons_relink(*, context: Context) -> RelinkResult:
                 "clusters": len(sizes),
                 "changed": len(changed),
                 "reviews": queued,
+                "withdrawn_notices": withdrawn,
                 "model": model.get("ketenzicht_model_version", ""),
             },
         )

@@ -131,8 +131,8 @@ class MatchKey(models.TextChoices):
     V_NUMBER = "v_number", _("V-number")
     PHONE = "phone", _("phone number")
     NAME_DOB = "name_dob", _("name and date of birth")
-    # Linked by the probabilistic model (or a reviewer) without a shared exact feature.
-    LINKED = "linked", _("linked by comparison of name, birth and more")
+    # Linked by the probabilistic model or a reviewer, without a shared exact feature.
+    LINKED = "linked", _("linked as the same person (comparison or review)")
 
 
 class IndexEntry(models.Model):

@@ -322,6 +322,9 @@ class ReviewView:
     steps: list[Step]
     # Waiting pairs between the same two people (clusters), decided together with this one.
     pairs: int = 1
+    # Who decided and why is shown only to the deciding organisation: a note may carry its
+    # own record's content.
+    own_decision: bool = False
 
 
 def _one_per_person_pair(views: list[ReviewView]) -> list[ReviewView]:
@@ -332,15 +335,16 @@ def _one_per_person_pair(views: list[ReviewView]) -> list[ReviewView]:
         key = frozenset((r.left.cluster_id or r.left_id, r.right.cluster_id or r.right_id))
         grouped.setdefault(key, []).append(view)
     return [
-        ReviewView(group[0].review, group[0].sides, group[0].steps, len(group))
+        ReviewView(
+            group[0].review, group[0].sides, group[0].steps, len(group), group[0].own_decision
+        )
         for group in grouped.values()
     ]
 
 
 def _waterfall(review: MatchReview) -> list[Step]:
-    steps = [
-        Step(str(_("Prior (two records chosen at random)")), "", review.prior, 0.0, review.prior)
-    ]
+    prior, random_pair = str(_("Starting point")), str(_("two records chosen at random"))
+    steps = [Step(prior, random_pair, review.prior, 0.0, review.prior)]
     total = review.prior
     for comparison, level, weight in review.steps:
         steps.append(
@@ -393,7 +397,11 @@ def _view(actor: Actor, review: MatchReview) -> ReviewView:
     def side(record: PersonRecord) -> ReviewSide:
         return ReviewSide(record if record.organisation_id == own else None)
 
-    return ReviewView(review, (side(review.left), side(review.right)), _waterfall(review))
+    left, right = side(review.left), side(review.right)
+    if left.record is None:  # the reviewer's own record always comes first
+        left, right = right, left
+    own_decision = review.decided_for_id is not None and review.decided_for_id == own
+    return ReviewView(review, (left, right), _waterfall(review), own_decision=own_decision)
 
 
 @transaction.atomic

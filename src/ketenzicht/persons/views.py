@@ -121,7 +121,7 @@ def attention_view(request: HttpRequest) -> HttpResponse:
 # -- match reviews -------------------------------------------------------------------------
 
 CHART_WIDTH = 420
-LABEL_WIDTH = 170
+LABEL_WIDTH = 200
 ROW_HEIGHT = 26
 
 
@@ -188,6 +188,10 @@ def review_detail_view(request: HttpRequest, review_id: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             if decided is None:
+                if policy.visible_match_reviews(actor).filter(pk=review_id).exists():
+                    # Decided meanwhile, by a colleague or the other organisation.
+                    messages.info(request, _("This pair has already been decided."))
+                    return redirect("persons:review", review_id=review_id)
                 raise Http404
             messages.success(
                 request,
@@ -230,7 +234,7 @@ def split_view(request: HttpRequest, person_id: str) -> HttpResponse:
                 raise Http404
             messages.success(
                 request,
-                _("The record is no longer linked to the others and will not be linked again."),
+                _("The link is split. This record will not be linked to those records again."),
             )
             return redirect("persons:detail", record.pk)
     return person_detail_view(request, person_id, split_form=form)

@@ -97,8 +97,12 @@ def test_bad_input_is_refused_per_field_and_nothing_is_saved(
     assert response["Content-Type"].startswith("application/problem+json")
     fields = {e["name"] for e in response.json()["invalidParams"]}
     assert {"keyId", "tokens"} <= {f.split(".")[0] for f in fields}
+    assert "32 kleine hexadecimale tekens" in response.content.decode()
+    empty = nidos.put("/api/v1/token-records/a", {"keyId": "k1", "tokens": []}, "application/json")
+    assert empty.status_code == 400
     too_long = nidos.put("/api/v1/token-records/" + "r" * 65, _body(PERSON), "application/json")
     assert too_long.status_code == 400
+    assert "eigen referentie" in too_long.content.decode()
     assert not TokenRecord.objects.exists()
 
 

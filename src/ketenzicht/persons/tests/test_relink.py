@@ -77,3 +77,23 @@ def test_relink_clusters_people_across_organisations_and_keeps_identifiers() -> 
     again = dict(PersonRecord.objects.values_list("pk", "cluster_id"))
     assert {pk: again[pk] for pk in clusters} == clusters
     assert AuditEvent.objects.filter(object_type="person", detail__relink=True).count() == 2
+
+
+def test_a_relink_that_separates_two_records_withdraws_notices_on_both_sides() -> None:
+    from ketenzicht.persons.models import HitNotice, MatchReview, ReviewStatus
+    from ketenzicht.persons.services import records_index
+
+    coa, ind = OrganisationFactory(code="coa"), OrganisationFactory(code="ind")
+    one = _record(coa, "Yusuf", "Al-Masri", "1990-06-12", v="1234567890")
+    two = _record(ind, "Youssef", "Masri", "1990-06-12", v="1234567890")
+    records_index(record_ids=[one.pk, two.pk], context=TEST_CONTEXT)
+    assert HitNotice.objects.count() == 2
+    # A decision recorded elsewhere (e.g. by an earlier split) that only a re-link applies.
+    left, right = sorted([one.pk, two.pk])
+    MatchReview.objects.create(
+        left_id=left, right_id=right, probability=0, weight=0, status=ReviewStatus.REJECTED
+    )
+    persons_relink(context=TEST_CONTEXT)
+    clusters = dict(PersonRecord.objects.values_list("pk", "cluster_id"))
+    assert clusters[one.pk] != clusters[two.pk]
+    assert not HitNotice.objects.exists()

@@ -158,7 +158,7 @@ def test_splitting_a_wrong_link_withdraws_the_notices_for_good() -> None:
     assert "Gekoppelde records" in page and "IND" in page
     refused = client.post(f"/personen/{mine.pk}/ontkoppelen", {"note": ""})
     assert refused.status_code == 400
-    assert "Zeg waarom de koppeling niet klopt." in refused.content.decode()
+    assert "Geef aan waarom de koppeling niet klopt." in refused.content.decode()
     assert HitNotice.objects.count() == 2
     done = client.post(f"/personen/{mine.pk}/ontkoppelen", {"note": "V-nummer verwisseld"})
     assert done.status_code == 302
