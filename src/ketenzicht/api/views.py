@@ -671,6 +671,10 @@ class TokenRecordItem(ActorMixin, APIView):
         operation_id="token_records_read",
         tags=["tokens"],
         summary="Which organisations share a token with one of your records",
+        description=(
+            "The current hits of one of your token records: organisations that sent an equal "
+            "token under the same key id, with the token kinds in common. Audited."
+        ),
         responses=s.TokenRecordSerializer,
     )
     def get(self, request: Request, reference: str) -> Response:
@@ -685,6 +689,7 @@ class TokenRecordItem(ActorMixin, APIView):
         operation_id="token_records_delete",
         tags=["tokens"],
         summary="Withdraw one of your records from the token index",
+        description="Deletes the record and its tokens; later hits no longer see it. Audited.",
         responses={204: None},
     )
     def delete(self, request: Request, reference: str) -> Response:

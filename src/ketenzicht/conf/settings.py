@@ -218,6 +218,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "attention", "description": "Attention list of a reception location"},
         {"name": "referrals", "description": "Follow-up: referrals to competent bodies"},
         {"name": "subscriptions", "description": "Webhook subscriptions of partner systems"},
+        {
+            "name": "tokens",
+            "description": "Hit/no-hit on keyed tokens, for partners without plaintext identities",
+        },
         {"name": "openapi", "description": "This API description"},
     ],
     "LICENSE": {"name": "EUPL-1.2"},
