@@ -95,7 +95,7 @@ def bounds(
         else:
             limits.append((0.0, None))
     found = []
-    for i in np.flatnonzero(hidden):
+    for i in map(int, np.flatnonzero(hidden)):
         objective = np.zeros(n)
         objective[i] = 1.0
         low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=limits, method="highs")
@@ -120,7 +120,7 @@ def protect(cells: list[list[int]], threshold: int = THRESHOLD) -> Protected:
         _close_single_gaps(values, hidden, layout)
         proven = bounds(values, hidden, layout, threshold)
         pinned = [
-            i
+            int(i)
             for i, (low, high) in zip(np.flatnonzero(hidden), proven, strict=True)
             if high - low < 1.0
         ]

@@ -22,7 +22,8 @@ def _attack(original: np.ndarray, published: Protected) -> list[tuple[float, flo
         return []
     index = {cell: i for i, cell in enumerate(cells)}
     n = len(cells)
-    a_eq, b_eq, a_ub, b_ub = [], [], [], []
+    a_eq: list[np.ndarray] = []
+    b_eq: list[float] = []
     for r in range(rows):
         coefficients = np.zeros(n)
         known = 0
