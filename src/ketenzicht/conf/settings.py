@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ketenzicht.sharing",
     "ketenzicht.followup",
     "ketenzicht.notifications",
+    "ketenzicht.monitor",
     "ketenzicht.audit",
     "ketenzicht.api",
     "ketenzicht.demo",

@@ -1,0 +1,166 @@
+"""Disclosure control for published tables: no cell below 10, and no suppressed cell that
+can be worked out from what is published.
+
+A table is published with its row totals, column totals and grand total. Primary
+suppression hides every cell and total below the threshold (shown as "<10"). Secondary
+suppression then hides more cells until no suppressed value can be derived: first the
+classic rule (no row or column with exactly one hidden member), then an audit that plays
+the attacker: for each hidden cell it solves two linear programmes for the smallest and
+largest value consistent with everything published (and with hidden cells being below the
+threshold where they were hidden for that reason); while any hidden cell is pinned to a
+single value, the smallest published cell in its row or column is hidden as well.
+
+Pure module (numpy, scipy): the monitor's worker applies it before anything is stored for
+publication, so pages and exports only ever read protected tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+
+THRESHOLD = 10
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A protected table: ``None`` where a value is suppressed. ``small`` tells, for each
+    suppressed quantity in the same layout, whether it was hidden for being below the
+    threshold (shown as "<10") or to protect another one (shown as "x")."""
+
+    cells: list[list[int | None]]
+    row_totals: list[int | None]
+    column_totals: list[int | None]
+    total: int | None
+
+    @property
+    def suppressed(self) -> int:
+        flat = [v for row in self.cells for v in row] + self.row_totals + self.column_totals
+        return sum(v is None for v in [*flat, self.total])
+
+
+class _Layout:
+    """All published quantities of an r x c table as one vector: the cells, then the row
+    totals, the column totals and the grand total; and the sums that bind them."""
+
+    def __init__(self, rows: int, columns: int) -> None:
+        self.rows, self.columns = rows, columns
+        self.size = rows * columns + rows + columns + 1
+        self.equations: list[list[int]] = []  # members..., total (last)
+        for r in range(rows):
+            self.equations.append([self.cell(r, c) for c in range(columns)] + [self.row(r)])
+        for c in range(columns):
+            self.equations.append([self.cell(r, c) for r in range(rows)] + [self.column(c)])
+        self.equations.append([self.row(r) for r in range(rows)] + [self.grand()])
+        self.equations.append([self.column(c) for c in range(columns)] + [self.grand()])
+
+    def cell(self, r: int, c: int) -> int:
+        return r * self.columns + c
+
+    def row(self, r: int) -> int:
+        return self.rows * self.columns + r
+
+    def column(self, c: int) -> int:
+        return self.rows * self.columns + self.rows + c
+
+    def grand(self) -> int:
+        return self.size - 1
+
+    def is_cell(self, index: int) -> bool:
+        return index < self.rows * self.columns
+
+
+def bounds(
+    values: np.ndarray, hidden: np.ndarray, layout: _Layout, threshold: int
+) -> list[tuple[float, float]]:
+    """For every hidden quantity: the smallest and largest value an attacker can prove,
+    knowing every published value, the sums, that counts are not negative, and that a
+    quantity hidden for being small is below ``threshold``."""
+    n = layout.size
+    a_eq, b_eq = [], []
+    for members in layout.equations:
+        row = np.zeros(n)
+        row[members[:-1]] = 1.0
+        row[members[-1]] = -1.0
+        a_eq.append(row)
+        b_eq.append(0.0)
+    limits: list[tuple[float, float | None]] = []
+    for i in range(n):
+        if not hidden[i]:
+            limits.append((float(values[i]), float(values[i])))
+        elif values[i] < threshold:
+            limits.append((0.0, float(threshold - 1)))
+        else:
+            limits.append((0.0, None))
+    found = []
+    for i in map(int, np.flatnonzero(hidden)):
+        objective = np.zeros(n)
+        objective[i] = 1.0
+        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=limits, method="highs")
+        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=limits, method="highs")
+        found.append((float(low.fun), float(-high.fun) if high.status == 0 else float("inf")))
+    return found
+
+
+def protect(cells: list[list[int]], threshold: int = THRESHOLD) -> Protected:
+    """Publishable version of ``cells`` (a non-empty rectangular table of counts) with its
+    totals."""
+    table = np.array(cells, dtype=np.int64)
+    if table.ndim != 2 or table.size == 0 or (table < 0).any():
+        raise ValueError("a rectangular table of counts is needed")
+    rows, columns = table.shape
+    layout = _Layout(rows, columns)
+    values = np.concatenate(
+        [table.ravel(), table.sum(axis=1), table.sum(axis=0), [table.sum()]]
+    ).astype(float)
+    hidden = values < threshold  # primary suppression (zero included: "<10" covers it)
+    while True:
+        _close_single_gaps(values, hidden, layout)
+        proven = bounds(values, hidden, layout, threshold)
+        pinned = [
+            int(i)
+            for i, (low, high) in zip(np.flatnonzero(hidden), proven, strict=True)
+            if high - low < 1.0
+        ]
+        if not pinned:
+            break
+        if not _hide_partner(values, hidden, layout, pinned[0]):
+            break  # nothing left to hide (cannot happen for a table with totals)
+    out = [None if h else int(v) for v, h in zip(values, hidden, strict=True)]
+    return Protected(
+        [out[r * columns : (r + 1) * columns] for r in range(rows)],
+        out[rows * columns : rows * columns + rows],
+        out[rows * columns + rows : rows * columns + rows + columns],
+        out[-1],
+    )
+
+
+def _close_single_gaps(values: np.ndarray, hidden: np.ndarray, layout: _Layout) -> None:
+    """No sum with exactly one hidden member: its value would be the difference."""
+    changed = True
+    while changed:
+        changed = False
+        for members in layout.equations:
+            gaps = [m for m in members if hidden[m]]
+            if len(gaps) == 1:
+                published = [m for m in members if not hidden[m]]
+                changed |= _hide_smallest(values, hidden, layout, published)
+
+
+def _hide_partner(values: np.ndarray, hidden: np.ndarray, layout: _Layout, index: int) -> bool:
+    """Hide the smallest published quantity in a sum that holds ``index``."""
+    candidates = [m for eq in layout.equations if index in eq for m in eq if not hidden[m]]
+    return _hide_smallest(values, hidden, layout, candidates)
+
+
+def _hide_smallest(
+    values: np.ndarray, hidden: np.ndarray, layout: _Layout, candidates: list[int]
+) -> bool:
+    if not candidates:
+        return False
+    # Prefer a cell over a total (totals are what readers need most), then the smallest.
+    choice = min(candidates, key=lambda m: (not layout.is_cell(m), values[m], m))
+    hidden[choice] = True
+    return True

@@ -1,0 +1,115 @@
+"""Disclosure control: no published cell below 10, and an attacker who knows every published
+value, the totals and the rule cannot pin down any suppressed value."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ketenzicht.monitor.disclosure import THRESHOLD, Protected, protect
+
+
+def _attack(original: np.ndarray, published: Protected) -> list[tuple[float, float, int]]:
+    """An independent attacker: for each suppressed cell, the range of values a linear
+    programme can prove from the published cells and totals (integer counts, suppressed
+    small cells below the threshold)."""
+    from scipy.optimize import linprog
+
+    rows, columns = original.shape
+    cells = [(r, c) for r in range(rows) for c in range(columns) if published.cells[r][c] is None]
+    if not cells:
+        return []
+    index = {cell: i for i, cell in enumerate(cells)}
+    n = len(cells)
+    a_eq: list[np.ndarray] = []
+    b_eq: list[float] = []
+    for r in range(rows):
+        coefficients = np.zeros(n)
+        known = 0
+        for c in range(columns):
+            if (r, c) in index:
+                coefficients[index[(r, c)]] = 1
+            else:
+                known += published.cells[r][c]
+        if published.row_totals[r] is not None:
+            a_eq.append(coefficients)
+            b_eq.append(published.row_totals[r] - known)
+    for c in range(columns):
+        coefficients = np.zeros(n)
+        known = 0
+        for r in range(rows):
+            if (r, c) in index:
+                coefficients[index[(r, c)]] = 1
+            else:
+                known += published.cells[r][c]
+        if published.column_totals[c] is not None:
+            a_eq.append(coefficients)
+            b_eq.append(published.column_totals[c] - known)
+    if published.total is not None:
+        known = sum(v for row in published.cells for v in row if v is not None)
+        a_eq.append(np.ones(n))
+        b_eq.append(published.total - known)
+    limits = [(0, THRESHOLD - 1) if original[r, c] < THRESHOLD else (0, None) for r, c in cells]
+    found = []
+    for (r, c), i in index.items():
+        objective = np.zeros(n)
+        objective[i] = 1
+        kwargs = {"A_eq": a_eq or None, "b_eq": b_eq or None, "bounds": limits, "method": "highs"}
+        low = linprog(objective, **kwargs).fun
+        high_result = linprog(-objective, **kwargs)
+        high = -high_result.fun if high_result.status == 0 else float("inf")
+        found.append((low, high, int(original[r, c])))
+    return found
+
+
+def test_small_cells_and_their_partners_are_hidden() -> None:
+    table = [[25, 3, 40], [12, 30, 18], [50, 20, 15]]
+    published = protect(table)
+    assert published.cells[0][1] is None  # the 3
+    # Row 0 and column 1 would give the 3 away: something else is hidden in each.
+    assert sum(v is None for v in published.cells[0]) >= 2
+    assert sum(published.cells[r][1] is None for r in range(3)) >= 2
+    assert published.total == sum(map(sum, table))
+    for low, high, _true in _attack(np.array(table), published):
+        assert high - low >= 1
+
+
+def test_nothing_is_hidden_when_every_cell_is_large() -> None:
+    published = protect([[20, 30], [40, 50]])
+    assert published.suppressed == 0
+    assert published.row_totals == [50, 90] and published.column_totals == [60, 80]
+
+
+def test_small_totals_are_hidden_too() -> None:
+    published = protect([[4, 3], [20, 30]])
+    assert published.row_totals[0] is None
+    assert all(v is None for v in published.cells[0])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=5).flatmap(
+        lambda rows: st.integers(min_value=1, max_value=5).flatmap(
+            lambda columns: st.lists(
+                st.lists(
+                    st.integers(min_value=0, max_value=60), min_size=columns, max_size=columns
+                ),
+                min_size=rows,
+                max_size=rows,
+            )
+        )
+    )
+)
+def test_no_suppressed_cell_can_be_derived(table: list[list[int]]) -> None:
+    published = protect(table)
+    original = np.array(table)
+    for r, row in enumerate(published.cells):
+        for c, value in enumerate(row):
+            if value is not None:
+                assert value >= THRESHOLD and value == original[r, c]
+    for value in [*published.row_totals, *published.column_totals, published.total]:
+        assert value is None or value >= THRESHOLD
+    for low, high, true in _attack(original, published):
+        assert low - 1e-6 <= true <= high + 1e-6
+        assert high - low >= 1, f"a suppressed {true} is pinned to [{low}, {high}]"
