@@ -126,8 +126,11 @@ def protect(cells: list[list[int]], threshold: int = THRESHOLD) -> Protected:
         ]
         if not pinned:
             break
-        if not _hide_partner(values, hidden, layout, pinned[0]):
-            break  # nothing left to hide (cannot happen for a table with totals)
+        # Hide a published neighbour of a pinned quantity (in a sum with it); if every sum
+        # around the pinned ones is hidden already, the smallest published quantity.
+        if not any(_hide_partner(values, hidden, layout, i) for i in pinned):
+            if not _hide_smallest(values, hidden, layout, list(np.flatnonzero(~hidden))):
+                break  # everything is hidden
     out = [None if h else int(v) for v, h in zip(values, hidden, strict=True)]
     return Protected(
         [out[r * columns : (r + 1) * columns] for r in range(rows)],
