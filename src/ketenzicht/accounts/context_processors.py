@@ -23,6 +23,7 @@ def actor(request: HttpRequest) -> dict[str, Any]:
             "attention": policy.may_view_attention(current),
             "hits": policy.may_receive_hits(current),
             "sharing_health": policy.may_view_sharing_health(current),
+            "monitor": policy.may_view_aggregates(current),
             "audit": policy.may_read_audit(current),
             "administer": policy.may_administer(current),
             "follow_up": policy.may_follow_up(current),

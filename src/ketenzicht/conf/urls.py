@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("ketenzicht.persons.urls")),
     path("delen/", include("ketenzicht.sharing.urls")),
     path("", include("ketenzicht.followup.urls")),
+    path("", include("ketenzicht.monitor.urls")),
     path("", include("ketenzicht.notifications.urls")),
     path("audit/", include("ketenzicht.audit.urls")),
     path("api/v1/", include("ketenzicht.api.urls")),

@@ -116,7 +116,7 @@ def protect(cells: list[list[int]], threshold: int = THRESHOLD) -> Protected:
         [table.ravel(), table.sum(axis=1), table.sum(axis=0), [table.sum()]]
     ).astype(float)
     hidden = values < threshold  # primary suppression (zero included: "<10" covers it)
-    while True:
+    while hidden.any() and not hidden.all():
         _close_single_gaps(values, hidden, layout)
         proven = bounds(values, hidden, layout, threshold)
         pinned = [
@@ -128,9 +128,11 @@ def protect(cells: list[list[int]], threshold: int = THRESHOLD) -> Protected:
             break
         # Hide a published neighbour of a pinned quantity (in a sum with it); if every sum
         # around the pinned ones is hidden already, the smallest published quantity.
-        if not any(_hide_partner(values, hidden, layout, i) for i in pinned):
-            if not _hide_smallest(values, hidden, layout, list(np.flatnonzero(~hidden))):
-                break  # everything is hidden
+        rest = [int(i) for i in np.flatnonzero(~hidden)]
+        if not any(_hide_partner(values, hidden, layout, i) for i in pinned) and not (
+            _hide_smallest(values, hidden, layout, rest)
+        ):
+            break  # everything is hidden
     out = [None if h else int(v) for v, h in zip(values, hidden, strict=True)]
     return Protected(
         [out[r * columns : (r + 1) * columns] for r in range(rows)],

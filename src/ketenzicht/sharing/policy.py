@@ -29,6 +29,8 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Location, Role
 from ketenzicht.followup.models import Case, Referral
+from ketenzicht.geo.models import Municipality
+from ketenzicht.monitor.models import PublishedTable
 from ketenzicht.notifications.models import Subscription
 from ketenzicht.persons.models import HitNotice, MatchReview, PersonRecord, TokenRecord
 from ketenzicht.signals.models import Signal, Subject
@@ -290,6 +292,28 @@ def attention_locations(actor: Actor) -> QuerySet[Location]:
 
 def may_view_aggregates(actor: Actor) -> bool:
     return _capability(actor, "aggregates")
+
+
+def monitor_scopes(actor: Actor) -> QuerySet[PublishedTable]:
+    """Published tables (protected aggregates) the actor may read: the national monitor and
+    coordinators every area; a municipal analyst their own municipality and, to compare,
+    the police unit, province and nation it lies in."""
+    if not may_view_aggregates(actor):
+        return PublishedTable.objects.none()
+    if actor.has_role(Role.NATIONAL_MONITOR, Role.COORDINATOR):
+        return PublishedTable.objects.all()
+    own = actor.municipality_code or ""
+    areas = Municipality.objects.filter(code=own).values_list("police_unit_code", "province_code")
+    return PublishedTable.objects.filter(scope__in=[own, "NL", *(c for a in areas for c in a)])
+
+
+def may_view_monitor_area(actor: Actor, scope: str) -> bool:
+    """Whether the actor may open the dashboard of an area (analysts: their own only)."""
+    if not may_view_aggregates(actor):
+        return False
+    if actor.has_role(Role.NATIONAL_MONITOR, Role.COORDINATOR):
+        return True
+    return bool(actor.municipality_code) and scope == actor.municipality_code
 
 
 def may_view_sharing_health(actor: Actor) -> bool:

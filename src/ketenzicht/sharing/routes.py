@@ -72,6 +72,8 @@ ROUTES: dict[str, Exposure] = {
     "notifications:subscription": Exposure.SUBSCRIPTIONS,
     "notifications:subscription-created": Exposure.SUBSCRIPTIONS,
     "notifications:deliveries": Exposure.SUBSCRIPTIONS,
+    "monitor:home": Exposure.AGGREGATE,
+    "monitor:area": Exposure.AGGREGATE,
     "api:signals": Exposure.CASE_CONTENT,
     "api:signal": Exposure.CASE_CONTENT,
     "api:persons": Exposure.CASE_CONTENT,

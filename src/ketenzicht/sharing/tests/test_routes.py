@@ -58,7 +58,7 @@ def _concrete(path: str) -> str:
     ):
         path = path.replace(converter, "987654")
     path = path.replace("<slug:step>", "bedenktijd").replace("<slug:kind>", "routering")
-    path = path.replace("<str:reference>", "unknown-ref-1")
+    path = path.replace("<str:reference>", "unknown-ref-1").replace("<str:scope>", "GM9999")
     return "/" + path
 
 
@@ -165,7 +165,11 @@ def others_objects(reporter: Actor, police: object) -> dict[str, str]:
     token_record = TokenRecord.objects.create(
         organisation_id=reporter.organisation_id, reference="their-ref-1", key_id="k1"
     )
+    from ketenzicht.monitor.models import PublishedTable
+
+    PublishedTable.objects.create(scope="GM0014", key="types", data={}, built_at=timezone.now())
     return {
+        "<str:scope>": "GM0014",
         "<str:reference>": token_record.reference,
         "<int:review_id>": str(review.pk),
         "<int:track_id>": str(track.pk),

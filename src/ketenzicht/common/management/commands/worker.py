@@ -9,17 +9,25 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from ketenzicht.audit.services import Context
+
+WORKER = Context(channel="task")
+
 
 class Command(BaseCommand):
     help = (
         "Run the task worker (django-tasks database backend) with its scheduler: audit chain "
-        "linking, webhook retries, deadline escalation and victim-track reminders."
+        "linking, webhook retries, deadline escalation, victim-track reminders and the "
+        "monitor's published tables."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--audit-interval", type=float, default=2.0)
         parser.add_argument("--retry-interval", type=float, default=5.0)
         parser.add_argument("--deadline-interval", type=float, default=60.0)
+        # The monitor's tables are counted and protected as a whole (seconds at a million
+        # signals); figures an hour old are fresh enough for a monitor.
+        parser.add_argument("--monitor-interval", type=float, default=3600.0)
         # How long an idle worker waits before looking for new tasks again: the floor of
         # the delay between a commit and its follow-up (routing, notifications).
         parser.add_argument("--poll-interval", type=float, default=0.25)
@@ -41,6 +49,7 @@ class Command(BaseCommand):
         from ketenzicht.audit.services import audit_chain_link_pending
         from ketenzicht.followup.services import referrals_escalate_overdue
         from ketenzicht.followup.victims import reflection_reminders
+        from ketenzicht.monitor.services import monitor_rebuild
         from ketenzicht.notifications.delivery import attempt
         from ketenzicht.notifications.services import deliveries_due
 
@@ -55,4 +64,5 @@ class Command(BaseCommand):
         self._every("audit-linker", options["audit_interval"], audit_chain_link_pending)
         self._every("webhook-retries", options["retry_interval"], retry_webhooks)
         self._every("deadlines", options["deadline_interval"], deadlines)
+        self._every("monitor", options["monitor_interval"], lambda: monitor_rebuild(context=WORKER))
         call_command("db_worker", interval=options["poll_interval"])

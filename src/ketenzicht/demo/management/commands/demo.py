@@ -6,9 +6,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from ketenzicht.audit.services import CLI
 from ketenzicht.demo.follow_up import load_demo_follow_up
 from ketenzicht.demo.loader import load_demo_residents, load_demo_signals
 from ketenzicht.demo.world import DEMO_USERS, build_world, demo_password
+from ketenzicht.monitor.services import monitor_rebuild
 
 
 class Command(BaseCommand):
@@ -32,6 +34,8 @@ class Command(BaseCommand):
             sys.stderr.write("\n")
         residents = load_demo_residents(options["signals"])
         referrals = load_demo_follow_up()
+        # The monitor's tables, as the worker would count them within the hour.
+        monitor_rebuild(context=CLI)
         self.stdout.write(
             f"demo world ready: {created} new signal(s), {residents} new reception resident(s), "
             f"{referrals} referral(s) played forward in {time.monotonic() - started:.1f}s"

@@ -1,0 +1,153 @@
+"""Reads of the monitor: the published (protected) tables of an area, with what a reader
+needs to understand them. Counts only; audited with the purpose "monitoring"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.audit.models import Action, Purpose, Result
+from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.geo.models import Municipality
+from ketenzicht.sharing import policy
+from ketenzicht.signals.models import Kind, SubjectRole
+from ketenzicht.taxonomy.models import ExploitationType
+
+from .tables import NATION
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: int | None
+    small: bool  # suppressed for being below 10 ("<10"); else suppressed to protect ("x")
+
+    @property
+    def text(self) -> str:
+        if self.value is not None:
+            return f"{self.value:,}".replace(",", ".")
+        return "<10" if self.small else "x"
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: list[Cell]
+    total: Cell | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    columns: list[str]
+    rows: list[Row]
+    totals: list[Cell] = field(default_factory=list)
+    total: Cell | None = None
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    kind: str  # nation, unit, province, municipality
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    area: Area
+    tables: dict[str, Table]
+    comparison: list[tuple[Area, Cell]]  # signals in the last twelve months per area
+    built_at: Any
+
+
+def area(code: str) -> Area | None:
+    if code == NATION:
+        return Area(NATION, str(_("the Netherlands")), "nation")
+    municipality = Municipality.objects.filter(code=code).first()
+    if municipality:
+        return Area(code, municipality.name, "municipality")
+    for field_code, field_name, kind in (
+        ("police_unit_code", "police_unit_name", "unit"),
+        ("province_code", "province_name", "province"),
+    ):
+        name = (
+            Municipality.objects.filter(**{field_code: code})
+            .values_list(field_name, flat=True)
+            .first()
+        )
+        if name:
+            return Area(code, name, kind)
+    return None
+
+
+def _labels() -> dict[str, str]:
+    labels = {k.value: str(k.label) for k in Kind}
+    labels |= {r.value: str(r.label) for r in SubjectRole}
+    labels |= {t.code: t.label for t in ExploitationType.objects.all()}
+    labels["*"] = str(_("All forms together"))
+    return labels
+
+
+def _table(key: str, data: dict[str, Any], labels: dict[str, str]) -> Table:
+    rows = [
+        Row(
+            labels.get(code, code),
+            [Cell(v, s) for v, s in zip(data["cells"][i], data["small"][i], strict=True)],
+            Cell(data["row_totals"][i], data["row_small"][i]) if data["additive"] else None,
+        )
+        for i, code in enumerate(data["rows"])
+    ]
+    if not data["additive"]:
+        return Table(key, [labels.get(c, c) for c in data["columns"]], rows)
+    return Table(
+        key,
+        [labels.get(c, c) for c in data["columns"]],
+        rows,
+        [Cell(v, s) for v, s in zip(data["column_totals"], data["column_small"], strict=True)],
+        Cell(data["total"], data["total_small"]),
+    )
+
+
+@transaction.atomic
+def monitor_dashboard(*, actor: Actor, context: Context, scope: str) -> Dashboard | None:
+    """The dashboard of one area, or None (and a denied audit event) when the actor may not
+    see it or it does not exist."""
+    shown = area(scope) if policy.may_view_monitor_area(actor, scope) else None
+    published = (
+        {t.key: t for t in policy.monitor_scopes(actor).filter(scope=scope)} if shown else {}
+    )
+    audit_record(
+        actor=actor,
+        action=Action.VIEW,
+        purpose=Purpose.MONITORING,
+        context=context,
+        object_type="monitor",
+        object_id=scope[:8],
+        result=Result.OK if shown and published else Result.DENIED,
+    )
+    if shown is None or not published:
+        return None
+    labels = _labels()
+    tables = {key: _table(key, t.data, labels) for key, t in published.items()}
+    comparison = []
+    others = [scope]
+    if shown.kind == "municipality":
+        m = Municipality.objects.get(code=scope)
+        others += [m.police_unit_code, m.province_code]
+    if scope != NATION:
+        others.append(NATION)
+    for code in others:
+        row = policy.monitor_scopes(actor).filter(scope=code, key="types").first()
+        other = area(code)
+        if row and other:
+            comparison.append((other, Cell(_twelve_month_total(row.data), row.data["total_small"])))
+    built_at = next(iter(published.values())).built_at
+    return Dashboard(shown, tables, comparison, built_at)
+
+
+def _twelve_month_total(data: dict[str, Any]) -> int | None:
+    total = data.get("total")
+    return int(total) if total is not None else None

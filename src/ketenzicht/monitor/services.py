@@ -1,0 +1,111 @@
+"""Writes of the monitor: rebuilding the published tables (in the worker)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ketenzicht.accounts.actor import SYSTEM
+from ketenzicht.audit.models import Action, Purpose
+from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.geo.models import Municipality
+
+from . import tables
+from .disclosure import THRESHOLD, protect
+from .models import PublishedTable
+
+
+def _additive(counts: tables.Counts, rows: list[str], columns: list[str]) -> dict[str, Any]:
+    """A table with totals, protected as a whole (primary and secondary suppression)."""
+    raw = [[counts.get((r, c), 0) for c in columns] for r in rows]
+    published = protect(raw)
+    row_totals = [sum(row) for row in raw]
+    column_totals = [sum(col) for col in zip(*raw, strict=True)]
+    return {
+        "additive": True,
+        "rows": rows,
+        "columns": columns,
+        "cells": published.cells,
+        "small": [[v < THRESHOLD for v in row] for row in raw],
+        "row_totals": published.row_totals,
+        "row_small": [v < THRESHOLD for v in row_totals],
+        "column_totals": published.column_totals,
+        "column_small": [v < THRESHOLD for v in column_totals],
+        "total": published.total,
+        "total_small": sum(row_totals) < THRESHOLD,
+    }
+
+
+def _distinct(counts: tables.Counts, rows: list[str], columns: list[str]) -> dict[str, Any]:
+    """Counts of distinct people do not add up, so no sum can give a hidden one away: each
+    cell is shown from 10 on, and below that as "<10"."""
+    raw = [[counts.get((r, c), 0) for c in columns] for r in rows]
+    return {
+        "additive": False,
+        "rows": rows,
+        "columns": columns,
+        "cells": [[v if v >= THRESHOLD else None for v in row] for row in raw],
+        "small": [[v < THRESHOLD for v in row] for row in raw],
+    }
+
+
+@transaction.atomic
+def monitor_rebuild(*, context: Context, today: dt.date | None = None) -> int:
+    """Count and protect every fixed table for every area; returns the number of tables."""
+    today = today or timezone.localdate()
+    areas = tables.Areas.load()
+    scopes = [
+        tables.NATION,
+        *sorted(set(areas.unit.values())),
+        *sorted(set(areas.province.values())),
+        *Municipality.objects.order_by("code").values_list("code", flat=True),
+    ]
+    quarter_labels = [f"{y}-Q{q}" for y, q in tables.quarters(today)]
+    type_codes = tables.type_codes()
+    trend, types, people = (
+        tables.trend(areas, today),
+        tables.types(areas, today),
+        tables.people(today),
+    )
+    now = timezone.now()
+    built = []
+    for scope in scopes:
+        built += [
+            PublishedTable(
+                scope=scope,
+                key="trend",
+                data=_additive(trend.get(scope, {}), quarter_labels, tables.KINDS),
+                built_at=now,
+            ),
+            PublishedTable(
+                scope=scope,
+                key="types",
+                data=_additive(types.get(scope, {}), type_codes, tables.KINDS),
+                built_at=now,
+            ),
+            PublishedTable(
+                scope=scope,
+                key="people",
+                data=_distinct(people.get(scope, {}), ["*", *type_codes], tables.ROLES),
+                built_at=now,
+            ),
+        ]
+    PublishedTable.objects.bulk_create(
+        built,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["scope", "key"],
+        update_fields=["data", "built_at"],
+    )
+    audit_record(
+        actor=SYSTEM,
+        action=Action.UPDATE,
+        purpose=Purpose.MONITORING,
+        context=context,
+        object_type="monitor",
+        detail={"tables": len(built), "as_of": today.isoformat()},
+    )
+    return len(built)

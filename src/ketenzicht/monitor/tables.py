@@ -1,0 +1,147 @@
+"""The monitor's fixed tables and how they are counted from the chain's signals.
+
+Every table is counted per municipality of the signal and then per police unit, province
+and the nation. Signal counts add up and are protected as tables with totals; counts of
+distinct people (person clusters, ADR 0009) do not add up across rows or areas, so they are
+counted per area and protected cell by cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractQuarter, ExtractYear
+
+from ketenzicht.geo.models import Municipality
+from ketenzicht.signals.models import Kind, Signal, Subject, SubjectRole
+from ketenzicht.taxonomy.models import ExploitationType
+
+NATION = "NL"
+QUARTERS = 8
+KINDS = [Kind.HARD.value, Kind.SOFT.value]
+ROLES = [SubjectRole.PRESUMED_VICTIM.value, SubjectRole.PRESUMED_PERPETRATOR.value]
+
+Counts = dict[tuple[str, str], int]  # (row, column) -> count
+
+
+@dataclass(frozen=True)
+class Areas:
+    """Which larger areas each municipality belongs to."""
+
+    unit: dict[str, str]
+    province: dict[str, str]
+
+    @classmethod
+    def load(cls) -> Areas:
+        unit, province = {}, {}
+        for code, unit_code, province_code in Municipality.objects.values_list(
+            "code", "police_unit_code", "province_code"
+        ):
+            unit[code], province[code] = unit_code, province_code
+        return cls(unit, province)
+
+    def of(self, municipality: str) -> list[str]:
+        return [municipality, self.unit[municipality], self.province[municipality], NATION]
+
+
+def quarters(today: dt.date, count: int = QUARTERS) -> list[tuple[int, int]]:
+    """The last ``count`` calendar quarters up to and including today's, oldest first."""
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    out = []
+    for _ in range(count):
+        out.append((year, quarter))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return out[::-1]
+
+
+def quarter_start(year: int, quarter: int) -> dt.datetime:
+    return dt.datetime(year, 3 * (quarter - 1) + 1, 1, tzinfo=dt.UTC)
+
+
+def _roll_up(per_municipality: Mapping[str, Counts], areas: Areas) -> dict[str, Counts]:
+    out: dict[str, Counts] = defaultdict(lambda: defaultdict(int))
+    for municipality, counts in per_municipality.items():
+        for scope in areas.of(municipality):
+            for key, n in counts.items():
+                out[scope][key] += n
+    return out
+
+
+def trend(areas: Areas, today: dt.date) -> dict[str, Counts]:
+    """Signals registered per quarter (rows) and kind (columns)."""
+    wanted = quarters(today)
+    rows = (
+        Signal.objects.filter(received_at__gte=quarter_start(*wanted[0]))
+        .annotate(year=ExtractYear("received_at"), quarter=ExtractQuarter("received_at"))
+        .values("municipality_id", "year", "quarter", "kind")
+        .annotate(n=Count("pk"))
+    )
+    per: dict[str, Counts] = defaultdict(dict)
+    for row in rows:
+        label = f"{row['year']}-Q{row['quarter']}"
+        per[row["municipality_id"]][(label, row["kind"])] = row["n"]
+    return _roll_up(per, areas)
+
+
+def twelve_months(today: dt.date) -> dt.datetime:
+    return dt.datetime.combine(today - dt.timedelta(days=365), dt.time(), tzinfo=dt.UTC)
+
+
+def types(areas: Areas, today: dt.date) -> dict[str, Counts]:
+    """Signals of the last twelve months per exploitation type (rows) and kind (columns);
+    a signal naming two types counts in both rows."""
+    through = Signal.exploitation_types.through
+    rows = (
+        through.objects.filter(signal__received_at__gte=twelve_months(today))
+        .values("signal__municipality_id", "exploitationtype__code", "signal__kind")
+        .annotate(n=Count("pk"))
+    )
+    per: dict[str, Counts] = defaultdict(dict)
+    for row in rows:
+        key = (row["exploitationtype__code"], row["signal__kind"])
+        per[row["signal__municipality_id"]][key] = row["n"]
+    return _roll_up(per, areas)
+
+
+SCOPE_FIELDS = {
+    "municipality": "signal__municipality_id",
+    "unit": "signal__municipality__police_unit_code",
+    "province": "signal__municipality__province_code",
+}
+
+
+def _distinct(subjects: QuerySet[Subject], group: list[str]) -> list[dict[str, Any]]:
+    """Distinct people per group: one per person cluster, and every record outside any
+    cluster as a person of its own (``persons.selectors.distinct_persons``)."""
+    rows = subjects.values(*group).annotate(
+        clusters=Count("record__cluster_id", distinct=True),
+        unlinked=Count("record_id", distinct=True, filter=Q(record__cluster__isnull=True)),
+    )
+    return [dict(row) for row in rows]
+
+
+def people(today: dt.date) -> dict[str, Counts]:
+    """Distinct presumed victims and perpetrators named in signals of the last twelve months,
+    per exploitation type (rows; ``*`` is all types together) and role (columns)."""
+    subjects = Subject.objects.filter(signal__received_at__gte=twelve_months(today), role__in=ROLES)
+    out: dict[str, Counts] = defaultdict(dict)
+    for scope_field in [None, *SCOPE_FIELDS.values()]:
+        by = [scope_field] if scope_field else []
+        for row in _distinct(subjects, [*by, "role"]):
+            scope = str(row[scope_field]) if scope_field else NATION
+            out[scope][("*", str(row["role"]))] = row["clusters"] + row["unlinked"]
+        for row in _distinct(subjects, [*by, "signal__exploitation_types__code", "role"]):
+            scope = str(row[scope_field]) if scope_field else NATION
+            code = str(row["signal__exploitation_types__code"])
+            out[scope][(code, str(row["role"]))] = row["clusters"] + row["unlinked"]
+    return out
+
+
+def type_codes() -> list[str]:
+    codes = ExploitationType.objects.order_by("position", "code").values_list("code", flat=True)
+    return list(codes)

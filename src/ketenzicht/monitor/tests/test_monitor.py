@@ -1,0 +1,129 @@
+"""The monitor: tables counted and protected in the worker, dashboards per area for the roles
+that may see them, counts of distinct people through linkage clusters."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+import pytest
+
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.factories import OrganisationFactory, make_actor
+from ketenzicht.accounts.models import OrganisationType, Role, User
+from ketenzicht.audit.models import AuditEvent, Result
+from ketenzicht.geo.models import Municipality
+from ketenzicht.monitor.models import PublishedTable
+from ketenzicht.monitor.services import monitor_rebuild
+from ketenzicht.signals.factories import TEST_CONTEXT, register, signal_input
+from ketenzicht.signals.models import Signal
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(actor: Actor) -> Client:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=actor.user_id))
+    client.cookies["django_language"] = "nl"
+    return client
+
+
+@pytest.fixture
+def westerwolde(reporter: Actor, django_capture_on_commit_callbacks: object) -> list[Signal]:
+    """Twelve labour signals and three sexual ones in Westerwolde, registered today, all
+    naming the same woman; the worker links her records (after commit)."""
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        labour = [register(reporter, municipality_code="GM1950") for _ in range(12)]
+        sexual = [
+            register(reporter, municipality_code="GM1950", exploitation_type_codes=("sexual",))
+            for _ in range(3)
+        ]
+    return labour + sexual
+
+
+def test_rebuild_publishes_protected_tables_for_every_area(westerwolde: list[Signal]) -> None:
+    built = monitor_rebuild(context=TEST_CONTEXT)
+    assert built == 3 * PublishedTable.objects.values("scope").distinct().count()
+    types = PublishedTable.objects.get(scope="GM1950", key="types").data
+    labour, sexual = types["rows"].index("labour"), types["rows"].index("sexual")
+    soft = types["columns"].index("soft")
+    assert types["cells"][sexual][soft] is None and types["small"][sexual][soft]
+    # 12 + 3 = 15 in total is published and so is labour's 12 (as a cell or its row
+    # total); what would give the 3 (and the zero hard signals) away is hidden as well.
+    assert types["total"] == 15
+    assert 12 in (types["cells"][labour][soft], types["row_totals"][labour])
+    assert types["column_totals"][soft] is None
+    published = [v for row in types["cells"] for v in row if v is not None]
+    published += [v for v in types["row_totals"] + types["column_totals"] if v is not None]
+    assert all(v >= 10 for v in published)
+    # Westerwolde lies in police unit Noord-Nederland and province Groningen: rolled up.
+    area = Municipality.objects.get(code="GM1950")
+    unit = PublishedTable.objects.get(scope=area.police_unit_code, key="types").data
+    assert unit["total"] == 15
+    assert AuditEvent.objects.filter(object_type="monitor", action="update").exists()
+
+
+def test_people_are_counted_once_however_many_signals_name_them(
+    westerwolde: list[Signal],
+) -> None:
+    monitor_rebuild(context=TEST_CONTEXT)
+    people = PublishedTable.objects.get(scope="GM1950", key="people").data
+    everyone = people["rows"].index("*")
+    victims = people["columns"].index("presumed_victim")
+    # Fifteen signals name the same woman (same V-number): one person, shown as "<10".
+    assert people["cells"][everyone][victims] is None
+    assert people["small"][everyone][victims]
+
+
+def test_analyst_sees_own_municipality_only(westerwolde: list[Signal]) -> None:
+    monitor_rebuild(context=TEST_CONTEXT)
+    municipality = OrganisationFactory(
+        code="gm-westerwolde",
+        type=OrganisationType.MUNICIPALITY,
+        municipality=Municipality.objects.get(code="GM1950"),
+    )
+    analyst = make_actor(Role.MUNICIPAL_ANALYST, municipality, username="analist")
+    client = _client(analyst)
+    assert client.get("/monitor")["Location"] == "/monitor/GM1950"
+    page = client.get("/monitor/GM1950")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Westerwolde" in html and "&lt;10" in html
+    assert ">15<" in html  # all signals of the last twelve months
+    assert client.get("/monitor/GM0363").status_code == 404  # Amsterdam
+    assert client.get("/monitor/NL").status_code == 404
+    assert (
+        AuditEvent.objects.filter(
+            object_type="monitor", action="view", result=Result.DENIED
+        ).count()
+        == 2
+    )
+
+
+def test_national_monitor_sees_every_area_and_others_nothing(
+    westerwolde: list[Signal], reporter: Actor
+) -> None:
+    monitor_rebuild(context=TEST_CONTEXT)
+    rapporteur = make_actor(
+        Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm"), username="rapporteur"
+    )
+    client = _client(rapporteur)
+    assert client.get("/monitor")["Location"] == "/monitor/NL"
+    assert client.get("/monitor/NL").status_code == 200
+    assert client.get("/monitor/GM0363").status_code == 200
+    assert client.get("/monitor?gebied=GM1950")["Location"] == "/monitor/GM1950"
+    frontline = make_actor(Role.FRONTLINE, OrganisationFactory(code="coa-x"), username="fl-x")
+    assert _client(frontline).get("/monitor/NL").status_code == 404
+    assert _client(frontline).get("/monitor").status_code == 404
+
+
+def test_signals_outside_twelve_months_are_not_in_the_scale_tables(reporter: Actor) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = register(reporter, municipality_code="GM1950")
+    Signal.objects.filter(pk=old.pk).update(received_at=timezone.now() - dt.timedelta(days=500))
+    monitor_rebuild(context=TEST_CONTEXT)
+    types = PublishedTable.objects.get(scope="NL", key="types").data
+    assert types["total"] is None and types["total_small"]
+    assert signal_input().municipality_code == "GM1950"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "monitor"
+
+urlpatterns = [
+    path("monitor", views.monitor_home_view, name="home"),
+    path("monitor/<str:scope>", views.monitor_area_view, name="area"),
+]
