@@ -61,6 +61,7 @@ class Dashboard:
     tables: dict[str, Table]
     comparison: list[tuple[Area, Cell]]  # signals in the last twelve months per area
     built_at: Any
+    estimate: dict[str, Any] | None = None  # the hidden number (national dashboard only)
 
 
 def area(code: str) -> Area | None:
@@ -131,6 +132,9 @@ def monitor_dashboard(*, actor: Actor, context: Context, scope: str) -> Dashboar
     if shown is None or not published:
         return None
     labels = _labels()
+    estimate = published.pop("estimate").data if "estimate" in published else None
+    if estimate is not None:
+        estimate = estimate | {"list_labels": [_list_label(c) for c in estimate["lists"]]}
     tables = {key: _table(key, t.data, labels) for key, t in published.items()}
     comparison = []
     others = [scope]
@@ -145,7 +149,15 @@ def monitor_dashboard(*, actor: Actor, context: Context, scope: str) -> Dashboar
         if row and other:
             comparison.append((other, Cell(_twelve_month_total(row.data), row.data["total_small"])))
     built_at = next(iter(published.values())).built_at
-    return Dashboard(shown, tables, comparison, built_at)
+    return Dashboard(shown, tables, comparison, built_at, estimate)
+
+
+def _list_label(code: str) -> str:
+    from ketenzicht.accounts.models import OrganisationType
+
+    if code == "other":
+        return str(_("other organisations"))
+    return str(dict(OrganisationType.choices).get(code, code))
 
 
 def _twelve_month_total(data: dict[str, Any]) -> int | None:

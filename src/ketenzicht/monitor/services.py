@@ -13,7 +13,7 @@ from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.geo.models import Municipality
 
-from . import tables
+from . import estimation, tables
 from .disclosure import THRESHOLD, protect
 from .models import PublishedTable
 
@@ -52,7 +52,34 @@ def _distinct(counts: tables.Counts, rows: list[str], columns: list[str]) -> dic
     }
 
 
-@transaction.atomic
+# Below this many distinct victims on at least two lists, no estimate is published.
+MIN_OBSERVED = 50
+
+
+def _hidden_number(today: dt.date) -> dict[str, Any]:
+    """The national estimate of presumed victims no organisation registered, from the
+    overlap of the kinds of organisation that did (Wald and BCa intervals)."""
+    lists, rows = tables.capture_histories(today)
+    observed = sum(n for _history, n in rows)
+    base: dict[str, Any] = {"lists": lists, "observed": observed if observed >= THRESHOLD else None}
+    if len(lists) < 2 or observed < MIN_OBSERVED:
+        return base | {"estimate": None, "reason": "too_few"}
+    try:
+        table = estimation.table(lists, rows)
+        wald = estimation.estimate(table)
+        bca = estimation.estimate(table, ci="bca", resamples=1000, seed=2026, workers=1)
+    except estimation.EstimationError:
+        return base | {"estimate": None, "reason": "not_estimable"}
+    return base | {
+        "estimate": round(wald.estimate),
+        "wald": [round(wald.ci_low or 0), round(wald.ci_high or 0)],
+        "bca": [round(bca.ci_low or 0), round(bca.ci_high or 0)],
+        "model": wald.model,
+        "infinite": wald.infinite,
+        "warnings": wald.warnings,
+    }
+
+
 def monitor_rebuild(*, context: Context, today: dt.date | None = None) -> int:
     """Count and protect every fixed table for every area; returns the number of tables."""
     today = today or timezone.localdate()
@@ -93,6 +120,18 @@ def monitor_rebuild(*, context: Context, today: dt.date | None = None) -> int:
                 built_at=now,
             ),
         ]
+    built.append(
+        PublishedTable(
+            scope=tables.NATION, key="estimate", data=_hidden_number(today), built_at=now
+        )
+    )
+    # Counting and estimating happen outside the transaction; only the writes are in it.
+    with transaction.atomic():
+        _write(built, context, today)
+    return len(built)
+
+
+def _write(built: list[PublishedTable], context: Context, today: dt.date) -> None:
     PublishedTable.objects.bulk_create(
         built,
         batch_size=500,
@@ -108,4 +147,3 @@ def monitor_rebuild(*, context: Context, today: dt.date | None = None) -> int:
         object_type="monitor",
         detail={"tables": len(built), "as_of": today.isoformat()},
     )
-    return len(built)

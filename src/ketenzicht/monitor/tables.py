@@ -145,3 +145,33 @@ def people(today: dt.date) -> dict[str, Counts]:
 def type_codes() -> list[str]:
     codes = ExploitationType.objects.order_by("position", "code").values_list("code", flat=True)
     return list(codes)
+
+
+MAX_LISTS = 6
+
+
+def capture_histories(today: dt.date) -> tuple[list[str], list[tuple[tuple[int, ...], int]]]:
+    """For multiple systems estimation: distinct presumed victims of the last twelve months
+    and which kinds of organisation (the lists) registered a signal naming them. The five
+    kinds with most victims are lists of their own; the others together are one list."""
+    rows = Subject.objects.filter(
+        signal__received_at__gte=twelve_months(today), role=SubjectRole.PRESUMED_VICTIM
+    ).values_list("record__cluster_id", "record_id", "signal__organisation__type")
+    seen: dict[str, set[str]] = defaultdict(set)
+    for cluster_id, record_id, kind in rows:
+        seen[f"c{cluster_id}" if cluster_id is not None else f"r{record_id}"].add(str(kind))
+    per_kind: dict[str, int] = defaultdict(int)
+    for kinds in seen.values():
+        for kind in kinds:
+            per_kind[kind] += 1
+    ranked = sorted(per_kind, key=lambda k: (-per_kind[k], k))
+    lists = ranked[: MAX_LISTS - 1] if len(ranked) > MAX_LISTS else ranked
+    other = len(ranked) > MAX_LISTS
+    names = [*lists, "other"] if other else lists
+    histories: dict[tuple[int, ...], int] = defaultdict(int)
+    for kinds in seen.values():
+        history = [int(k in kinds) for k in lists]
+        if other:
+            history.append(int(bool(kinds - set(lists))))
+        histories[tuple(history)] += 1
+    return names, sorted(histories.items())

@@ -42,7 +42,8 @@ def westerwolde(reporter: Actor, django_capture_on_commit_callbacks: object) -> 
 
 def test_rebuild_publishes_protected_tables_for_every_area(westerwolde: list[Signal]) -> None:
     built = monitor_rebuild(context=TEST_CONTEXT)
-    assert built == 3 * PublishedTable.objects.values("scope").distinct().count()
+    # Three tables for every area, and the national estimate of the hidden number.
+    assert built == 3 * PublishedTable.objects.values("scope").distinct().count() + 1
     types = PublishedTable.objects.get(scope="GM1950", key="types").data
     labour, sexual = types["rows"].index("labour"), types["rows"].index("sexual")
     soft = types["columns"].index("soft")
@@ -127,3 +128,58 @@ def test_signals_outside_twelve_months_are_not_in_the_scale_tables(reporter: Act
     types = PublishedTable.objects.get(scope="NL", key="types").data
     assert types["total"] is None and types["total_small"]
     assert signal_input().municipality_code == "GM1950"
+
+
+def test_capture_histories_count_each_victim_once_with_the_kinds_that_registered_them(
+    reporter: Actor, django_capture_on_commit_callbacks: object
+) -> None:
+    import datetime as dt
+
+    from ketenzicht.monitor.tables import capture_histories
+    from ketenzicht.signals.factories import SubjectInput
+
+    police = make_actor(
+        Role.FRONTLINE,
+        OrganisationFactory(code="avim-x", type=OrganisationType.AVIM),
+        username="police-x",
+    )
+
+    def victim(v_number: str, given: str, born: dt.date) -> tuple[SubjectInput]:
+        return (
+            SubjectInput(
+                role="presumed_victim",
+                given_name=given,
+                family_name="Haile",
+                date_of_birth=born,
+                dob_precision="exact",
+                sex="female",
+                nationality="ERI",
+                v_number=v_number,
+            ),
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        selam, rahel, ruth = dt.date(1999, 4, 12), dt.date(1987, 9, 3), dt.date(2003, 1, 28)
+        register(reporter, subjects=victim("1111111111", "Selam", selam))  # COA only
+        register(reporter, subjects=victim("2222222222", "Rahel", rahel))  # COA and police
+        register(police, subjects=victim("2222222222", "Rahel", rahel))
+        register(police, subjects=victim("3333333333", "Ruth", ruth))  # police only
+    lists, rows = capture_histories(dt.date.today())
+    assert sorted(lists) == ["avim", "coa"]
+    coa, avim = lists.index("coa"), lists.index("avim")
+    by_history = dict(rows)
+    both = tuple(1 for _ in lists)
+    only_coa = tuple(int(i == coa) for i in range(2))
+    only_avim = tuple(int(i == avim) for i in range(2))
+    assert by_history == {both: 1, only_coa: 1, only_avim: 1}
+
+
+def test_the_national_dashboard_explains_when_there_is_no_estimate(
+    westerwolde: list[Signal],
+) -> None:
+    monitor_rebuild(context=TEST_CONTEXT)
+    estimate = PublishedTable.objects.get(scope="NL", key="estimate").data
+    assert estimate["estimate"] is None and estimate["reason"] == "too_few"
+    rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm2"), username="r2")
+    html = _client(rapporteur).get("/monitor/NL").content.decode()
+    assert "Te weinig" in html
