@@ -113,21 +113,26 @@ def _table(key: str, data: dict[str, Any], labels: dict[str, str]) -> Table:
 
 
 @transaction.atomic
-def monitor_dashboard(*, actor: Actor, context: Context, scope: str) -> Dashboard | None:
+def monitor_dashboard(
+    *, actor: Actor, context: Context, scope: str, exporting: str = ""
+) -> Dashboard | None:
     """The dashboard of one area, or None (and a denied audit event) when the actor may not
-    see it or it does not exist."""
-    shown = area(scope) if policy.may_view_monitor_area(actor, scope) else None
+    see it or it does not exist; ``exporting`` names the file format of an export."""
+    known_format = not exporting or exporting in ("csv", "xlsx")
+    allowed = policy.may_view_monitor_area(actor, scope) and known_format
+    shown = area(scope) if allowed else None
     published = (
         {t.key: t for t in policy.monitor_scopes(actor).filter(scope=scope)} if shown else {}
     )
     audit_record(
         actor=actor,
-        action=Action.VIEW,
+        action=Action.EXPORT if exporting else Action.VIEW,
         purpose=Purpose.MONITORING,
         context=context,
         object_type="monitor",
         object_id=scope[:8],
         result=Result.OK if shown and published else Result.DENIED,
+        detail={"format": exporting[:8]} if exporting else None,
     )
     if shown is None or not published:
         return None
@@ -135,7 +140,10 @@ def monitor_dashboard(*, actor: Actor, context: Context, scope: str) -> Dashboar
     estimate = published.pop("estimate").data if "estimate" in published else None
     if estimate is not None:
         estimate = estimate | {"list_labels": [_list_label(c) for c in estimate["lists"]]}
-    tables = {key: _table(key, t.data, labels) for key, t in published.items()}
+    order = ("trend", "types", "people")
+    tables = {
+        key: _table(key, published[key].data, labels) for key in order if key in published
+    }
     comparison = []
     others = [scope]
     if shown.kind == "municipality":

@@ -183,3 +183,32 @@ def test_the_national_dashboard_explains_when_there_is_no_estimate(
     rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm2"), username="r2")
     html = _client(rapporteur).get("/monitor/NL").content.decode()
     assert "Te weinig" in html
+
+
+def test_tables_export_as_csv_and_xlsx_with_the_same_protection(
+    westerwolde: list[Signal],
+) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    monitor_rebuild(context=TEST_CONTEXT)
+    rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm3"), username="r3")
+    client = _client(rapporteur)
+    response = client.get("/monitor/GM1950/export.csv")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="monitor-GM1950.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    values = [v for row in rows[2:] for v in row[1:] if v]
+    assert "<10" in values and "15" in values
+    numbers = [int(v) for v in values if v.isdigit()]
+    assert numbers and min(numbers) >= 10
+    book = load_workbook(io.BytesIO(client.get("/monitor/GM1950/export.xlsx").content))
+    assert book.sheetnames == ["trend", "types", "people"]
+    cells = [c for row in book["types"].iter_rows(values_only=True) for c in row if c is not None]
+    assert 15 in cells and all(c >= 10 for c in cells if isinstance(c, int))
+    assert AuditEvent.objects.filter(object_type="monitor", action="export").count() == 2
+    assert client.get("/monitor/GM1950/export.pdfx").status_code == 404
+    frontline = make_actor(Role.FRONTLINE, OrganisationFactory(code="coa-y"), username="fl-y")
+    assert _client(frontline).get("/monitor/GM1950/export.csv").status_code == 404
