@@ -141,9 +141,7 @@ def monitor_dashboard(
     if estimate is not None:
         estimate = estimate | {"list_labels": [_list_label(c) for c in estimate["lists"]]}
     order = ("trend", "types", "people")
-    tables = {
-        key: _table(key, published[key].data, labels) for key in order if key in published
-    }
+    tables = {key: _table(key, published[key].data, labels) for key in order if key in published}
     comparison = []
     others = [scope]
     if shown.kind == "municipality":
