@@ -56,12 +56,45 @@ class Area:
 
 
 @dataclass(frozen=True)
+class MapArea:
+    code: str
+    name: str
+    path: str
+    cell: Cell
+    band: str  # the colour class: small, hidden, or a range
+
+
+BANDS = ((100, "100+"), (50, "50-99"), (25, "25-49"), (10, "10-24"))
+
+
+def _band(cell: Cell) -> str:
+    if cell.value is None:
+        return "small" if cell.small else "hidden"
+    return next(label for floor, label in BANDS if cell.value >= floor)
+
+
+def _map(data: dict[str, Any]) -> tuple[list[MapArea], tuple[int, int]]:
+    from ketenzicht.geo.shapes import municipality_paths
+
+    paths, size = municipality_paths()
+    names = dict(Municipality.objects.values_list("code", "name"))
+    out = []
+    for i, code in enumerate(data["rows"]):
+        cell = Cell(data["cells"][i][0], data["small"][i][0])
+        if code in paths:
+            out.append(MapArea(code, names.get(code, code), paths[code], cell, _band(cell)))
+    return out, size
+
+
+@dataclass(frozen=True)
 class Dashboard:
     area: Area
     tables: dict[str, Table]
     comparison: list[tuple[Area, Cell]]  # signals in the last twelve months per area
     built_at: Any
     estimate: dict[str, Any] | None = None  # the hidden number (national dashboard only)
+    map: list[MapArea] = field(default_factory=list)  # per municipality (national only)
+    map_size: tuple[int, int] = (0, 0)
 
 
 def area(code: str) -> Area | None:
@@ -138,6 +171,7 @@ def monitor_dashboard(
         return None
     labels = _labels()
     estimate = published.pop("estimate").data if "estimate" in published else None
+    map_areas, map_size = _map(published.pop("map").data) if "map" in published else ([], (0, 0))
     if estimate is not None:
         estimate = estimate | {"list_labels": [_list_label(c) for c in estimate["lists"]]}
     order = ("trend", "types", "people")
@@ -155,7 +189,7 @@ def monitor_dashboard(
         if row and other:
             comparison.append((other, Cell(_twelve_month_total(row.data), row.data["total_small"])))
     built_at = next(iter(published.values())).built_at
-    return Dashboard(shown, tables, comparison, built_at, estimate)
+    return Dashboard(shown, tables, comparison, built_at, estimate, map_areas, map_size)
 
 
 def _list_label(code: str) -> str:

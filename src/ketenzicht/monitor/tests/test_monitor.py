@@ -42,8 +42,8 @@ def westerwolde(reporter: Actor, django_capture_on_commit_callbacks: object) -> 
 
 def test_rebuild_publishes_protected_tables_for_every_area(westerwolde: list[Signal]) -> None:
     built = monitor_rebuild(context=TEST_CONTEXT)
-    # Three tables for every area, and the national estimate of the hidden number.
-    assert built == 3 * PublishedTable.objects.values("scope").distinct().count() + 1
+    # Three tables for every area, the national estimate of the hidden number and the map.
+    assert built == 3 * PublishedTable.objects.values("scope").distinct().count() + 2
     types = PublishedTable.objects.get(scope="GM1950", key="types").data
     labour, sexual = types["rows"].index("labour"), types["rows"].index("sexual")
     soft = types["columns"].index("soft")
@@ -212,3 +212,26 @@ def test_tables_export_as_csv_and_xlsx_with_the_same_protection(
     assert client.get("/monitor/GM1950/export.pdfx").status_code == 404
     frontline = make_actor(Role.FRONTLINE, OrganisationFactory(code="coa-y"), username="fl-y")
     assert _client(frontline).get("/monitor/GM1950/export.csv").status_code == 404
+
+
+def test_the_national_map_shows_every_municipality_with_suppression_as_such(
+    westerwolde: list[Signal], reporter: Actor
+) -> None:
+    from ketenzicht.geo.shapes import municipality_paths
+
+    # With only Westerwolde's signals, its 15 and the total would say that every other
+    # municipality had none: two signals elsewhere keep the small numbers uncertain.
+    register(reporter, municipality_code="GM0363")
+    register(reporter, municipality_code="GM0363")
+    paths, (width, height) = municipality_paths()
+    assert len(paths) == 342 and width == 600 and height > width
+    monitor_rebuild(context=TEST_CONTEXT)
+    data = PublishedTable.objects.get(scope="NL", key="map").data
+    westerwolde_row = data["rows"].index("GM1950")
+    assert data["cells"][westerwolde_row] == [15]
+    assert all(v is None or v >= 10 for row in data["cells"] for v in row)
+    rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm4"), username="r4")
+    html = _client(rapporteur).get("/monitor/NL").content.decode()
+    assert html.count('class="kz-map__area ') == 342
+    assert "kz-map__area--10-24" in html  # Westerwolde's 15
+    assert "Westerwolde: 15" in html and "Amsterdam: &lt;10" in html
