@@ -111,6 +111,8 @@ def protect(cells: list[list[int]], threshold: int = THRESHOLD) -> Protected:
     if table.ndim != 2 or table.size == 0 or (table < 0).any():
         raise ValueError("a rectangular table of counts is needed")
     rows, columns = table.shape
+    if columns == 1 or rows == 1:
+        return _protect_list(table, threshold)
     layout = _Layout(rows, columns)
     values = np.concatenate(
         [table.ravel(), table.sum(axis=1), table.sum(axis=0), [table.sum()]]
@@ -169,3 +171,38 @@ def _hide_smallest(
     choice = min(candidates, key=lambda m: (not layout.is_cell(m), values[m], m))
     hidden[choice] = True
     return True
+
+
+def _protect_list(table: np.ndarray, threshold: int) -> Protected:
+    """A single row or column with its total (e.g. every municipality of the country): the
+    attacker's bounds have a closed form, so no linear programme is needed. A hidden value
+    lies between 0 and its cap (below the threshold when hidden for being small, unbounded
+    otherwise) and the hidden values add up to what the total leaves."""
+    values = table.ravel().astype(int)
+    total = int(values.sum())
+    hidden = values < threshold
+    total_hidden = total < threshold
+    if total_hidden:
+        hidden[:] = True
+    while not total_hidden and hidden.any():
+        left = total - int(values[~hidden].sum())
+        caps = np.where(values < threshold, threshold - 1, np.iinfo(np.int64).max)[hidden]
+        capped = caps.sum() if (caps < np.iinfo(np.int64).max).all() else None
+        pinned = False
+        for cap in caps:
+            others = None if capped is None or cap == np.iinfo(np.int64).max else capped - cap
+            low = max(0, left - others) if others is not None else 0
+            high = min(int(cap), left)
+            pinned |= high - low < 1
+        if not pinned:
+            break
+        published = np.flatnonzero(~hidden)
+        if len(published):
+            hidden[published[np.argmin(values[published])]] = True
+        else:
+            total_hidden = True
+    cells = [None if h else int(v) for v, h in zip(values, hidden, strict=True)]
+    shown_total = None if total_hidden else total
+    if table.shape[1] == 1:
+        return Protected([[c] for c in cells], cells, [shown_total], shown_total)
+    return Protected([cells], [shown_total], cells, shown_total)

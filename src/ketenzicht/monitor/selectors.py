@@ -56,12 +56,45 @@ class Area:
 
 
 @dataclass(frozen=True)
+class MapArea:
+    code: str
+    name: str
+    path: str
+    cell: Cell
+    band: str  # the colour class: small, hidden, or a range
+
+
+BANDS = ((100, "100+"), (50, "50-99"), (25, "25-49"), (10, "10-24"))
+
+
+def _band(cell: Cell) -> str:
+    if cell.value is None:
+        return "small" if cell.small else "hidden"
+    return next(label for floor, label in BANDS if cell.value >= floor)
+
+
+def _map(data: dict[str, Any]) -> tuple[list[MapArea], tuple[int, int]]:
+    from ketenzicht.geo.shapes import municipality_paths
+
+    paths, size = municipality_paths()
+    names = dict(Municipality.objects.values_list("code", "name"))
+    out = []
+    for i, code in enumerate(data["rows"]):
+        cell = Cell(data["cells"][i][0], data["small"][i][0])
+        if code in paths:
+            out.append(MapArea(code, names.get(code, code), paths[code], cell, _band(cell)))
+    return out, size
+
+
+@dataclass(frozen=True)
 class Dashboard:
     area: Area
     tables: dict[str, Table]
     comparison: list[tuple[Area, Cell]]  # signals in the last twelve months per area
     built_at: Any
     estimate: dict[str, Any] | None = None  # the hidden number (national dashboard only)
+    map: list[MapArea] = field(default_factory=list)  # per municipality (national only)
+    map_size: tuple[int, int] = (0, 0)
 
 
 def area(code: str) -> Area | None:
@@ -113,29 +146,36 @@ def _table(key: str, data: dict[str, Any], labels: dict[str, str]) -> Table:
 
 
 @transaction.atomic
-def monitor_dashboard(*, actor: Actor, context: Context, scope: str) -> Dashboard | None:
+def monitor_dashboard(
+    *, actor: Actor, context: Context, scope: str, exporting: str = ""
+) -> Dashboard | None:
     """The dashboard of one area, or None (and a denied audit event) when the actor may not
-    see it or it does not exist."""
-    shown = area(scope) if policy.may_view_monitor_area(actor, scope) else None
+    see it or it does not exist; ``exporting`` names the file format of an export."""
+    known_format = not exporting or exporting in ("csv", "xlsx")
+    allowed = policy.may_view_monitor_area(actor, scope) and known_format
+    shown = area(scope) if allowed else None
     published = (
         {t.key: t for t in policy.monitor_scopes(actor).filter(scope=scope)} if shown else {}
     )
     audit_record(
         actor=actor,
-        action=Action.VIEW,
+        action=Action.EXPORT if exporting else Action.VIEW,
         purpose=Purpose.MONITORING,
         context=context,
         object_type="monitor",
         object_id=scope[:8],
         result=Result.OK if shown and published else Result.DENIED,
+        detail={"format": exporting[:8]} if exporting else None,
     )
     if shown is None or not published:
         return None
     labels = _labels()
     estimate = published.pop("estimate").data if "estimate" in published else None
+    map_areas, map_size = _map(published.pop("map").data) if "map" in published else ([], (0, 0))
     if estimate is not None:
         estimate = estimate | {"list_labels": [_list_label(c) for c in estimate["lists"]]}
-    tables = {key: _table(key, t.data, labels) for key, t in published.items()}
+    order = ("trend", "types", "people")
+    tables = {key: _table(key, published[key].data, labels) for key in order if key in published}
     comparison = []
     others = [scope]
     if shown.kind == "municipality":
@@ -149,7 +189,7 @@ def monitor_dashboard(*, actor: Actor, context: Context, scope: str) -> Dashboar
         if row and other:
             comparison.append((other, Cell(_twelve_month_total(row.data), row.data["total_small"])))
     built_at = next(iter(published.values())).built_at
-    return Dashboard(shown, tables, comparison, built_at, estimate)
+    return Dashboard(shown, tables, comparison, built_at, estimate, map_areas, map_size)
 
 
 def _list_label(code: str) -> str:

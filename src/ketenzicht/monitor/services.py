@@ -120,11 +120,23 @@ def monitor_rebuild(*, context: Context, today: dt.date | None = None) -> int:
                 built_at=now,
             ),
         ]
-    built.append(
+    municipalities = [s for s in scopes if s.startswith("GM")]
+    counts = tables.per_municipality(today)
+    built += [
         PublishedTable(
             scope=tables.NATION, key="estimate", data=_hidden_number(today), built_at=now
-        )
-    )
+        ),
+        PublishedTable(
+            scope=tables.NATION,
+            key="map",
+            data=_additive(
+                {(m, "signals"): counts.get(m, 0) for m in municipalities},
+                municipalities,
+                ["signals"],
+            ),
+            built_at=now,
+        ),
+    ]
     # Counting and estimating happen outside the transaction; only the writes are in it.
     with transaction.atomic():
         _write(built, context, today)

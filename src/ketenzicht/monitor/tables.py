@@ -175,3 +175,13 @@ def capture_histories(today: dt.date) -> tuple[list[str], list[tuple[tuple[int, 
             history.append(int(bool(kinds - set(lists))))
         histories[tuple(history)] += 1
     return names, sorted(histories.items())
+
+
+def per_municipality(today: dt.date) -> dict[str, int]:
+    """Signals of the last twelve months per municipality (for the national map)."""
+    rows = (
+        Signal.objects.filter(received_at__gte=twelve_months(today))
+        .values("municipality_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["municipality_id"]: row["n"] for row in rows}

@@ -7,4 +7,9 @@ app_name = "monitor"
 urlpatterns = [
     path("monitor", views.monitor_home_view, name="home"),
     path("monitor/<str:scope>", views.monitor_area_view, name="area"),
+    path(
+        "monitor/<str:scope>/export.<str:fmt>",
+        views.monitor_export_view,
+        name="export",
+    ),
 ]

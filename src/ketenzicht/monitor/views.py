@@ -9,6 +9,7 @@ from ketenzicht.common.context import request_context
 from ketenzicht.geo.models import Municipality
 from ketenzicht.sharing import policy
 
+from .exports import as_csv, as_xlsx
 from .selectors import monitor_dashboard
 from .tables import NATION
 
@@ -47,3 +48,23 @@ def monitor_area_view(request: HttpRequest, scope: str) -> HttpResponse:
             "municipalities": Municipality.objects.order_by("name") if national else [],
         },
     )
+
+
+@login_required
+def monitor_export_view(request: HttpRequest, scope: str, fmt: str) -> HttpResponse:
+    actor = get_actor(request)
+    dashboard = monitor_dashboard(
+        actor=actor, context=request_context(request, "web"), scope=scope, exporting=fmt
+    )
+    if dashboard is None:
+        raise Http404
+    name = f"monitor-{scope}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            as_xlsx(dashboard),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(as_csv(dashboard), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -74,6 +74,7 @@ ROUTES: dict[str, Exposure] = {
     "notifications:deliveries": Exposure.SUBSCRIPTIONS,
     "monitor:home": Exposure.AGGREGATE,
     "monitor:area": Exposure.AGGREGATE,
+    "monitor:export": Exposure.AGGREGATE,
     "api:signals": Exposure.CASE_CONTENT,
     "api:signal": Exposure.CASE_CONTENT,
     "api:persons": Exposure.CASE_CONTENT,

@@ -42,8 +42,8 @@ def westerwolde(reporter: Actor, django_capture_on_commit_callbacks: object) -> 
 
 def test_rebuild_publishes_protected_tables_for_every_area(westerwolde: list[Signal]) -> None:
     built = monitor_rebuild(context=TEST_CONTEXT)
-    # Three tables for every area, and the national estimate of the hidden number.
-    assert built == 3 * PublishedTable.objects.values("scope").distinct().count() + 1
+    # Three tables for every area, the national estimate of the hidden number and the map.
+    assert built == 3 * PublishedTable.objects.values("scope").distinct().count() + 2
     types = PublishedTable.objects.get(scope="GM1950", key="types").data
     labour, sexual = types["rows"].index("labour"), types["rows"].index("sexual")
     soft = types["columns"].index("soft")
@@ -183,3 +183,55 @@ def test_the_national_dashboard_explains_when_there_is_no_estimate(
     rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm2"), username="r2")
     html = _client(rapporteur).get("/monitor/NL").content.decode()
     assert "Te weinig" in html
+
+
+def test_tables_export_as_csv_and_xlsx_with_the_same_protection(
+    westerwolde: list[Signal],
+) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    monitor_rebuild(context=TEST_CONTEXT)
+    rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm3"), username="r3")
+    client = _client(rapporteur)
+    response = client.get("/monitor/GM1950/export.csv")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="monitor-GM1950.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    values = [v for row in rows[2:] for v in row[1:] if v]
+    assert "<10" in values and "15" in values
+    numbers = [int(v) for v in values if v.isdigit()]
+    assert numbers and min(numbers) >= 10
+    book = load_workbook(io.BytesIO(client.get("/monitor/GM1950/export.xlsx").content))
+    assert book.sheetnames == ["trend", "types", "people"]
+    cells = [c for row in book["types"].iter_rows(values_only=True) for c in row if c is not None]
+    assert 15 in cells and all(c >= 10 for c in cells if isinstance(c, int))
+    assert AuditEvent.objects.filter(object_type="monitor", action="export").count() == 2
+    assert client.get("/monitor/GM1950/export.pdfx").status_code == 404
+    frontline = make_actor(Role.FRONTLINE, OrganisationFactory(code="coa-y"), username="fl-y")
+    assert _client(frontline).get("/monitor/GM1950/export.csv").status_code == 404
+
+
+def test_the_national_map_shows_every_municipality_with_suppression_as_such(
+    westerwolde: list[Signal], reporter: Actor
+) -> None:
+    from ketenzicht.geo.shapes import municipality_paths
+
+    # With only Westerwolde's signals, its 15 and the total would say that every other
+    # municipality had none: two signals elsewhere keep the small numbers uncertain.
+    register(reporter, municipality_code="GM0363")
+    register(reporter, municipality_code="GM0363")
+    paths, (width, height) = municipality_paths()
+    assert len(paths) == 342 and width == 600 and height > width
+    monitor_rebuild(context=TEST_CONTEXT)
+    data = PublishedTable.objects.get(scope="NL", key="map").data
+    westerwolde_row = data["rows"].index("GM1950")
+    assert data["cells"][westerwolde_row] == [15]
+    assert all(v is None or v >= 10 for row in data["cells"] for v in row)
+    rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm4"), username="r4")
+    html = _client(rapporteur).get("/monitor/NL").content.decode()
+    assert html.count('class="kz-map__area ') == 342
+    assert "kz-map__area--10-24" in html  # Westerwolde's 15
+    assert "Westerwolde: 15" in html and "Amsterdam: &lt;10" in html

@@ -58,7 +58,11 @@ def _concrete(path: str) -> str:
     ):
         path = path.replace(converter, "987654")
     path = path.replace("<slug:step>", "bedenktijd").replace("<slug:kind>", "routering")
-    path = path.replace("<str:reference>", "unknown-ref-1").replace("<str:scope>", "GM9999")
+    path = (
+        path.replace("<str:reference>", "unknown-ref-1")
+        .replace("<str:scope>", "GM9999")
+        .replace("<str:fmt>", "csv")
+    )
     return "/" + path
 
 
@@ -170,6 +174,7 @@ def others_objects(reporter: Actor, police: object) -> dict[str, str]:
     PublishedTable.objects.create(scope="GM0014", key="types", data={}, built_at=timezone.now())
     return {
         "<str:scope>": "GM0014",
+        "<str:fmt>": "csv",
         "<str:reference>": token_record.reference,
         "<int:review_id>": str(review.pk),
         "<int:track_id>": str(track.pk),
