@@ -77,7 +77,8 @@ def bounds(
 ) -> list[tuple[float, float]]:
     """For every hidden quantity: the smallest and largest value an attacker can prove,
     knowing every published value, the sums, that counts are not negative, and that a
-    quantity hidden for being small is below ``threshold``."""
+    quantity hidden for being small is below ``threshold`` and one hidden to protect another
+    (shown as "x") is at least ``threshold``."""
     n = layout.size
     a_eq, b_eq = [], []
     for members in layout.equations:
@@ -93,7 +94,7 @@ def bounds(
         elif values[i] < threshold:
             limits.append((0.0, float(threshold - 1)))
         else:
-            limits.append((0.0, None))
+            limits.append((float(threshold), None))
     found = []
     for i in map(int, np.flatnonzero(hidden)):
         objective = np.zeros(n)
@@ -186,13 +187,15 @@ def _protect_list(table: np.ndarray, threshold: int) -> Protected:
         hidden[:] = True
     while not total_hidden and hidden.any():
         left = total - int(values[~hidden].sum())
-        caps = np.where(values < threshold, threshold - 1, np.iinfo(np.int64).max)[hidden]
-        capped = caps.sum() if (caps < np.iinfo(np.int64).max).all() else None
+        small = values[hidden] < threshold
+        # Each hidden value lies in [low, high]: below the threshold when shown as "<10",
+        # at least the threshold when shown as "x"; together they make up what is left.
+        lows = np.where(small, 0, threshold)
+        highs = np.where(small, threshold - 1, left)
         pinned = False
-        for cap in caps:
-            others = None if capped is None or cap == np.iinfo(np.int64).max else capped - cap
-            low = max(0, left - others) if others is not None else 0
-            high = min(int(cap), left)
+        for i in range(len(lows)):
+            low = max(int(lows[i]), left - int(highs.sum() - highs[i]))
+            high = min(int(highs[i]), left - int(lows.sum() - lows[i]))
             pinned |= high - low < 1
         if not pinned:
             break

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from django.db import transaction
@@ -64,11 +65,18 @@ def _hidden_number(today: dt.date) -> dict[str, Any]:
     base: dict[str, Any] = {"lists": lists, "observed": observed if observed >= THRESHOLD else None}
     if len(lists) < 2 or observed < MIN_OBSERVED:
         return base | {"estimate": None, "reason": "too_few"}
+    overlap = sum(n for history, n in rows if sum(history) >= 2)
+    if overlap < THRESHOLD:
+        return base | {"estimate": None, "reason": "no_overlap"}
     try:
         table = estimation.table(lists, rows)
         wald = estimation.estimate(table)
         bca = estimation.estimate(table, ci="bca", resamples=1000, seed=2026, workers=1)
-    except estimation.EstimationError:
+        numbers = [wald.estimate, wald.ci_low, wald.ci_high, bca.ci_low, bca.ci_high]
+        if not all(v is not None and math.isfinite(v) for v in numbers):
+            raise ValueError("an interval limit is not finite")
+    except (estimation.EstimationError, ArithmeticError, ValueError):
+        # A table the model cannot estimate from must not stop the other tables.
         return base | {"estimate": None, "reason": "not_estimable"}
     return base | {
         "estimate": round(wald.estimate),
@@ -140,6 +148,8 @@ def monitor_rebuild(*, context: Context, today: dt.date | None = None) -> int:
     # Counting and estimating happen outside the transaction; only the writes are in it.
     with transaction.atomic():
         _write(built, context, today)
+        # Areas that no longer exist (merged municipalities) are not published any more.
+        PublishedTable.objects.exclude(scope__in=scopes).delete()
     return len(built)
 
 

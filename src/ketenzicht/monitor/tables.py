@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.utils import timezone
 
 from ketenzicht.geo.models import Municipality
 from ketenzicht.signals.models import Kind, Signal, Subject, SubjectRole
@@ -60,7 +61,8 @@ def quarters(today: dt.date, count: int = QUARTERS) -> list[tuple[int, int]]:
 
 
 def quarter_start(year: int, quarter: int) -> dt.datetime:
-    return dt.datetime(year, 3 * (quarter - 1) + 1, 1, tzinfo=dt.UTC)
+    # In the zone the quarters are extracted in, so the first hours are not lost.
+    return dt.datetime(year, 3 * (quarter - 1) + 1, 1, tzinfo=timezone.get_current_timezone())
 
 
 def _roll_up(per_municipality: Mapping[str, Counts], areas: Areas) -> dict[str, Counts]:
@@ -89,7 +91,8 @@ def trend(areas: Areas, today: dt.date) -> dict[str, Counts]:
 
 
 def twelve_months(today: dt.date) -> dt.datetime:
-    return dt.datetime.combine(today - dt.timedelta(days=365), dt.time(), tzinfo=dt.UTC)
+    start = today - dt.timedelta(days=365)
+    return dt.datetime.combine(start, dt.time(), tzinfo=timezone.get_current_timezone())
 
 
 def types(areas: Areas, today: dt.date) -> dict[str, Counts]:

@@ -304,7 +304,9 @@ def monitor_scopes(actor: Actor) -> QuerySet[PublishedTable]:
         return PublishedTable.objects.all()
     own = actor.municipality_code or ""
     areas = Municipality.objects.filter(code=own).values_list("police_unit_code", "province_code")
-    return PublishedTable.objects.filter(scope__in=[own, "NL", *(c for a in areas for c in a)])
+    wider = ["NL", *(c for a in areas for c in a)]
+    # Of the wider areas only the comparison figures, not their other tables.
+    return PublishedTable.objects.filter(Q(scope=own) | Q(scope__in=wider, key="types"))
 
 
 def may_view_monitor_area(actor: Actor, scope: str) -> bool:

@@ -75,6 +75,15 @@ def test_small_cells_and_their_partners_are_hidden() -> None:
         assert high - low >= 1
 
 
+def test_an_x_is_known_to_be_at_least_ten_and_still_protects() -> None:
+    # Found by review: with "x" taken as >= 10, hiding all four cells of this table and
+    # publishing the margins gave the 3 away.
+    for table in ([[11, 3], [10, 10]], [[10, 20], [15, 9]], [[0, 10]], [[0], [10]]):
+        published = protect(table)
+        for low, high, true in _attack(np.array(table), published):
+            assert high - low >= 1, (table, true, low, high)
+
+
 def test_nothing_is_hidden_when_every_cell_is_large() -> None:
     published = protect([[20, 30], [40, 50]])
     assert published.suppressed == 0

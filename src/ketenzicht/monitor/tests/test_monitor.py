@@ -91,6 +91,11 @@ def test_analyst_sees_own_municipality_only(westerwolde: list[Signal]) -> None:
     assert "Westerwolde" in html and "&lt;10" in html
     assert ">15<" in html  # all signals of the last twelve months
     assert client.get("/monitor/GM0363").status_code == 404  # Amsterdam
+    from ketenzicht.sharing import policy
+
+    readable = set(policy.monitor_scopes(analyst).values_list("scope", "key"))
+    assert ("NL", "types") in readable and ("NL", "map") not in readable
+    assert ("NL", "estimate") not in readable and ("GM0363", "types") not in readable
     assert client.get("/monitor/NL").status_code == 404
     assert (
         AuditEvent.objects.filter(
