@@ -176,6 +176,10 @@ def monitor_dashboard(
         estimate = estimate | {"list_labels": [_list_label(c) for c in estimate["lists"]]}
     order = ("trend", "types", "people")
     tables = {key: _table(key, published[key].data, labels) for key in order if key in published}
+    if "trend" in tables and tables["trend"].rows:
+        # The last quarter is the current one: say that it is not complete.
+        last, running = tables["trend"].rows[-1], _("so far")
+        tables["trend"].rows[-1] = Row(f"{last.label} ({running})", last.cells, last.total)
     comparison = []
     others = [scope]
     if shown.kind == "municipality":

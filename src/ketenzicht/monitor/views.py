@@ -10,7 +10,7 @@ from ketenzicht.geo.models import Municipality
 from ketenzicht.sharing import policy
 
 from .exports import as_csv, as_xlsx
-from .selectors import monitor_dashboard
+from .selectors import Table, monitor_dashboard
 from .tables import NATION
 
 
@@ -32,6 +32,43 @@ def monitor_home_view(request: HttpRequest) -> HttpResponse:
     return redirect("monitor:area", scope=NATION)
 
 
+CHART_HEIGHT = 160
+BAR_WIDTH = 44
+GAP = 16
+
+
+def _trend_chart(table: Table | None) -> dict[str, object] | None:
+    """Bars of the signals per quarter (the row totals of the trend table). A suppressed
+    total gets no bar but its marker ("<10" or "x"), so it never reads as a low count."""
+    if table is None or not table.rows:
+        return None
+    known = [r.total.value for r in table.rows if r.total and r.total.value is not None]
+    top = max(known, default=0) or 1
+    bars = []
+    for i, row in enumerate(table.rows):
+        x = i * (BAR_WIDTH + GAP)
+        value = row.total.value if row.total else None
+        height = round(value / top * (CHART_HEIGHT - 20), 1) if value is not None else 0
+        bars.append(
+            {
+                "x": x,
+                "y": CHART_HEIGHT - height,
+                "height": height,
+                "text": row.total.text if row.total else "",
+                "text_y": CHART_HEIGHT - height - 4,
+                "label": row.label.split(" ")[0],
+                "suppressed": value is None,
+            }
+        )
+    return {
+        "bars": bars,
+        "width": len(bars) * (BAR_WIDTH + GAP),
+        "height": CHART_HEIGHT + 24,
+        "bar_width": BAR_WIDTH,
+        "label_y": CHART_HEIGHT + 18,
+    }
+
+
 @login_required
 def monitor_area_view(request: HttpRequest, scope: str) -> HttpResponse:
     actor = get_actor(request)
@@ -46,6 +83,7 @@ def monitor_area_view(request: HttpRequest, scope: str) -> HttpResponse:
             "dashboard": dashboard,
             "national": national,
             "municipalities": Municipality.objects.order_by("name") if national else [],
+            "trend_chart": _trend_chart(dashboard.tables.get("trend")),
         },
     )
 

@@ -90,6 +90,11 @@ def test_analyst_sees_own_municipality_only(westerwolde: list[Signal]) -> None:
     assert page.status_code == 200
     assert "Westerwolde" in html and "&lt;10" in html
     assert ">15<" in html  # all signals of the last twelve months
+    # The trend chart: a bar or a marker for each of the eight quarters. Here the 15 of this
+    # quarter would show that every other quarter had none, so all are markers.
+    assert html.count('class="kz-chart__label"') == 8
+    assert "(tot nu toe)" in html  # the running quarter
+    assert html.count("kz-chart__value--suppressed") + html.count('class="kz-chart__bar"') == 8
     assert client.get("/monitor/GM0363").status_code == 404  # Amsterdam
     from ketenzicht.sharing import policy
 
