@@ -17,7 +17,7 @@ from ketenzicht.audit.services import Context, audit_record
 from .linkage import model as linkage_model
 from .linkage.clusters import Pair
 from .linkage.link import link, prior_weight
-from .linking import INDEXED, MIN_POPULATION, features_of, ordered, record_row
+from .linking import INDEXED, MIN_POPULATION, decisions, features_of, ordered, record_row
 from .models import (
     HitNotice,
     LinkageModel,
@@ -71,12 +71,8 @@ def linkage_train(*, context: Context) -> LinkageModel:
     """Train on every person record and keep the model with its version."""
     logging.getLogger("splink").setLevel(logging.ERROR)
     rows = _rows()
-    labels = [
-        (str(left), str(right), status == ReviewStatus.CONFIRMED)
-        for left, right, status in MatchReview.objects.filter(
-            status__in=[ReviewStatus.CONFIRMED, ReviewStatus.REJECTED]
-        ).values_list("left_id", "right_id", "status")
-    ]
+    confirmed, rejected = decisions()
+    labels = [(a, b, True) for a, b in confirmed] + [(a, b, False) for a, b in rejected]
     trained = linkage_model.train(rows, labels=labels)
     with transaction.atomic():
         stored = LinkageModel.objects.create(
@@ -96,25 +92,19 @@ def linkage_train(*, context: Context) -> LinkageModel:
     return stored
 
 
-def decisions_all() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Every reviewer's decision: confirmed and rejected pairs."""
-    confirmed: list[tuple[str, str]] = []
-    rejected: list[tuple[str, str]] = []
-    for left, right, status in MatchReview.objects.filter(
-        status__in=[ReviewStatus.CONFIRMED, ReviewStatus.REJECTED]
-    ).values_list("left_id", "right_id", "status"):
-        pair = (str(left), str(right))
-        (confirmed if status == ReviewStatus.CONFIRMED else rejected).append(pair)
-    return confirmed, rejected
-
-
 def _requeue_reviews(uncertain: list[Pair[str]], model: dict[str, Any]) -> int:
     """The review queue becomes this run's uncertain band; decided pairs stay decided."""
     wanted = {ordered(uuid.UUID(p.left), uuid.UUID(p.right)): p for p in uncertain}
     pending = MatchReview.objects.filter(status=ReviewStatus.PENDING)
-    for review in pending.only("pk", "left_id", "right_id"):
-        if (review.left_id, review.right_id) not in wanted:
-            MatchReview.objects.filter(pk=review.pk).update(status=ReviewStatus.SUPERSEDED)
+    stale = [
+        pk
+        for pk, left, right in pending.values_list("pk", "left_id", "right_id")
+        if (left, right) not in wanted
+    ]
+    for start in range(0, len(stale), 2000):
+        MatchReview.objects.filter(pk__in=stale[start : start + 2000]).update(
+            status=ReviewStatus.SUPERSEDED
+        )
     existing = {
         (left, right): status
         for left, right, status in MatchReview.objects.filter(
@@ -157,7 +147,7 @@ def persons_relink(*, context: Context) -> RelinkResult:
             "pk", "cluster_id"
         )
     }
-    confirmed, rejected = decisions_all()
+    confirmed, rejected = decisions()
     result = link(
         rows,
         model,
@@ -171,13 +161,20 @@ def persons_relink(*, context: Context) -> RelinkResult:
         sizes[cluster] = sizes.get(cluster, 0) + 1
     with transaction.atomic():
         PersonCluster.objects.exclude(pk__in=list(sizes)).delete()
-        existing = set(PersonCluster.objects.values_list("pk", flat=True))
+        existing = dict(PersonCluster.objects.values_list("pk", "size"))
         PersonCluster.objects.bulk_create(
             [PersonCluster(pk=c, size=n) for c, n in sizes.items() if c not in existing]
         )
-        for cluster, size in sizes.items():
-            if cluster in existing:
-                PersonCluster.objects.filter(pk=cluster).exclude(size=size).update(size=size)
+        # One statement per batch, not per cluster: a million records make ~400,000 clusters.
+        PersonCluster.objects.bulk_update(
+            [
+                PersonCluster(pk=c, size=n)
+                for c, n in sizes.items()
+                if c in existing and existing[c] != n
+            ],
+            ["size"],
+            batch_size=2000,
+        )
         changed = [
             PersonRecord(pk=record_id, cluster_id=cluster)
             for record_id, cluster in result.clusters.items()

@@ -134,15 +134,18 @@ def ordered(a: uuid.UUID, b: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
     return (a, b) if a < b else (b, a)
 
 
-def decisions(record_ids: Iterable[uuid.UUID]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    """Confirmed and rejected pairs with at least one of these records in them."""
-    ids = list(record_ids)
+def decisions(
+    record_ids: Iterable[uuid.UUID] | None = None,
+) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """Confirmed and rejected pairs with at least one of these records in them (every
+    decision when no records are given)."""
     confirmed: set[tuple[str, str]] = set()
     rejected: set[tuple[str, str]] = set()
-    rows = MatchReview.objects.filter(
-        Q(left_id__in=ids) | Q(right_id__in=ids),
-        status__in=[ReviewStatus.CONFIRMED, ReviewStatus.REJECTED],
-    ).values_list("left_id", "right_id", "status")
+    decided = MatchReview.objects.filter(status__in=[ReviewStatus.CONFIRMED, ReviewStatus.REJECTED])
+    if record_ids is not None:
+        ids = list(record_ids)
+        decided = decided.filter(Q(left_id__in=ids) | Q(right_id__in=ids))
+    rows = decided.values_list("left_id", "right_id", "status")
     for left, right, status in rows:
         (confirmed if status == ReviewStatus.CONFIRMED else rejected).add((str(left), str(right)))
     return confirmed, rejected
@@ -256,10 +259,11 @@ def link_records(records: Sequence[PersonRecord]) -> Linked:
         the_scorer = scorer()
         pairs = _score(new, candidates, the_scorer)
         reviews = _assign(new, pairs, confirmed, the_scorer.model)
+    now_in = dict(
+        PersonRecord.objects.filter(pk__in=[r.pk for r in changed]).values_list("pk", "cluster_id")
+    )
     for record in changed:
-        record.cluster_id = PersonRecord.objects.values_list("cluster_id", flat=True).get(
-            pk=record.pk
-        )
+        record.cluster_id = now_in[record.pk]
     return Linked(len(changed), len(records) - len(changed), reviews)
 
 
