@@ -3,6 +3,7 @@ needs to understand them. Counts only; audited with the purpose "monitoring"."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +96,8 @@ class Dashboard:
     estimate: dict[str, Any] | None = None  # the hidden number (national dashboard only)
     map: list[MapArea] = field(default_factory=list)  # per municipality (national only)
     map_size: tuple[int, int] = (0, 0)
+    period_from: dt.date | None = None  # the four completed quarters counted
+    period_to: dt.date | None = None
 
 
 def area(code: str) -> Area | None:
@@ -176,10 +179,6 @@ def monitor_dashboard(
         estimate = estimate | {"list_labels": [_list_label(c) for c in estimate["lists"]]}
     order = ("trend", "types", "people")
     tables = {key: _table(key, published[key].data, labels) for key in order if key in published}
-    if "trend" in tables and tables["trend"].rows:
-        # The last quarter is the current one: say that it is not complete.
-        last, running = tables["trend"].rows[-1], _("so far")
-        tables["trend"].rows[-1] = Row(f"{last.label} ({running})", last.cells, last.total)
     comparison = []
     others = [scope]
     if shown.kind == "municipality":
@@ -188,12 +187,18 @@ def monitor_dashboard(
     if scope != NATION:
         others.append(NATION)
     for code in others:
-        row = policy.monitor_scopes(actor).filter(scope=code, key="types").first()
+        row = policy.monitor_scopes(actor).filter(scope=code, key="trend").first()
         other = area(code)
-        if row and other:
-            comparison.append((other, Cell(_twelve_month_total(row.data), row.data["total_small"])))
-    built_at = next(iter(published.values())).built_at
-    return Dashboard(shown, tables, comparison, built_at, estimate, map_areas, map_size)
+        if row and other and "window" in row.data:
+            window = row.data["window"]
+            comparison.append((other, Cell(window["total"], window["total_small"])))
+    first = next(iter(published.values()))
+    period = [
+        dt.date.fromisoformat(first.data[k]) if first.data.get(k) else None for k in ("from", "to")
+    ]
+    return Dashboard(
+        shown, tables, comparison, first.built_at, estimate, map_areas, map_size, *period
+    )
 
 
 def _list_label(code: str) -> str:
@@ -202,8 +207,3 @@ def _list_label(code: str) -> str:
     if code == "other":
         return str(_("other organisations"))
     return str(dict(OrganisationType.choices).get(code, code))
-
-
-def _twelve_month_total(data: dict[str, Any]) -> int | None:
-    total = data.get("total")
-    return int(total) if total is not None else None

@@ -14,30 +14,9 @@ from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.geo.models import Municipality
 
-from . import estimation, tables
-from .disclosure import THRESHOLD, protect
+from . import estimation, publication, tables
+from .disclosure import THRESHOLD
 from .models import PublishedTable
-
-
-def _additive(counts: tables.Counts, rows: list[str], columns: list[str]) -> dict[str, Any]:
-    """A table with totals, protected as a whole (primary and secondary suppression)."""
-    raw = [[counts.get((r, c), 0) for c in columns] for r in rows]
-    published = protect(raw)
-    row_totals = [sum(row) for row in raw]
-    column_totals = [sum(col) for col in zip(*raw, strict=True)]
-    return {
-        "additive": True,
-        "rows": rows,
-        "columns": columns,
-        "cells": published.cells,
-        "small": [[v < THRESHOLD for v in row] for row in raw],
-        "row_totals": published.row_totals,
-        "row_small": [v < THRESHOLD for v in row_totals],
-        "column_totals": published.column_totals,
-        "column_small": [v < THRESHOLD for v in column_totals],
-        "total": published.total,
-        "total_small": sum(row_totals) < THRESHOLD,
-    }
 
 
 def _distinct(counts: tables.Counts, rows: list[str], columns: list[str]) -> dict[str, Any]:
@@ -88,72 +67,78 @@ def _hidden_number(today: dt.date) -> dict[str, Any]:
     }
 
 
-def monitor_rebuild(*, context: Context, today: dt.date | None = None) -> int:
-    """Count and protect every fixed table for every area; returns the number of tables."""
+def published_period() -> str | None:
+    """The quarter the published tables run to, if any are published."""
+    row = PublishedTable.objects.filter(scope=tables.NATION, key="trend").first()
+    return row.data.get("period") if row else None
+
+
+def monitor_rebuild(*, context: Context, today: dt.date | None = None, revise: bool = False) -> int:
+    """Count and protect every fixed table for every area, once a quarter is complete;
+    returns the number of tables written (0 when the last completed quarter is published
+    already). ``revise`` publishes the same period again (after corrections): a revision can
+    be compared with the earlier version, so it is audited as one and should be rare."""
     today = today or timezone.localdate()
+    period = tables.period(today)
+    if not revise and published_period() == period:
+        return 0
     areas = tables.Areas.load()
-    scopes = [
-        tables.NATION,
-        *sorted(set(areas.unit.values())),
-        *sorted(set(areas.province.values())),
-        *Municipality.objects.order_by("code").values_list("code", flat=True),
-    ]
+    municipalities = list(Municipality.objects.order_by("code").values_list("code", flat=True))
+    scopes = publication.scopes(areas, municipalities)
     quarter_labels = [f"{y}-Q{q}" for y, q in tables.quarters(today)]
     type_codes = tables.type_codes()
-    trend, types, people = (
-        tables.trend(areas, today),
-        tables.types(areas, today),
-        tables.people(today),
+    last_year = range(len(quarter_labels) - 4, len(quarter_labels))
+    trend = publication.Family(
+        municipalities, scopes, quarter_labels, tables.KINDS, window=last_year
+    ).publish(tables.trend(today))
+    types = publication.Family(municipalities, scopes, type_codes, tables.KINDS).publish(
+        tables.types(today)
     )
+    people = tables.people(today)
+    start, end = tables.twelve_months(today)
+    stamp = {
+        "period": period,
+        "from": start.date().isoformat(),
+        "to": (end - dt.timedelta(days=1)).date().isoformat(),
+    }
     now = timezone.now()
     built = []
     for scope in scopes:
-        built += [
-            PublishedTable(
-                scope=scope,
-                key="trend",
-                data=_additive(trend.get(scope, {}), quarter_labels, tables.KINDS),
-                built_at=now,
-            ),
-            PublishedTable(
-                scope=scope,
-                key="types",
-                data=_additive(types.get(scope, {}), type_codes, tables.KINDS),
-                built_at=now,
-            ),
-            PublishedTable(
-                scope=scope,
-                key="people",
-                data=_distinct(people.get(scope, {}), ["*", *type_codes], tables.ROLES),
-                built_at=now,
-            ),
-        ]
-    municipalities = [s for s in scopes if s.startswith("GM")]
-    counts = tables.per_municipality(today)
+        code = scope.code
+        for key, data in (
+            ("trend", trend[code]),
+            ("types", types[code]),
+            ("people", _distinct(people.get(code, {}), ["*", *type_codes], tables.ROLES)),
+        ):
+            built.append(PublishedTable(scope=code, key=key, data=data | stamp, built_at=now))
+    # The map repeats the municipalities' twelve-month figures, protected with them above.
+    windows = {m: trend[m]["window"] for m in municipalities}
+    national = trend[tables.NATION]["window"]
+    map_data = {
+        "additive": True,
+        "rows": municipalities,
+        "columns": ["signals"],
+        "cells": [[windows[m]["total"]] for m in municipalities],
+        "small": [[windows[m]["total_small"]] for m in municipalities],
+        "total": national["total"],
+        "total_small": national["total_small"],
+    }
     built += [
         PublishedTable(
-            scope=tables.NATION, key="estimate", data=_hidden_number(today), built_at=now
+            scope=tables.NATION, key="estimate", data=_hidden_number(today) | stamp, built_at=now
         ),
-        PublishedTable(
-            scope=tables.NATION,
-            key="map",
-            data=_additive(
-                {(m, "signals"): counts.get(m, 0) for m in municipalities},
-                municipalities,
-                ["signals"],
-            ),
-            built_at=now,
-        ),
+        PublishedTable(scope=tables.NATION, key="map", data=map_data | stamp, built_at=now),
     ]
+    codes = [scope.code for scope in scopes]
     # Counting and estimating happen outside the transaction; only the writes are in it.
     with transaction.atomic():
-        _write(built, context, today)
+        _write(built, context, period, revise)
         # Areas that no longer exist (merged municipalities) are not published any more.
-        PublishedTable.objects.exclude(scope__in=scopes).delete()
+        PublishedTable.objects.exclude(scope__in=codes).delete()
     return len(built)
 
 
-def _write(built: list[PublishedTable], context: Context, today: dt.date) -> None:
+def _write(built: list[PublishedTable], context: Context, period: str, revise: bool) -> None:
     PublishedTable.objects.bulk_create(
         built,
         batch_size=500,
@@ -167,5 +152,5 @@ def _write(built: list[PublishedTable], context: Context, today: dt.date) -> Non
         purpose=Purpose.MONITORING,
         context=context,
         object_type="monitor",
-        detail={"tables": len(built), "as_of": today.isoformat()},
+        detail={"tables": len(built), "period": period, "revision": revise},
     )

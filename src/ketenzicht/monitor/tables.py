@@ -1,16 +1,17 @@
 """The monitor's fixed tables and how they are counted from the chain's signals.
 
-Every table is counted per municipality of the signal and then per police unit, province
-and the nation. Signal counts add up and are protected as tables with totals; counts of
-distinct people (person clusters, ADR 0009) do not add up across rows or areas, so they are
-counted per area and protected cell by cell.
+Only completed calendar quarters are counted: a figure for a period that is still running
+would change with every new signal, and two versions side by side would show where and
+what the latest signal was. Signal counts are counted per municipality of the signal (the
+areas above are their sums, ``monitor.publication``); counts of distinct people (person
+clusters, ADR 0009) do not add up across rows or areas, so they are counted per area and
+protected cell by cell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,13 +47,11 @@ class Areas:
             unit[code], province[code] = unit_code, province_code
         return cls(unit, province)
 
-    def of(self, municipality: str) -> list[str]:
-        return [municipality, self.unit[municipality], self.province[municipality], NATION]
-
 
 def quarters(today: dt.date, count: int = QUARTERS) -> list[tuple[int, int]]:
-    """The last ``count`` calendar quarters up to and including today's, oldest first."""
+    """The last ``count`` completed calendar quarters before today's, oldest first."""
     year, quarter = today.year, (today.month - 1) // 3 + 1
+    year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
     out = []
     for _ in range(count):
         out.append((year, quarter))
@@ -65,20 +64,24 @@ def quarter_start(year: int, quarter: int) -> dt.datetime:
     return dt.datetime(year, 3 * (quarter - 1) + 1, 1, tzinfo=timezone.get_current_timezone())
 
 
-def _roll_up(per_municipality: Mapping[str, Counts], areas: Areas) -> dict[str, Counts]:
-    out: dict[str, Counts] = defaultdict(lambda: defaultdict(int))
-    for municipality, counts in per_municipality.items():
-        for scope in areas.of(municipality):
-            for key, n in counts.items():
-                out[scope][key] += n
-    return out
+def period(today: dt.date) -> str:
+    """The last completed quarter: what a publication made today covers."""
+    year, quarter = quarters(today, 1)[0]
+    return f"{year}-Q{quarter}"
 
 
-def trend(areas: Areas, today: dt.date) -> dict[str, Counts]:
-    """Signals registered per quarter (rows) and kind (columns)."""
+def period_end(today: dt.date) -> dt.datetime:
+    """The start of today's quarter: nothing from here on is counted yet."""
+    return quarter_start(today.year, (today.month - 1) // 3 + 1)
+
+
+def trend(today: dt.date) -> dict[str, Counts]:
+    """Signals registered per quarter (rows) and kind (columns), per municipality."""
     wanted = quarters(today)
     rows = (
-        Signal.objects.filter(received_at__gte=quarter_start(*wanted[0]))
+        Signal.objects.filter(
+            received_at__gte=quarter_start(*wanted[0]), received_at__lt=period_end(today)
+        )
         .annotate(year=ExtractYear("received_at"), quarter=ExtractQuarter("received_at"))
         .values("municipality_id", "year", "quarter", "kind")
         .annotate(n=Count("pk"))
@@ -87,20 +90,21 @@ def trend(areas: Areas, today: dt.date) -> dict[str, Counts]:
     for row in rows:
         label = f"{row['year']}-Q{row['quarter']}"
         per[row["municipality_id"]][(label, row["kind"])] = row["n"]
-    return _roll_up(per, areas)
+    return per
 
 
-def twelve_months(today: dt.date) -> dt.datetime:
-    start = today - dt.timedelta(days=365)
-    return dt.datetime.combine(start, dt.time(), tzinfo=timezone.get_current_timezone())
+def twelve_months(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The four completed quarters before today's, as ``[start, end)``."""
+    return quarter_start(*quarters(today, 4)[0]), period_end(today)
 
 
-def types(areas: Areas, today: dt.date) -> dict[str, Counts]:
-    """Signals of the last twelve months per exploitation type (rows) and kind (columns);
-    a signal naming two types counts in both rows."""
+def types(today: dt.date) -> dict[str, Counts]:
+    """Signals of the last four completed quarters per exploitation type (rows) and kind
+    (columns), per municipality; a signal naming two types counts in both rows."""
     through = Signal.exploitation_types.through
+    start, end = twelve_months(today)
     rows = (
-        through.objects.filter(signal__received_at__gte=twelve_months(today))
+        through.objects.filter(signal__received_at__gte=start, signal__received_at__lt=end)
         .values("signal__municipality_id", "exploitationtype__code", "signal__kind")
         .annotate(n=Count("pk"))
     )
@@ -108,7 +112,7 @@ def types(areas: Areas, today: dt.date) -> dict[str, Counts]:
     for row in rows:
         key = (row["exploitationtype__code"], row["signal__kind"])
         per[row["signal__municipality_id"]][key] = row["n"]
-    return _roll_up(per, areas)
+    return per
 
 
 SCOPE_FIELDS = {
@@ -131,7 +135,10 @@ def _distinct(subjects: QuerySet[Subject], group: list[str]) -> list[dict[str, A
 def people(today: dt.date) -> dict[str, Counts]:
     """Distinct presumed victims and perpetrators named in signals of the last twelve months,
     per exploitation type (rows; ``*`` is all types together) and role (columns)."""
-    subjects = Subject.objects.filter(signal__received_at__gte=twelve_months(today), role__in=ROLES)
+    start, end = twelve_months(today)
+    subjects = Subject.objects.filter(
+        signal__received_at__gte=start, signal__received_at__lt=end, role__in=ROLES
+    )
     out: dict[str, Counts] = defaultdict(dict)
     for scope_field in [None, *SCOPE_FIELDS.values()]:
         by = [scope_field] if scope_field else []
@@ -157,8 +164,11 @@ def capture_histories(today: dt.date) -> tuple[list[str], list[tuple[tuple[int, 
     """For multiple systems estimation: distinct presumed victims of the last twelve months
     and which kinds of organisation (the lists) registered a signal naming them. The five
     kinds with most victims are lists of their own; the others together are one list."""
+    start, end = twelve_months(today)
     rows = Subject.objects.filter(
-        signal__received_at__gte=twelve_months(today), role=SubjectRole.PRESUMED_VICTIM
+        signal__received_at__gte=start,
+        signal__received_at__lt=end,
+        role=SubjectRole.PRESUMED_VICTIM,
     ).values_list("record__cluster_id", "record_id", "signal__organisation__type")
     seen: dict[str, set[str]] = defaultdict(set)
     for cluster_id, record_id, kind in rows:
@@ -178,13 +188,3 @@ def capture_histories(today: dt.date) -> tuple[list[str], list[tuple[tuple[int, 
             history.append(int(bool(kinds - set(lists))))
         histories[tuple(history)] += 1
     return names, sorted(histories.items())
-
-
-def per_municipality(today: dt.date) -> dict[str, int]:
-    """Signals of the last twelve months per municipality (for the national map)."""
-    rows = (
-        Signal.objects.filter(received_at__gte=twelve_months(today))
-        .values("municipality_id")
-        .annotate(n=Count("pk"))
-    )
-    return {row["municipality_id"]: row["n"] for row in rows}

@@ -305,8 +305,9 @@ def monitor_scopes(actor: Actor) -> QuerySet[PublishedTable]:
     own = actor.municipality_code or ""
     areas = Municipality.objects.filter(code=own).values_list("police_unit_code", "province_code")
     wider = ["NL", *(c for a in areas for c in a)]
-    # Of the wider areas only the comparison figures, not their other tables.
-    return PublishedTable.objects.filter(Q(scope=own) | Q(scope__in=wider, key="types"))
+    # Of the wider areas only the table that holds the comparison figures (the
+    # twelve-month signals), not their other tables.
+    return PublishedTable.objects.filter(Q(scope=own) | Q(scope__in=wider, key="trend"))
 
 
 def may_view_monitor_area(actor: Actor, scope: str) -> bool:
