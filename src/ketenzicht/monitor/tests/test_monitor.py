@@ -297,7 +297,10 @@ def test_only_completed_quarters_are_published_and_each_once(
     assert monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER) == 0
     # A revision publishes the same period again and says so in the audit trail.
     assert monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER, revise=True) > 0
-    details = [e.detail for e in AuditEvent.objects.filter(object_type="monitor", action="update")]
+    details = [
+        e.detail
+        for e in AuditEvent.objects.filter(object_type="monitor", action="update").order_by("id")
+    ]
     assert [d["revision"] for d in details] == [False, False, True]
 
 
