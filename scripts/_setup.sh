@@ -24,6 +24,11 @@ as_root_install() {
   fi
 }
 
+setup_system() {
+  # Pango and fonts for the monitor's PDF reports (WeasyPrint).
+  as_root_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core "$@"
+}
+
 setup_python() {
   local extras="${1:-}"
   if [ ! -x "$VENV/bin/python" ]; then

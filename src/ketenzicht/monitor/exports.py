@@ -44,7 +44,7 @@ def _rows(table: Table) -> list[list[str]]:
 def as_csv(dashboard: Dashboard) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("Human trafficking monitor: %(name)s") % {"name": dashboard.area.name}])
+    writer.writerow([_("Human trafficking monitor: %(name)s") % {"name": dashboard.area.label}])
     writer.writerow([_note()])
     for key, table in dashboard.tables.items():
         writer.writerow([])

@@ -10,8 +10,11 @@ column) and all of them are protected together:
 1. primary suppression: every quantity below the threshold is hidden (shown as "<10");
 2. no equation (a total and the quantities it is the sum of) with exactly one hidden member;
 3. the attacker's audit: an attacker knows every published value, that counts are not
-   negative, that a "<10" lies below the threshold and an "x" at or above it. A hidden
-   quantity is safe when the attacker cannot pin it to one whole number. Linear programmes
+   negative, that a "<10" lies below the threshold and an "x" at or above it. A count of
+   1 to 9 is safe when the attacker cannot pin it to one whole number. A zero needs no
+   protection (it describes no one; as in tau-ARGUS, where zero cells are safe by default)
+   and "x" partners need none of their own: what matters is that they keep the small
+   counts unpinned, which the audit checks. Linear programmes
    over the atoms give, for each hidden quantity, two consistent solutions with different
    values (a certificate that it is safe); solutions with random objectives settle most
    quantities at once, a few left over get their own minimum and maximum, and any still
@@ -97,12 +100,13 @@ def pinned_quantities(
     threshold: int = THRESHOLD,
     rng: np.random.Generator | None = None,
 ) -> dict[int, list[int]]:
-    """The hidden quantities an attacker may be able to pin to one whole number (every one
-    the audit cannot prove safe with two consistent solutions that differ in it), each with
-    the published quantities its smallest and largest value depend on, where known."""
+    """The hidden counts of 1 to 9 an attacker may be able to pin to one whole number (every
+    one the audit cannot prove safe with two consistent solutions that differ in it), each
+    with the published quantities its smallest and largest value depend on, where known."""
     rng = rng or np.random.default_rng(0)
     problem = _Problem(linked, hidden, small, threshold, rng)
     values = linked.values
+    need = hidden & sensitive(values, threshold)
     stand_in: dict[int, int] = {}  # quantity -> the same quantity of an identical block
     first: dict[tuple[Any, ...], np.ndarray] = {}
     for group, block in linked.blocks:
@@ -112,7 +116,9 @@ def pinned_quantities(
             stand_in.update(zip(block.tolist(), first[key].tolist(), strict=True))
         else:
             first[key] = block
-    targets = np.array([q for q in np.flatnonzero(hidden) if q not in stand_in], dtype=int)
+    for q, other in stand_in.items():
+        need[other] |= need[q]  # the block that stands in is checked for both
+    targets = np.array([q for q in np.flatnonzero(need) if q not in stand_in], dtype=int)
     rows = linked.sums[targets]
     low = np.full(len(targets), np.inf)
     high = np.full(len(targets), -np.inf)
@@ -158,9 +164,14 @@ def pinned_quantities(
         pinned[int(targets[k])] = binding
     # A quantity of a block that looks like another block is pinned when its stand-in is.
     for q, other in stand_in.items():
-        if hidden[q] and other in pinned:
+        if need[q] and other in pinned:
             pinned[q] = []
     return pinned
+
+
+def sensitive(values: np.ndarray, threshold: int = THRESHOLD) -> np.ndarray:
+    """The counts that could point at a person: 1 to 9."""
+    return (values > 0) & (values < threshold)
 
 
 def _two_whole_numbers(low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -298,14 +309,17 @@ def _close_single_gaps(
     linked: Linked, values: np.ndarray, hidden: np.ndarray, small: np.ndarray, threshold: int
 ) -> None:
     """Checks on one equation at a time, without a solver: no equation with exactly one
-    hidden quantity (it would be the difference), and none whose hidden members can only
-    be all at their limits (a published 18 made of two "<10"s: both are 9)."""
+    hidden count of 1 to 9 (it would be the difference), and none whose hidden members
+    can only be all at their limits (a published 18 made of two "<10"s: both are 9)."""
+    at_risk = sensitive(values, threshold)
     changed = True
     while changed:
         changed = False
         for total, members in linked.equations:
             everyone = [total, *members]
             gaps = [q for q in everyone if hidden[q]]
+            if not any(at_risk[q] for q in gaps):
+                continue
             if len(gaps) == 1 or (
                 not hidden[total] and _at_limits(values, hidden, small, threshold, total, members)
             ):

@@ -55,6 +55,13 @@ class Area:
     name: str
     kind: str  # nation, unit, province, municipality
 
+    @property
+    def label(self) -> str:
+        """The name with what kind of area it is where names repeat (the police unit
+        Amsterdam beside the municipality)."""
+        kinds = {"unit": _("police unit"), "province": _("province")}
+        return f"{self.name} ({kinds[self.kind]})" if self.kind in kinds else self.name
+
 
 @dataclass(frozen=True)
 class MapArea:
@@ -154,7 +161,7 @@ def monitor_dashboard(
 ) -> Dashboard | None:
     """The dashboard of one area, or None (and a denied audit event) when the actor may not
     see it or it does not exist; ``exporting`` names the file format of an export."""
-    known_format = not exporting or exporting in ("csv", "xlsx")
+    known_format = not exporting or exporting in ("csv", "xlsx", "pdf")
     allowed = policy.may_view_monitor_area(actor, scope) and known_format
     shown = area(scope) if allowed else None
     published = (

@@ -10,6 +10,7 @@ from ketenzicht.geo.models import Municipality
 from ketenzicht.sharing import policy
 
 from .exports import as_csv, as_xlsx
+from .report import as_pdf
 from .selectors import Table, monitor_dashboard
 from .tables import NATION
 
@@ -97,7 +98,10 @@ def monitor_export_view(request: HttpRequest, scope: str, fmt: str) -> HttpRespo
     if dashboard is None:
         raise Http404
     name = f"monitor-{scope}"
-    if fmt == "xlsx":
+    if fmt == "pdf":
+        pdf = as_pdf(dashboard, _trend_chart(dashboard.tables.get("trend")))
+        response = HttpResponse(pdf, content_type="application/pdf")
+    elif fmt == "xlsx":
         response = HttpResponse(
             as_xlsx(dashboard),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

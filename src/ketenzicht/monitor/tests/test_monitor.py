@@ -4,10 +4,12 @@ that may see them, counts of distinct people through linkage clusters."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.test import Client
 from django.utils import timezone
 
+import numpy as np
 import pytest
 
 from ketenzicht.accounts.actor import Actor
@@ -15,11 +17,14 @@ from ketenzicht.accounts.factories import OrganisationFactory, make_actor
 from ketenzicht.accounts.models import OrganisationType, Role, User
 from ketenzicht.audit.models import AuditEvent, Result
 from ketenzicht.geo.models import Municipality
-from ketenzicht.monitor import tables
+from ketenzicht.monitor import publication, tables
+from ketenzicht.monitor.linked_disclosure import Linked
 from ketenzicht.monitor.models import PublishedTable
 from ketenzicht.monitor.services import monitor_rebuild
 from ketenzicht.signals.factories import TEST_CONTEXT, register, signal_input
 from ketenzicht.signals.models import Signal
+
+from .attacker import attack, pinned
 
 pytestmark = pytest.mark.django_db
 
@@ -241,7 +246,9 @@ def test_tables_export_as_csv_and_xlsx_with_the_same_protection(
     published = PublishedTable.objects.get(scope="GM1950", key="types").data
     assert [v for row in published["cells"] for v in row if v is not None] == [
         c
-        for row in book["types"].iter_rows(min_row=3, values_only=True)
+        for row in book["types"].iter_rows(
+            min_row=3, max_row=2 + len(published["rows"]), values_only=True
+        )
         for c in row[1:-1]
         if isinstance(c, int)
     ]
@@ -271,7 +278,7 @@ def test_the_national_map_shows_every_municipality_with_suppression_as_such(
     assert all(v is None or v >= 10 for row in data["cells"] for v in row)
     rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm4"), username="r4")
     html = _client(rapporteur).get("/monitor/NL").content.decode()
-    assert html.count('class="kz-map__area ') == 342
+    assert html.count('<path class="kz-map__area ') == 342
     shown = "x" if window["total"] is None else window["total"]
     assert f"Westerwolde: {shown}" in html and "Amsterdam: &lt;10" in html
 
@@ -308,17 +315,117 @@ def test_a_municipal_figure_cannot_be_worked_out_from_the_wider_areas(
     reporter: Actor,
 ) -> None:
     # Westerwolde (3) and two other municipalities in police unit Noord-Nederland and
-    # province Groningen (12 and 14). Each table on its own would publish the unit's 29,
-    # the 12 and the 14, and 29 - 12 - 14 is Westerwolde's 3.
+    # province Groningen (12 and 14): the unit's 29 minus the 12 and the 14 is 3. An
+    # attacker who takes everything that was published (every area's tables) still cannot
+    # pin Westerwolde's figures.
     for code, n in (("GM1950", 3), ("GM0014", 12), ("GM1966", 14)):
         for _ in range(n):
             register(reporter, municipality_code=code)
     monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
-    published = {(t.scope, t.key): t.data for t in PublishedTable.objects.filter(key="trend")}
-    westerwolde = published[("GM1950", "trend")]["window"]
+    family, linked, hidden, small = _as_published("trend")
+    westerwolde = published_table("GM1950", "trend")["window"]
     assert westerwolde["total"] is None and westerwolde["total_small"]
-    unit = Municipality.objects.get(code="GM1950").police_unit_code
-    others = [published[(c, "trend")]["window"]["total"] for c in ("GM0014", "GM1966")]
-    unit_total = published[(unit, "trend")]["window"]["total"]
-    # Either the unit's total or one of the others is hidden as well (as "x").
-    assert unit_total is None or None in others
+    area = [a.code for a in family.areas].index("GM1950")
+    targets = [family.quantity(area, ("window_total", -1, -1))]
+    targets += [family.quantity(area, ("total", -1, -1))]
+    bounds = attack(linked, hidden, small, targets)
+    assert not pinned(bounds)
+    assert bounds[0][0] <= 3 <= bounds[0][1]
+    # The same holds for every hidden count of 1 to 9 in every area.
+    assert not pinned(attack(linked, hidden, small))
+
+
+def _stored(data: dict[str, Any], part: tuple[str, int, int]) -> tuple[int | None, bool]:
+    kind, i, j = part
+    if kind == "cell":
+        return data["cells"][i][j], data["small"][i][j]
+    if kind == "row":
+        return data["row_totals"][i], data["row_small"][i]
+    if kind == "column":
+        return data["column_totals"][j], data["column_small"][j]
+    if kind == "total":
+        return data["total"], data["total_small"]
+    window = data["window"]
+    if kind == "window":
+        return window["cells"][j], window["small"][j]
+    return window["total"], window["total_small"]
+
+
+def published_table(scope: str, key: str) -> dict[str, Any]:
+    return dict(PublishedTable.objects.get(scope=scope, key=key).data)
+
+
+def _as_published(
+    key: str,
+) -> tuple[publication.Family, Linked, np.ndarray, np.ndarray]:
+    """The published family as the attacker sees it: which quantities were shown, which
+    hidden as "<10" and which as "x", read back from the stored tables."""
+    areas = tables.Areas.load()
+    municipalities = list(Municipality.objects.order_by("code").values_list("code", flat=True))
+    labels = [f"{y}-Q{q}" for y, q in tables.quarters(NEXT_QUARTER)]
+    family = publication.Family(
+        municipalities,
+        publication.scopes(areas, municipalities),
+        labels,
+        tables.KINDS,
+        window=range(len(labels) - 4, len(labels)),
+    )
+    linked = family.linked(tables.trend(NEXT_QUARTER))
+    hidden = np.zeros(len(linked.values), dtype=bool)
+    small = np.zeros(len(linked.values), dtype=bool)
+    stored = {t.scope: t.data for t in PublishedTable.objects.filter(key=key)}
+    for a, area in enumerate(family.areas):
+        data = stored[area.code]
+        for part in family.parts:
+            value, is_small = _stored(data, part)
+            q = family.quantity(a, part)
+            hidden[q], small[q] = value is None, is_small
+            assert value is None or value == linked.values[q]  # what was shown is true
+    return family, linked, hidden, small
+
+
+def test_the_dashboard_exports_as_a_pdf_report_with_the_same_protected_tables(
+    westerwolde: list[Signal],
+) -> None:
+    import weasyprint
+
+    from ketenzicht.audit.chain import object_ref
+    from ketenzicht.monitor.report import report_html
+    from ketenzicht.monitor.selectors import monitor_dashboard
+
+    monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
+    rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm5"), username="r5")
+    response = _client(rapporteur).get("/monitor/GM1950/export.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="monitor-GM1950.pdf"'
+    assert response.content.startswith(b"%PDF-") and response.content.rstrip().endswith(b"%%EOF")
+    export = AuditEvent.objects.get(object_type="monitor", action="export")
+    assert export.object_ref == object_ref("monitor", "GM1950")
+    assert export.detail == {"format": "pdf"}
+
+    dashboard = monitor_dashboard(actor=rapporteur, context=TEST_CONTEXT, scope="GM1950")
+    assert dashboard is not None
+    html = report_html(dashboard, None)
+    document = weasyprint.HTML(string=html).render()
+    assert len(document.pages) >= 1
+    text = " ".join(
+        box.text
+        for page in document.pages
+        for box in _boxes(page._page_box)
+        if isinstance(box, weasyprint.formatting_structure.boxes.TextBox)
+    )
+    assert "Westerwolde" in text and "<10" in text
+    published = PublishedTable.objects.get(scope="GM1950", key="types").data
+    for value in (v for row in published["cells"] for v in row if v is not None):
+        assert str(value) in text
+    # Forbidden looks like nonexistent, and a refusal is on record.
+    frontline = make_actor(Role.FRONTLINE, OrganisationFactory(code="coa-z"), username="fl-z")
+    assert _client(frontline).get("/monitor/GM1950/export.pdf").status_code == 404
+    assert AuditEvent.objects.filter(object_type="monitor", result=Result.DENIED).exists()
+
+
+def _boxes(box: object) -> list[object]:
+    out = [box]
+    for child in getattr(box, "children", []):
+        out += _boxes(child)
+    return out
