@@ -1,5 +1,6 @@
 """The monitor in the browser, checked with axe-core: a municipal analyst reads the figures
-of their own municipality; the National Rapporteur moves from the nation to a municipality."""
+of their own municipality and answers its self-assessment; the National Rapporteur sees the
+national figures and moves from the nation to a municipality."""
 
 from __future__ import annotations
 
@@ -17,6 +18,21 @@ def test_analyst_and_rapporteur_read_the_monitor(page: Page) -> None:
     expect(page.locator("h1")).to_contain_text("Westerwolde")
     expect(page.locator("main")).to_contain_text("Aanwezigheid")
     assert_accessible(page, "monitor-municipality")
+    # The yearly self-assessment: refused field by field when incomplete, then saved.
+    page.click("text=Zelfevaluatie invullen")
+    expect(page.locator("h1")).to_contain_text("Zelfevaluatie")
+    page.check("#id_insight_presence_1")  # no insight into presence
+    page.click("main >> text=Opslaan")
+    expect(page.locator(".utrecht-alert--error")).to_contain_text("niets opgeslagen")
+    expect(page.locator("main")).to_contain_text("Beantwoord met ja of nee.")
+    assert_accessible(page, "self-assessment-errors")
+    for question in ("insight_scale", "met_recently", "policy_adopted", "signal_point"):
+        page.check(f"#id_{question}_0")  # yes
+    page.check("#id_care_coordinator_1")
+    page.check("#id_priority_2")  # 3
+    page.click("main >> text=Opslaan")
+    expect(page.locator("h1")).to_contain_text("Westerwolde")
+    expect(page.locator("main")).to_contain_text("Uw gemeente heeft geantwoord op")
     assert page.goto("/monitor/NL").status == 404
     page.click("text=Uitloggen")
     page.wait_for_url(lambda url: "/inloggen" in url)
@@ -24,6 +40,7 @@ def test_analyst_and_rapporteur_read_the_monitor(page: Page) -> None:
     login(page, "rapporteur")
     page.click("nav >> text=Monitor")
     expect(page.locator("h1")).to_contain_text("Nederland")
+    expect(page.locator("main")).to_contain_text("1 van 342 gemeenten hebben geantwoord")
     assert_accessible(page, "monitor-nation")
     page.select_option("#gebied", label="Amsterdam")
     page.click("main >> text=Tonen")

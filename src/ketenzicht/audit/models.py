@@ -68,6 +68,7 @@ class ObjectType(models.TextChoices):
     COMBINATION_RULE = "combination_rule", _("combination rule")
     DEADLINE_POLICY = "deadline_policy", _("deadline policy")
     VICTIM_TRACK = "victim_track", _("victim track")
+    SELF_ASSESSMENT = "self_assessment", _("municipal self-assessment")
 
 
 class Result(models.TextChoices):

@@ -3,7 +3,9 @@ disclosure before they are stored, so pages and exports only read fixed, safe ta
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PublishedTable(models.Model):
@@ -19,3 +21,60 @@ class PublishedTable(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="published_table")]
+
+
+class SelfAssessment(models.Model):
+    """A municipality's yearly answers on its own view of human trafficking, in the shape of
+    the WODC survey of municipalities, so national figures can be compared with it and set
+    beside what the chain registered (the blind-spot indicator)."""
+
+    municipality = models.ForeignKey(
+        "geo.Municipality",
+        on_delete=models.PROTECT,
+        related_name="self_assessments",
+        verbose_name=_("municipality"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    insight_presence = models.BooleanField(
+        _("Does the municipality have insight into the presence of human trafficking?")
+    )
+    insight_scale = models.BooleanField(
+        _("Does the municipality have insight into the scale of human trafficking?")
+    )
+    met_recently = models.BooleanField(
+        _("Has the municipality met human trafficking in recent years?")
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("What priority does human trafficking have in the municipality?"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 is very low, 5 very high."),
+    )
+    policy_adopted = models.BooleanField(_("Has the municipality adopted a policy on it?"))
+    signal_point = models.BooleanField(
+        _("Is there a designated point where signals can be reported?")
+    )
+    care_coordinator = models.BooleanField(
+        _("Is there a coordinator for the care of victims (zorgcoördinator)?")
+    )
+    answered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="self_assessment_year"),
+            models.CheckConstraint(
+                condition=models.Q(priority__gte=1, priority__lte=5),
+                name="self_assessment_priority",
+            ),
+        ]
+
+    QUESTIONS = (
+        "insight_presence",
+        "insight_scale",
+        "met_recently",
+        "policy_adopted",
+        "signal_point",
+        "care_coordinator",
+    )

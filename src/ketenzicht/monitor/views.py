@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
+from ketenzicht.common.forms import add_service_errors
 from ketenzicht.geo.models import Municipality
 from ketenzicht.sharing import policy
 
+from .assessment import own_self_assessment, self_assessment_figures, self_assessment_save
 from .exports import as_csv, as_xlsx
+from .forms import SelfAssessmentForm
 from .report import as_pdf
 from .selectors import Table, monitor_dashboard
 from .tables import NATION
@@ -77,6 +83,13 @@ def monitor_area_view(request: HttpRequest, scope: str) -> HttpResponse:
     if dashboard is None:
         raise Http404
     national = policy.may_view_monitor_area(actor, NATION)
+    context = request_context(request, "web")
+    own = (
+        own_self_assessment(actor=actor, context=context)
+        if scope == actor.municipality_code
+        else None
+    )
+    figures = self_assessment_figures(actor=actor, context=context) if scope == NATION else None
     return render(
         request,
         "monitor/area.html",
@@ -85,7 +98,42 @@ def monitor_area_view(request: HttpRequest, scope: str) -> HttpResponse:
             "national": national,
             "municipalities": Municipality.objects.order_by("name") if national else [],
             "trend_chart": _trend_chart(dashboard.tables.get("trend")),
+            "own_assessment": own,
+            "assessment_figures": figures,
         },
+    )
+
+
+@login_required
+def monitor_self_assessment_view(request: HttpRequest) -> HttpResponse:
+    """The yearly self-assessment of the analyst's own municipality."""
+    actor = get_actor(request)
+    context = request_context(request, "web")
+    own = own_self_assessment(actor=actor, context=context)
+    if own is None:
+        raise Http404
+    form = SelfAssessmentForm(
+        request.POST or None, initial=SelfAssessmentForm.initial_from(own.assessment)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            self_assessment_save(actor=actor, context=context, answers=form.cleaned_data)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The self-assessment has been saved."))
+            return redirect("monitor:area", scope=actor.municipality_code)
+    return render(
+        request,
+        "monitor/self_assessment.html",
+        {
+            "form": form,
+            "own": own,
+            "municipality": Municipality.objects.get(code=actor.municipality_code),
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

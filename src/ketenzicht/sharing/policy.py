@@ -30,7 +30,7 @@ from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Location, Role
 from ketenzicht.followup.models import Case, Referral
 from ketenzicht.geo.models import Municipality
-from ketenzicht.monitor.models import PublishedTable
+from ketenzicht.monitor.models import PublishedTable, SelfAssessment
 from ketenzicht.notifications.models import Subscription
 from ketenzicht.persons.models import HitNotice, MatchReview, PersonRecord, TokenRecord
 from ketenzicht.signals.models import Signal, Subject
@@ -317,6 +317,26 @@ def may_view_monitor_area(actor: Actor, scope: str) -> bool:
     if actor.has_role(Role.NATIONAL_MONITOR, Role.COORDINATOR):
         return True
     return bool(actor.municipality_code) and scope == actor.municipality_code
+
+
+def may_answer_self_assessment(actor: Actor) -> bool:
+    """Municipal analysts answer the yearly self-assessment for their own municipality."""
+    return (
+        may_view_aggregates(actor)
+        and actor.has_role(Role.MUNICIPAL_ANALYST)
+        and bool(actor.municipality_code)
+    )
+
+
+def visible_self_assessments(actor: Actor) -> QuerySet[SelfAssessment]:
+    """Self-assessments the actor may read: an analyst their own municipality's; the
+    national monitor and coordinators every municipality's (for the national figures and
+    the blind spots)."""
+    if not may_view_aggregates(actor):
+        return SelfAssessment.objects.none()
+    if actor.has_role(Role.NATIONAL_MONITOR, Role.COORDINATOR):
+        return SelfAssessment.objects.all()
+    return SelfAssessment.objects.filter(municipality_id=actor.municipality_code or "")
 
 
 def may_view_sharing_health(actor: Actor) -> bool:

@@ -75,6 +75,7 @@ ROUTES: dict[str, Exposure] = {
     "monitor:home": Exposure.AGGREGATE,
     "monitor:area": Exposure.AGGREGATE,
     "monitor:export": Exposure.AGGREGATE,
+    "monitor:self_assessment": Exposure.AGGREGATE,
     "api:signals": Exposure.CASE_CONTENT,
     "api:signal": Exposure.CASE_CONTENT,
     "api:persons": Exposure.CASE_CONTENT,
