@@ -7,15 +7,20 @@ import csv
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from openpyxl import Workbook
 
 from .selectors import Dashboard, Table
 
 TITLES = {
-    "trend": "Signals per quarter and kind",
-    "types": "Signals of the last twelve months per form of exploitation and kind",
-    "people": "Distinct presumed victims and perpetrators, last twelve months",
+    "trend": gettext_lazy("Signals per quarter and kind"),
+    "types": gettext_lazy("Signals of the last twelve months per form of exploitation and kind"),
+    "people": gettext_lazy("Distinct presumed victims and perpetrators, last twelve months"),
+    "sharing": gettext_lazy("Soft signals of the last twelve months, shared or not"),
+    "followup": gettext_lazy(
+        "Referrals of the last twelve months per receiving body and how they stood"
+    ),
 }
 
 
@@ -27,15 +32,17 @@ def _note() -> str:
 
 
 def _title(key: str) -> str:
-    return _(TITLES.get(key, key))
+    return str(TITLES.get(key, key))
 
 
 def _rows(table: Table) -> list[list[str]]:
-    header = ["", *table.columns] + ([_("Total")] if table.total else [])
+    extra = [table.extra_label] if table.extra_label else []
+    header = ["", *table.columns] + ([_("Total")] if table.total else []) + extra
     rows = [header]
     for row in table.rows:
         cells = [c.text for c in row.cells]
-        rows.append([row.label, *cells] + ([row.total.text] if row.total else []))
+        total = [row.total.text] if row.total else []
+        rows.append([row.label, *cells, *total] + ([row.extra] if extra else []))
     if table.total:
         rows.append([_("Total"), *(c.text for c in table.totals), table.total.text])
     return rows

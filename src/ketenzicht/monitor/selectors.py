@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose, Result
@@ -38,6 +40,7 @@ class Row:
     label: str
     cells: list[Cell]
     total: Cell | None = None
+    extra: str = ""  # a figure that does not add up (median days), after the total
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Table:
     rows: list[Row]
     totals: list[Cell] = field(default_factory=list)
     total: Cell | None = None
+    extra_label: str = ""  # heading of the rows' ``extra`` column, if any
 
 
 @dataclass(frozen=True)
@@ -127,8 +131,25 @@ def area(code: str) -> Area | None:
     return None
 
 
-def _labels() -> dict[str, str]:
+FOLLOW_UP_LABELS = {
+    "in_time": gettext_lazy("Outcome within the deadline"),
+    "late": gettext_lazy("Outcome after the deadline"),
+    "overdue": gettext_lazy("Open, past the deadline"),
+    "open": gettext_lazy("Open, within the deadline"),
+}
+
+
+def _labels(bodies: list[str]) -> dict[str, str]:
+    from ketenzicht.accounts.models import Organisation, OrganisationType
+
     labels = {k.value: str(k.label) for k in Kind}
+    labels |= {k: str(v) for k, v in FOLLOW_UP_LABELS.items()}
+    labels |= {k: str(v) for k, v in OrganisationType.choices}
+    labels |= {
+        "shared": str(_("Shared beyond the reporting organisation")),
+        "not_shared": str(_("Not shared")),
+    }
+    labels |= dict(Organisation.objects.filter(code__in=bodies).values_list("code", "name"))
     labels |= {r.value: str(r.label) for r in SubjectRole}
     labels |= {t.code: t.label for t in ExploitationType.objects.all()}
     labels["*"] = str(_("All forms together"))
@@ -136,11 +157,13 @@ def _labels() -> dict[str, str]:
 
 
 def _table(key: str, data: dict[str, Any], labels: dict[str, str]) -> Table:
+    extra, extra_label = _extra(data)
     rows = [
         Row(
             labels.get(code, code),
             [Cell(v, s) for v, s in zip(data["cells"][i], data["small"][i], strict=True)],
             Cell(data["row_totals"][i], data["row_small"][i]) if data["additive"] else None,
+            extra[i] if extra else "",
         )
         for i, code in enumerate(data["rows"])
     ]
@@ -152,7 +175,26 @@ def _table(key: str, data: dict[str, Any], labels: dict[str, str]) -> Table:
         rows,
         [Cell(v, s) for v, s in zip(data["column_totals"], data["column_small"], strict=True)],
         Cell(data["total"], data["total_small"]),
+        extra_label,
     )
+
+
+def _extra(data: dict[str, Any]) -> tuple[list[str], str]:
+    """A column beside the totals that does not add up: median days or a percentage."""
+    if data.get("median_days"):
+        return [_days(v) for v in data["median_days"]], str(_("Median working days to an outcome"))
+    if data.get("percent"):
+        return ["–" if v is None else f"{v}%" for v in data["percent"]], str(
+            _("Share shared beyond the reporting organisation")
+        )
+    return [], ""
+
+
+def _days(value: float | None) -> str:
+    if value is None:
+        return "–"
+    # A median of an even number of durations can end in .5.
+    return str(int(value)) if value == int(value) else formats.number_format(value, 1)
 
 
 @transaction.atomic
@@ -179,12 +221,13 @@ def monitor_dashboard(
     )
     if shown is None or not published:
         return None
-    labels = _labels()
+    bodies = published["followup"].data["rows"] if "followup" in published else []
+    labels = _labels(bodies)
     estimate = published.pop("estimate").data if "estimate" in published else None
     map_areas, map_size = _map(published.pop("map").data) if "map" in published else ([], (0, 0))
     if estimate is not None:
         estimate = estimate | {"list_labels": [_list_label(c) for c in estimate["lists"]]}
-    order = ("trend", "types", "people")
+    order = ("trend", "types", "people", "followup", "sharing")
     tables = {key: _table(key, published[key].data, labels) for key in order if key in published}
     comparison = []
     others = [scope]

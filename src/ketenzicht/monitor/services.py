@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import statistics
 from typing import Any
 
 from django.db import transaction
@@ -13,8 +14,9 @@ from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.geo.models import Municipality
+from ketenzicht.signals.models import Kind
 
-from . import estimation, publication, tables
+from . import disclosure, estimation, publication, tables
 from .disclosure import THRESHOLD
 from .models import PublishedTable
 
@@ -29,6 +31,61 @@ def _distinct(counts: tables.Counts, rows: list[str], columns: list[str]) -> dic
         "columns": columns,
         "cells": [[v if v >= THRESHOLD else None for v in row] for row in raw],
         "small": [[v < THRESHOLD for v in row] for row in raw],
+    }
+
+
+def _median_days(
+    codes: list[str], follow: tables.FollowUp, data: dict[str, Any]
+) -> list[float | None]:
+    """Median working days to an outcome per receiving body in the area: only where the
+    body's referrals are published and at least 10 reached an outcome (a median of a few
+    would say too much about each)."""
+    out: list[float | None] = []
+    for i, body in enumerate(follow.bodies):
+        durations = [d for m in codes for d in follow.days.get(m, {}).get(body, [])]
+        shown = data["row_totals"][i] is not None
+        out.append(statistics.median(durations) if shown and len(durations) >= THRESHOLD else None)
+    return out
+
+
+def _sharing_table(counts: tables.Counts, window: dict[str, Any]) -> dict[str, Any] | None:
+    """The sharing health figure: soft signals per type of reporting organisation, shared
+    beyond it or not, with the share shared. A national table of its own (protected on its
+    own); its grand total is the national number of soft signals in the trend table, so
+    where that is hidden ("x") the totals that give it are hidden here too. Hiding more
+    never makes a hidden value derivable."""
+    kinds = sorted({kind for kind, _column in counts})
+    if not kinds:
+        return None
+    raw = [[counts.get((k, c), 0) for c in tables.SHARING] for k in kinds]
+    protected = disclosure.protect(raw)
+    row_raw = [sum(row) for row in raw]
+    column_raw = [sum(column) for column in zip(*raw, strict=True)]
+    column_totals, total = protected.column_totals, protected.total
+    soft = window["cells"][tables.KINDS.index(Kind.SOFT.value)]
+    if soft is None:
+        column_totals, total = [None] * len(column_totals), None
+
+    def share(shared: int | None, all_: int | None) -> int | None:
+        return round(100 * shared / all_) if shared is not None and all_ else None
+
+    return {
+        "additive": True,
+        "rows": kinds,
+        "columns": tables.SHARING,
+        "cells": protected.cells,
+        "small": [[v < THRESHOLD for v in row] for row in raw],
+        "row_totals": protected.row_totals,
+        "row_small": [v < THRESHOLD for v in row_raw],
+        "column_totals": column_totals,
+        "column_small": [v < THRESHOLD for v in column_raw],
+        "total": total,
+        "total_small": sum(row_raw) < THRESHOLD,
+        "percent": [
+            share(row[0], row_total)
+            for row, row_total in zip(protected.cells, protected.row_totals, strict=True)
+        ],
+        "percent_total": share(column_totals[0], total),
     }
 
 
@@ -95,6 +152,14 @@ def monitor_rebuild(*, context: Context, today: dt.date | None = None, revise: b
         tables.types(today)
     )
     people = tables.people(today)
+    follow = tables.follow_up(today)
+    followup = (
+        publication.Family(municipalities, scopes, follow.bodies, tables.FOLLOW_UP).publish(
+            follow.counts
+        )
+        if follow.bodies
+        else {}
+    )
     start, end = tables.twelve_months(today)
     stamp = {
         "period": period,
@@ -111,6 +176,20 @@ def monitor_rebuild(*, context: Context, today: dt.date | None = None, revise: b
             ("people", _distinct(people.get(code, {}), ["*", *type_codes], tables.ROLES)),
         ):
             built.append(PublishedTable(scope=code, key=key, data=data | stamp, built_at=now))
+        if followup:
+            members = [municipalities[int(i)] for i in scope.members]
+            medians = _median_days(members, follow, followup[code])
+            data = followup[code] | {"median_days": medians}
+            built.append(
+                PublishedTable(scope=code, key="followup", data=data | stamp, built_at=now)
+            )
+    sharing_data = _sharing_table(tables.sharing(today), trend[tables.NATION]["window"])
+    if sharing_data:
+        built.append(
+            PublishedTable(
+                scope=tables.NATION, key="sharing", data=sharing_data | stamp, built_at=now
+            )
+        )
     # The map repeats the municipalities' twelve-month figures, protected with them above.
     windows = {m: trend[m]["window"] for m in municipalities}
     national = trend[tables.NATION]["window"]

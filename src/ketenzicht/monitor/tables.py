@@ -19,6 +19,8 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
+from ketenzicht.followup.deadlines import working_days_between
+from ketenzicht.followup.models import Referral
 from ketenzicht.geo.models import Municipality
 from ketenzicht.signals.models import Kind, Signal, Subject, SubjectRole
 from ketenzicht.taxonomy.models import ExploitationType
@@ -188,3 +190,70 @@ def capture_histories(today: dt.date) -> tuple[list[str], list[tuple[tuple[int, 
             history.append(int(bool(kinds - set(lists))))
         histories[tuple(history)] += 1
     return names, sorted(histories.items())
+
+
+# How a referral stood at the end of the period: outcome within or after its deadline, or
+# still open, past or within its deadline. Judged at the period's end, so a revision of the
+# same period gives the same figures.
+FOLLOW_UP = ["in_time", "late", "overdue", "open"]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    counts: dict[str, Counts]  # municipality -> {(receiving body, state): referrals}
+    days: dict[str, dict[str, list[int]]]  # municipality -> body -> working days to outcome
+    bodies: list[str]  # receiving bodies' codes, most referrals first
+
+
+def follow_up(today: dt.date) -> FollowUp:
+    """Referrals sent in the last four completed quarters for signals in each municipality,
+    per receiving body and how they stood at the end of the period, with the working days
+    each took to an outcome."""
+    start, end = twelve_months(today)
+    last_day = (end - dt.timedelta(days=1)).date()
+    counts: dict[str, Counts] = defaultdict(lambda: defaultdict(int))
+    days: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    volume: dict[str, int] = defaultdict(int)
+    rows = Referral.objects.filter(sent_at__gte=start, sent_at__lt=end).values_list(
+        "signal__municipality_id", "to_organisation__code", "sent_at", "outcome_due", "outcome_at"
+    )
+    for municipality, body, sent, due, outcome_at in rows.iterator(chunk_size=5000):
+        if municipality is None:
+            continue
+        if outcome_at is not None and outcome_at < end:
+            day = timezone.localdate(outcome_at)
+            state = "in_time" if day <= due else "late"
+            days[municipality][body].append(working_days_between(timezone.localdate(sent), day))
+        else:
+            state = "overdue" if due < last_day else "open"
+        counts[municipality][(body, state)] += 1
+        volume[body] += 1
+    bodies = sorted(volume, key=lambda b: (-volume[b], b))
+    return FollowUp(
+        {m: dict(c) for m, c in counts.items()},
+        {m: dict(d) for m, d in days.items()},
+        bodies,
+    )
+
+
+SHARING = ["shared", "not_shared"]
+
+
+def sharing(today: dt.date) -> Counts:
+    """Soft signals of the last four completed quarters per type of reporting organisation
+    (rows), shared beyond it by the end of the period or not (columns): the sharing health
+    figure. National only."""
+    from ketenzicht.sharing.selectors import shared_beyond_reporter
+
+    start, end = twelve_months(today)
+    rows = (
+        Signal.objects.filter(kind=Kind.SOFT, received_at__gte=start, received_at__lt=end)
+        .values("organisation__type")
+        .annotate(n=Count("pk"), shared=Count("pk", filter=shared_beyond_reporter(end)))
+    )
+    out: Counts = {}
+    for row in rows:
+        kind = str(row["organisation__type"])
+        out[(kind, "shared")] = row["shared"]
+        out[(kind, "not_shared")] = row["n"] - row["shared"]
+    return out

@@ -85,6 +85,15 @@ def _month_starts(count: int, today: dt.date) -> list[dt.date]:
     return months[::-1]
 
 
+def shared_beyond_reporter(until: dt.datetime | None = None) -> Q:
+    """Signals visible beyond the reporting organisation: to a group, the chain, or through
+    a referral (an access grant; with ``until``, one granted before then)."""
+    grants = AccessGrant.objects.filter(signal_id=OuterRef("pk"))
+    if until is not None:
+        grants = grants.filter(granted_at__lt=until)
+    return ~Q(distribution=Distribution.ORGANISATION) | Q(Exists(grants))
+
+
 @transaction.atomic
 def sharing_health(*, actor: Actor, context: Context, months: int = 12) -> SharingHealth | None:
     """Share of soft signals visible beyond the reporting organisation, per organisation and
@@ -93,8 +102,7 @@ def sharing_health(*, actor: Actor, context: Context, months: int = 12) -> Shari
         return None
     starts = _month_starts(months, timezone.localdate())
     first = dt.datetime.combine(starts[0], dt.time(), tzinfo=dt.UTC)
-    referred = AccessGrant.objects.filter(signal_id=OuterRef("pk"))
-    beyond = ~Q(distribution=Distribution.ORGANISATION) | Q(Exists(referred))
+    beyond = shared_beyond_reporter()
     counts = (
         policy.signals_for_aggregates(actor)
         .filter(kind=Kind.SOFT, received_at__gte=first)

@@ -72,7 +72,11 @@ def westerwolde(reporter: Actor, django_capture_on_commit_callbacks: object) -> 
 def test_rebuild_publishes_protected_tables_for_every_area(westerwolde: list[Signal]) -> None:
     built = monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
     # Three tables for every area, the national estimate of the hidden number and the map.
-    assert built == 3 * PublishedTable.objects.values("scope").distinct().count() + 2
+    # Three tables per area, the national map and estimate, and the national sharing health
+    # table (the fixture's signals are soft); no follow-up table without referrals.
+    assert built == 3 * PublishedTable.objects.values("scope").distinct().count() + 3
+    assert PublishedTable.objects.filter(key="sharing").count() == 1
+    assert not PublishedTable.objects.filter(key="followup").exists()
     types = PublishedTable.objects.get(scope="GM1950", key="types").data
     labour, sexual = types["rows"].index("labour"), types["rows"].index("sexual")
     soft = types["columns"].index("soft")
@@ -362,15 +366,16 @@ def _as_published(
     hidden as "<10" and which as "x", read back from the stored tables."""
     areas = tables.Areas.load()
     municipalities = list(Municipality.objects.order_by("code").values_list("code", flat=True))
-    labels = [f"{y}-Q{q}" for y, q in tables.quarters(NEXT_QUARTER)]
-    family = publication.Family(
-        municipalities,
-        publication.scopes(areas, municipalities),
-        labels,
-        tables.KINDS,
-        window=range(len(labels) - 4, len(labels)),
-    )
-    linked = family.linked(tables.trend(NEXT_QUARTER))
+    scopes = publication.scopes(areas, municipalities)
+    if key == "followup":
+        follow = tables.follow_up(NEXT_QUARTER)
+        family = publication.Family(municipalities, scopes, follow.bodies, tables.FOLLOW_UP)
+        linked = family.linked(follow.counts)
+    else:
+        labels = [f"{y}-Q{q}" for y, q in tables.quarters(NEXT_QUARTER)]
+        window = range(len(labels) - 4, len(labels))
+        family = publication.Family(municipalities, scopes, labels, tables.KINDS, window=window)
+        linked = family.linked(tables.trend(NEXT_QUARTER))
     hidden = np.zeros(len(linked.values), dtype=bool)
     small = np.zeros(len(linked.values), dtype=bool)
     stored = {t.scope: t.data for t in PublishedTable.objects.filter(key=key)}
@@ -429,3 +434,79 @@ def _boxes(box: object) -> list[object]:
     for child in getattr(box, "children", []):
         out += _boxes(child)
     return out
+
+
+def test_follow_up_per_receiving_body_is_published_for_every_area_and_protected(
+    reporter: Actor,
+) -> None:
+    from ketenzicht.followup.deadlines import working_days_between
+    from ketenzicht.followup.models import Referral, ReferralKind, ReferralStatus
+
+    # Twelve signals in Westerwolde and three in Groningen, each referred to the labour
+    # inspectorate at the start of this quarter: six with an outcome within the deadline,
+    # four after it, five still open past it.
+    inspectorate = OrganisationFactory(code="nla-m", name="Arbeidsinspectie")
+    signals = [register(reporter, municipality_code="GM1950") for _ in range(12)]
+    signals += [register(reporter, municipality_code="GM0014") for _ in range(3)]
+    today = timezone.localdate()
+    start = tables.quarter_start(today.year, (today.month - 1) // 3 + 1) + dt.timedelta(hours=9)
+    due = (start + dt.timedelta(days=10)).date()
+    for i, signal in enumerate(signals):
+        outcome_at = [start + dt.timedelta(days=5)] * 6 + [start + dt.timedelta(days=30)] * 4
+        Referral.objects.create(
+            kind=ReferralKind.ROUTED,
+            signal=signal,
+            from_organisation_id=signal.organisation_id,
+            to_organisation=inspectorate,
+            reason="test",
+            status=ReferralStatus.OUTCOME if i < 10 else ReferralStatus.SENT,
+            sent_at=start,
+            acknowledge_due=due,
+            outcome_due=due,
+            outcome_at=outcome_at[i] if i < 10 else None,
+        )
+    monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
+    nation = PublishedTable.objects.get(scope="NL", key="followup").data
+    assert nation["rows"] == ["nla-m"] and nation["columns"] == tables.FOLLOW_UP
+    assert nation["row_totals"] == [15]
+    assert nation["small"][0] == [True, True, True, True]  # 6, 4, 5 and 0: all "<10"
+    quick = working_days_between(timezone.localdate(start), (start + dt.timedelta(days=5)).date())
+    assert nation["median_days"] == [quick]  # ten outcomes, six of them quick
+    westerwolde = PublishedTable.objects.get(scope="GM1950", key="followup").data
+    # 12 of the 15 are Westerwolde's; published, or hidden to protect Groningen's 3.
+    assert westerwolde["row_totals"][0] in (12, None)
+    assert westerwolde["median_days"] == ([quick] if westerwolde["row_totals"][0] else [None])
+    groningen = PublishedTable.objects.get(scope="GM0014", key="followup").data
+    assert groningen["row_totals"] == [None] and groningen["median_days"] == [None]
+    # An attacker with every area's published follow-up tables pins nothing small.
+    _family, linked, hidden, small = _as_published("followup")
+    assert not pinned(attack(linked, hidden, small))
+    # The national dashboard shows it with the median beside it, in the user's language.
+    rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm6"), username="r6")
+    html = _client(rapporteur).get("/monitor/NL").content.decode()
+    assert "Opvolging: doorverwijzingen" in html and "Arbeidsinspectie" in html
+    assert "Mediaan werkdagen tot uitkomst" in html and f">{quick}</td>" in html
+
+
+def test_the_sharing_health_figure_counts_soft_signals_shared_beyond_the_reporter(
+    reporter: Actor,
+) -> None:
+    # The reception organisation reports 25 soft signals: 15 shared with the chain, 10 kept
+    # to itself; and 2 hard ones, which do not count here.
+    for i in range(25):
+        register(reporter, distribution="chain" if i < 15 else "organisation")
+    for _ in range(2):
+        register(reporter, kind="hard", distribution="organisation")
+    monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
+    data = PublishedTable.objects.get(scope="NL", key="sharing").data
+    assert data["rows"] == ["coa"] and data["columns"] == tables.SHARING
+    assert data["cells"] == [[15, 10]] and data["row_totals"] == [25]
+    assert data["percent"] == [60]
+    trend = PublishedTable.objects.get(scope="NL", key="trend").data
+    soft = trend["window"]["cells"][tables.KINDS.index("soft")]
+    # The grand total is the trend table's national soft count: shown only where that is.
+    assert data["total"] == soft and (soft is None or data["percent_total"] == 60)
+    assert not PublishedTable.objects.filter(key="sharing").exclude(scope="NL").exists()
+    rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm7"), username="r7")
+    html = _client(rapporteur).get("/monitor/NL").content.decode()
+    assert "Deelgezondheid" in html and ">60%</td>" in html
