@@ -209,3 +209,63 @@ def _protect_list(table: np.ndarray, threshold: int) -> Protected:
     if table.shape[1] == 1:
         return Protected([[c] for c in cells], cells, [shown_total], shown_total)
     return Protected([cells], [shown_total], cells, shown_total)
+
+
+def protect_overlapping(
+    total: int, parts: list[int], threshold: int = THRESHOLD
+) -> tuple[bool, list[bool], list[bool]]:
+    """Protection for a total and parts that overlap and together cover it: distinct
+    people in an area (``total``) and per form of exploitation (``parts``), where a person
+    may be under several forms and is under at least one. An attacker knows no more than
+    ``max(parts) <= total <= sum(parts)``: every such set of numbers can come from some
+    people. Returns ``(total_hidden, parts_hidden, small)`` (``small`` for the parts): every
+    count below the threshold is hidden, then published parts are hidden as partners
+    (smallest first; the total last) until no hidden part of 1 to 9 can be pinned."""
+    if parts and not max(parts) <= total <= sum(parts):
+        raise ValueError("the parts must cover the total, each at most the total")
+    small = [v < threshold for v in parts]
+    hidden = list(small)
+    total_hidden = total < threshold
+
+    def pinned(i: int) -> bool:
+        low, high = _range_of(i, total, total_hidden, parts, hidden, small, threshold)
+        return high - low < 1
+
+    while any(hidden[i] and 0 < parts[i] < threshold and pinned(i) for i in range(len(parts))):
+        shown = [i for i in range(len(parts)) if not hidden[i]]
+        if shown:
+            hidden[min(shown, key=lambda i: (parts[i], i))] = True
+        elif not total_hidden:
+            total_hidden = True  # only the published total still bounds the parts
+        else:  # with everything hidden each part keeps at least two values
+            raise AssertionError("a part is pinned with everything hidden")
+    return total_hidden, hidden, small
+
+
+def _range_of(
+    i: int,
+    total: int,
+    total_hidden: bool,
+    parts: list[int],
+    hidden: list[bool],
+    small: list[bool],
+    threshold: int,
+) -> tuple[float, float]:
+    """The smallest and largest value the attacker can give hidden part ``i``."""
+
+    def bounds(value: int, is_hidden: bool, is_small: bool, ceiling: float) -> tuple[float, float]:
+        if not is_hidden:
+            return value, value
+        return (0, threshold - 1) if is_small else (threshold, ceiling)
+
+    total_small = total < threshold
+    shown_max = max((v for v, h in zip(parts, hidden, strict=True) if not h), default=0)
+    total_low, total_high = bounds(total, total_hidden, total_small, float("inf"))
+    total_low = max(total_low, shown_max)
+    low, high = bounds(parts[i], True, small[i], total_high)
+    others_high = sum(
+        bounds(v, h, s, total_high)[1]
+        for k, (v, h, s) in enumerate(zip(parts, hidden, small, strict=True))
+        if k != i
+    )
+    return max(low, total_low - others_high), min(high, total_high)

@@ -22,14 +22,27 @@ from .models import PublishedTable
 
 
 def _distinct(counts: tables.Counts, rows: list[str], columns: list[str]) -> dict[str, Any]:
-    """Counts of distinct people do not add up, so no sum can give a hidden one away: each
-    cell is shown from 10 on, and below that as "<10"."""
+    """Distinct people: the first row (``*``) all forms together, then per form. A person
+    may be under several forms, so the rows do not add up, but every person is under at
+    least one: per column the forms cover the total, which can still give a small one
+    away (18 people, two forms with 9 each and nobody under both), so each column is
+    protected with ``disclosure.protect_overlapping``. People counted per area are not
+    sums of municipalities (a person can be in several), so areas are protected apart."""
     raw = [[counts.get((r, c), 0) for c in columns] for r in rows]
+    cells: list[list[int | None]] = [list(row) for row in raw]
+    for j in range(len(columns)):
+        parts = [raw[i][j] for i in range(1, len(rows))]
+        total_hidden, hidden, _small = disclosure.protect_overlapping(raw[0][j], parts)
+        if total_hidden:
+            cells[0][j] = None
+        for i, is_hidden in enumerate(hidden, start=1):
+            if is_hidden:
+                cells[i][j] = None
     return {
         "additive": False,
         "rows": rows,
         "columns": columns,
-        "cells": [[v if v >= THRESHOLD else None for v in row] for row in raw],
+        "cells": cells,
         "small": [[v < THRESHOLD for v in row] for row in raw],
     }
 

@@ -4,7 +4,7 @@ value, the totals and the rule cannot pin down any suppressed value."""
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ketenzicht.monitor.disclosure import THRESHOLD, Protected, protect
@@ -122,3 +122,65 @@ def test_no_suppressed_cell_can_be_derived(table: list[list[int]]) -> None:
     for low, high, true in _attack(original, published):
         assert low - 1e-6 <= true <= high + 1e-6
         assert high - low >= 1, f"a suppressed {true} is pinned to [{low}, {high}]"
+
+
+# -- distinct people per form: parts that overlap and cover the total ----------------------
+
+CAP = 30  # the brute-force attacker tries values up to here (a narrower attacker proves less)
+
+
+def _person(k: int) -> st.SearchStrategy[set[int]]:
+    # Most people are under one form, which is when parts add up and can give one away.
+    single = st.integers(0, k - 1).map(lambda form: {form})
+    return st.one_of(single, single, st.sets(st.integers(0, k - 1), min_size=1))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(1, 3).flatmap(
+        lambda k: st.lists(_person(k), min_size=0, max_size=CAP).map(lambda people: (k, people))
+    )
+)
+@example((2, [{0}] * 9 + [{1}] * 12))  # 21 = 9 + 12: the 9 would follow from the 21
+def test_no_hidden_count_of_people_per_form_can_be_pinned(case: tuple[int, list[set[int]]]) -> None:
+    """People are random non-empty sets of forms; every total and parts that are the true
+    counts of some people are consistent, so the brute-force attacker tries all vectors
+    with ``max(parts) <= total <= sum(parts)`` that agree with what is published."""
+    from ketenzicht.monitor.disclosure import protect_overlapping
+
+    k, people = case
+    total = len(people)
+    parts = [sum(1 for p in people if form in p) for form in range(k)]
+    total_hidden, hidden, small = protect_overlapping(total, parts)
+    assert all(hidden[i] for i, v in enumerate(parts) if v < THRESHOLD)
+    assert total_hidden or total >= THRESHOLD
+
+    def domain(value: int, is_hidden: bool, is_small: bool) -> np.ndarray:
+        if not is_hidden:
+            return np.array([value])
+        return np.arange(0, THRESHOLD) if is_small else np.arange(THRESHOLD, CAP + 1)
+
+    grids = np.meshgrid(
+        domain(total, total_hidden, total < THRESHOLD),
+        *(domain(v, h, s) for v, h, s in zip(parts, hidden, small, strict=True)),
+        indexing="ij",
+    )
+    t, *p = (g.ravel() for g in grids)
+    stacked = np.vstack(p)
+    feasible = (stacked.max(axis=0) <= t) & (t <= stacked.sum(axis=0))
+    assert feasible.any()  # the truth is always there
+    for i, value in enumerate(parts):
+        if hidden[i] and 0 < value < THRESHOLD:
+            assert len(np.unique(p[i][feasible])) >= 2, (total, parts, hidden, total_hidden)
+
+
+def test_a_total_of_eighteen_over_two_small_forms_is_not_published_with_them() -> None:
+    from ketenzicht.monitor.disclosure import protect_overlapping
+
+    # 18 people, 9 under each of two forms and nobody under both: publishing 18 says both
+    # forms have 9.
+    total_hidden, hidden, _small = protect_overlapping(18, [9, 9])
+    assert hidden == [True, True] and total_hidden
+    # With a third, published form the 18 can stay: the small ones are not pinned.
+    total_hidden, hidden, _small = protect_overlapping(18, [9, 9, 12])
+    assert not total_hidden and hidden[:2] == [True, True]
