@@ -1,5 +1,5 @@
--- wrk script for scripts/bench: rotates over request paths, sends the API token, and prints
--- one JSON line with latency percentiles (ms), request count and errors.
+-- wrk script for scripts/bench: rotates over request paths, sends the API token or a session
+-- cookie, and prints one JSON line with latency percentiles (ms), request count and errors.
 local paths = {}
 for line in io.lines(os.getenv("KZ_PATHS")) do paths[#paths + 1] = line end
 local method = os.getenv("KZ_METHOD") or "GET"
@@ -8,10 +8,14 @@ if os.getenv("KZ_BODY") then
   local f = io.open(os.getenv("KZ_BODY"), "r"); body = f:read("*a"); f:close()
 end
 local headers = {
-  ["Authorization"] = "Token " .. os.getenv("KZ_TOKEN"),
   ["Content-Type"] = "application/json",
   ["X-Audit-Toelichting"] = "benchmark",
 }
+-- The API with a token; pages (the monitor) with a session cookie instead.
+if (os.getenv("KZ_TOKEN") or "") ~= "" then
+  headers["Authorization"] = "Token " .. os.getenv("KZ_TOKEN")
+end
+if (os.getenv("KZ_COOKIE") or "") ~= "" then headers["Cookie"] = os.getenv("KZ_COOKIE") end
 local counter = math.random(1, #paths)
 
 request = function()

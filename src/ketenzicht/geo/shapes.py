@@ -49,12 +49,13 @@ def municipality_paths() -> tuple[dict[str, str], tuple[int, int]]:
     lons = [p[0] for rings in shapes.values() for ring in rings for p in ring]
     lats = [p[1] for rings in shapes.values() for ring in rings for p in ring]
     # Equirectangular with the longitude shrunk by cos(latitude): right for a country this size.
-    shrink = math.cos(math.radians((min(lats) + max(lats)) / 2))
-    scale = WIDTH / ((max(lons) - min(lons)) * shrink)
-    height = round((max(lats) - min(lats)) * scale)
+    west, east, south, north = min(lons), max(lons), min(lats), max(lats)
+    shrink = math.cos(math.radians((south + north) / 2))
+    scale = WIDTH / ((east - west) * shrink)
+    height = round((north - south) * scale)
 
     def xy(lon: float, lat: float) -> str:
-        return f"{(lon - min(lons)) * shrink * scale:.1f} {(max(lats) - lat) * scale:.1f}"
+        return f"{(lon - west) * shrink * scale:.1f} {(north - lat) * scale:.1f}"
 
     paths = {
         code: " ".join("M" + " L".join(xy(*p) for p in ring) + " Z" for ring in rings)
