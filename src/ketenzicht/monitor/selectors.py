@@ -109,6 +109,22 @@ class Dashboard:
     map_size: tuple[int, int] = (0, 0)
     period_from: dt.date | None = None  # the four completed quarters counted
     period_to: dt.date | None = None
+    # Where people are received or housed in a municipality: (name, kind, organisation).
+    locations: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+RECEPTION_KINDS = ("reception_centre", "protected_reception", "application_centre")
+
+
+def _reception_locations(municipality: str) -> list[tuple[str, str, str]]:
+    """Reception locations in a municipality: public facts about organisations, no counts
+    (a count of residents flagged there would be a small number about people)."""
+    from ketenzicht.accounts.models import Location
+
+    locations = Location.objects.filter(
+        municipality_id=municipality, kind__in=RECEPTION_KINDS
+    ).select_related("organisation")
+    return [(x.name, str(x.get_kind_display()), x.organisation.name) for x in locations]
 
 
 def area(code: str) -> Area | None:
@@ -246,8 +262,18 @@ def monitor_dashboard(
     period = [
         dt.date.fromisoformat(first.data[k]) if first.data.get(k) else None for k in ("from", "to")
     ]
+    locations = _reception_locations(scope) if shown.kind == "municipality" else []
     return Dashboard(
-        shown, tables, comparison, first.built_at, estimate, map_areas, map_size, *period
+        shown,
+        tables,
+        comparison,
+        first.built_at,
+        estimate,
+        map_areas,
+        map_size,
+        period_from=period[0],
+        period_to=period[1],
+        locations=locations,
     )
 
 

@@ -510,3 +510,29 @@ def test_the_sharing_health_figure_counts_soft_signals_shared_beyond_the_reporte
     rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm7"), username="r7")
     html = _client(rapporteur).get("/monitor/NL").content.decode()
     assert "Deelgezondheid" in html and ">60%</td>" in html
+
+
+def test_a_municipal_dashboard_lists_the_reception_locations_in_the_municipality(
+    westerwolde: list[Signal],
+) -> None:
+    from ketenzicht.accounts.factories import LocationFactory
+    from ketenzicht.accounts.models import LocationKind
+
+    coa = OrganisationFactory(code="coa-loc", name="COA", type=OrganisationType.COA)
+    LocationFactory(
+        organisation=coa, code="ter-apel-x", name="AZC Ter Apel", municipality_id="GM1950"
+    )
+    LocationFactory(
+        organisation=coa,
+        code="ter-apel-office",
+        name="Kantoor Ter Apel",
+        kind=LocationKind.OFFICE,
+        municipality_id="GM1950",
+    )
+    monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
+    rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm8"), username="r8")
+    html = _client(rapporteur).get("/monitor/GM1950").content.decode()
+    assert "Opvanglocaties in de gemeente" in html
+    assert "AZC Ter Apel" in html and "Kantoor Ter Apel" not in html  # offices are not reception
+    html = _client(rapporteur).get("/monitor/GM0363").content.decode()
+    assert "Er zijn geen opvanglocaties" in html
