@@ -13,6 +13,10 @@ class Municipality(models.Model):
     police_unit_name = models.CharField(_("police unit"), max_length=100)
     safety_region_code = models.CharField(max_length=4)
     safety_region_name = models.CharField(max_length=100)
+    # Inhabitants, for comparing municipalities of the same size: not shipped (no source
+    # with a clear licence could be reached); loaded by ``ketenzicht population``.
+    population = models.PositiveIntegerField(_("inhabitants"), null=True, blank=True)
+    population_date = models.DateField(_("inhabitants on"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

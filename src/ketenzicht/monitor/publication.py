@@ -32,13 +32,16 @@ class Scope:
     code: str
     level: str  # municipality, region or nation
     members: np.ndarray  # indices of its municipalities
-    division: str = ""  # of a region: "unit" or "province" (each divides the nation)
+    division: str = ""  # of a region: "unit", "province" or "size" (each divides the nation)
 
 
 def scopes(areas: Areas, municipalities: Sequence[str]) -> list[Scope]:
     index = {m: i for i, m in enumerate(municipalities)}
     out = [Scope(NATION, "nation", np.arange(len(municipalities)))]
-    for division, mapping in (("unit", areas.unit), ("province", areas.province)):
+    divisions = [("unit", areas.unit), ("province", areas.province)]
+    if areas.size:
+        divisions.append(("size", areas.size))
+    for division, mapping in divisions:
         regions: dict[str, list[int]] = {}
         for m in municipalities:
             regions.setdefault(mapping[m], []).append(index[m])
@@ -61,12 +64,11 @@ class Family:
         window: Sequence[int] = (),
     ) -> None:
         self.municipalities, self.areas = list(municipalities), areas
-        self._unit: dict[str, str] = {}
-        self._province: dict[str, str] = {}
+        # Per division, the region each municipality is in.
+        self._regions: dict[str, dict[str, str]] = {}
         for area in areas:
             for m in area.members if area.level == "region" else ():
-                target = self._unit if area.division == "unit" else self._province
-                target[self.municipalities[int(m)]] = area.code
+                self._regions.setdefault(area.division, {})[self.municipalities[int(m)]] = area.code
         self.rows, self.columns, self.window = list(rows), list(columns), list(window)
         r, c = len(rows), len(columns)
         self.parts: list[tuple[str, int, int]] = [
@@ -115,12 +117,14 @@ class Family:
             (np.ones(len(data_rows)), (data_rows, data_columns)),
             shape=(len(self.areas) * len(self.parts), len(atoms)),
         )
-        # Municipalities in the same police unit and province are interchangeable for an
-        # attacker when their tables look the same (most often: all "<10").
+        # Municipalities in the same regions (unit, province, size class) are
+        # interchangeable for an attacker when their tables look the same (most often: all
+        # "<10").
         width_q = len(self.parts)
+        divisions = sorted(self._regions)
         blocks = [
             (
-                f"{self._unit[area.code]}|{self._province[area.code]}",
+                "|".join(self._regions[d].get(area.code, "") for d in divisions),
                 np.arange(a * width_q, (a + 1) * width_q),
             )
             for a, area in enumerate(self.areas)
@@ -155,24 +159,27 @@ class Family:
                 continue
             groups = [[first + int(m) for m in area.members]]
             if area.level == "nation":
-                for division in ("unit", "province"):
+                for division in sorted(self._regions):
                     groups.append(
                         [x for x, other in enumerate(self.areas) if other.division == division]
                     )
             else:
-                # Units and provinces overlap: a unit holding whole provinces is their sum
-                # plus its other municipalities (and the other way round).
+                # Divisions overlap: a unit holding whole provinces is their sum plus its
+                # other municipalities (and the other way round).
+                # Regions of one division do not overlap, so each other division gives
+                # its own equation.
                 mine = set(area.members.tolist())
-                inside = [
-                    x
-                    for x, other in enumerate(self.areas)
-                    if other.level == "region"
-                    and other.division != area.division
-                    and set(other.members.tolist()) <= mine
-                ]
-                if inside:
-                    covered = {int(m) for x in inside for m in self.areas[x].members}
-                    groups.append(inside + [first + m for m in sorted(mine - covered)])
+                for division in sorted(set(self._regions) - {area.division}):
+                    inside = [
+                        x
+                        for x, other in enumerate(self.areas)
+                        if other.level == "region"
+                        and other.division == division
+                        and set(other.members.tolist()) <= mine
+                    ]
+                    if inside:
+                        covered = {int(m) for x in inside for m in self.areas[x].members}
+                        groups.append(inside + [first + m for m in sorted(mine - covered)])
             for members in groups:
                 for part in self.parts:
                     out.append((self.quantity(a, part), [self.quantity(m, part) for m in members]))

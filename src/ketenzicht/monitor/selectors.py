@@ -16,6 +16,8 @@ from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.geo.models import Municipality
+from ketenzicht.geo.sizes import LABELS as SIZE_LABELS
+from ketenzicht.geo.sizes import size_class
 from ketenzicht.sharing import policy
 from ketenzicht.signals.models import Kind, SubjectRole
 from ketenzicht.taxonomy.models import ExploitationType
@@ -111,6 +113,7 @@ class Dashboard:
     period_to: dt.date | None = None
     # Where people are received or housed in a municipality: (name, kind, organisation).
     locations: list[tuple[str, str, str]] = field(default_factory=list)
+    sizes_loaded: bool = False  # inhabitants known for every municipality (size classes)
 
 
 RECEPTION_KINDS = ("reception_centre", "protected_reception", "application_centre")
@@ -130,6 +133,9 @@ def _reception_locations(municipality: str) -> list[tuple[str, str, str]]:
 def area(code: str) -> Area | None:
     if code == NATION:
         return Area(NATION, str(_("the Netherlands")), "nation")
+    if code in SIZE_LABELS:
+        label = str(SIZE_LABELS[code])
+        return Area(code, label[:1].upper() + label[1:], "size")
     municipality = Municipality.objects.filter(code=code).first()
     if municipality:
         return Area(code, municipality.name, "municipality")
@@ -247,9 +253,12 @@ def monitor_dashboard(
     tables = {key: _table(key, published[key].data, labels) for key in order if key in published}
     comparison = []
     others = [scope]
+    sizes_loaded = not Municipality.objects.filter(population__isnull=True).exists()
     if shown.kind == "municipality":
         m = Municipality.objects.get(code=scope)
         others += [m.police_unit_code, m.province_code]
+        if sizes_loaded and (size := size_class(m.population)):
+            others.append(size)
     if scope != NATION:
         others.append(NATION)
     for code in others:
@@ -274,6 +283,7 @@ def monitor_dashboard(
         period_from=period[0],
         period_to=period[1],
         locations=locations,
+        sizes_loaded=sizes_loaded,
     )
 
 

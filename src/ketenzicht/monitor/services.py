@@ -183,11 +183,13 @@ def monitor_rebuild(*, context: Context, today: dt.date | None = None, revise: b
     built = []
     for scope in scopes:
         code = scope.code
-        for key, data in (
-            ("trend", trend[code]),
-            ("types", types[code]),
-            ("people", _distinct(people.get(code, {}), ["*", *type_codes], tables.ROLES)),
-        ):
+        published = [("trend", trend[code]), ("types", types[code])]
+        # People are counted per municipality, unit and province (tables.people), not per
+        # size class.
+        if scope.division != "size":
+            rows = ["*", *type_codes]
+            published.append(("people", _distinct(people.get(code, {}), rows, tables.ROLES)))
+        for key, data in published:
             built.append(PublishedTable(scope=code, key=key, data=data | stamp, built_at=now))
         if followup:
             members = [municipalities[int(i)] for i in scope.members]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -22,6 +22,7 @@ from django.utils import timezone
 from ketenzicht.followup.deadlines import working_days_between
 from ketenzicht.followup.models import Referral
 from ketenzicht.geo.models import Municipality
+from ketenzicht.geo.sizes import size_class
 from ketenzicht.signals.models import Kind, Signal, Subject, SubjectRole
 from ketenzicht.taxonomy.models import ExploitationType
 
@@ -35,19 +36,24 @@ Counts = dict[tuple[str, str], int]  # (row, column) -> count
 
 @dataclass(frozen=True)
 class Areas:
-    """Which larger areas each municipality belongs to."""
+    """Which larger areas each municipality belongs to: its police unit, its province and,
+    once inhabitants are loaded for every municipality, its size class."""
 
     unit: dict[str, str]
     province: dict[str, str]
+    size: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> Areas:
-        unit, province = {}, {}
-        for code, unit_code, province_code in Municipality.objects.values_list(
-            "code", "police_unit_code", "province_code"
+        unit, province, size = {}, {}, {}
+        for code, unit_code, province_code, population in Municipality.objects.values_list(
+            "code", "police_unit_code", "province_code", "population"
         ):
             unit[code], province[code] = unit_code, province_code
-        return cls(unit, province)
+            size[code] = size_class(population) or ""
+        # Size classes only when every municipality has a number: a class missing some of
+        # its municipalities would compare wrongly.
+        return cls(unit, province, size if all(size.values()) else {})
 
 
 def quarters(today: dt.date, count: int = QUARTERS) -> list[tuple[int, int]]:

@@ -30,6 +30,7 @@ from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Location, Role
 from ketenzicht.followup.models import Case, Referral
 from ketenzicht.geo.models import Municipality
+from ketenzicht.geo.sizes import size_class
 from ketenzicht.monitor.models import PublishedTable, SelfAssessment
 from ketenzicht.notifications.models import Subscription
 from ketenzicht.persons.models import HitNotice, MatchReview, PersonRecord, TokenRecord
@@ -297,14 +298,18 @@ def may_view_aggregates(actor: Actor) -> bool:
 def monitor_scopes(actor: Actor) -> QuerySet[PublishedTable]:
     """Published tables (protected aggregates) the actor may read: the national monitor and
     coordinators every area; a municipal analyst their own municipality and, to compare,
-    the police unit, province and nation it lies in."""
+    the police unit, province, size class and nation it lies in."""
     if not may_view_aggregates(actor):
         return PublishedTable.objects.none()
     if actor.has_role(Role.NATIONAL_MONITOR, Role.COORDINATOR):
         return PublishedTable.objects.all()
     own = actor.municipality_code or ""
-    areas = Municipality.objects.filter(code=own).values_list("police_unit_code", "province_code")
-    wider = ["NL", *(c for a in areas for c in a)]
+    areas = Municipality.objects.filter(code=own).values_list(
+        "police_unit_code", "province_code", "population"
+    )
+    wider = ["NL"]
+    for unit, province, population in areas:
+        wider += [unit, province, size_class(population) or ""]
     # Of the wider areas only the table that holds the comparison figures (the
     # twelve-month signals), not their other tables.
     return PublishedTable.objects.filter(Q(scope=own) | Q(scope__in=wider, key="trend"))

@@ -536,3 +536,56 @@ def test_a_municipal_dashboard_lists_the_reception_locations_in_the_municipality
     assert "AZC Ter Apel" in html and "Kantoor Ter Apel" not in html  # offices are not reception
     html = _client(rapporteur).get("/monitor/GM0363").content.decode()
     assert "Er zijn geen opvanglocaties" in html
+
+
+def _populations() -> str:
+    """Synthetic numbers of inhabitants (test data, not CBS figures), spread over every size
+    class; Westerwolde gets 25,000."""
+    lines = ["code;population"]
+    for code in Municipality.objects.order_by("code").values_list("code", flat=True):
+        number = 25_000 if code == "GM1950" else 8_000 + (int(code[2:]) * 7_919) % 320_000
+        lines.append(f"{code} ;{number}")
+    return "\n".join(lines) + "\n"
+
+
+def test_municipalities_are_compared_with_their_size_class_once_inhabitants_are_loaded(
+    westerwolde: list[Signal], tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    from django.core.management import CommandError, call_command
+
+    analyst = make_actor(
+        Role.MUNICIPAL_ANALYST,
+        OrganisationFactory(code="gm-ww-size", municipality_id="GM1950"),
+        username="analist-size",
+    )
+    monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
+    html = _client(analyst).get("/monitor/GM1950").content.decode()
+    assert "niet beschikbaar" in html and "inwoners" in html
+    assert not PublishedTable.objects.filter(scope__startswith="GK").exists()
+    # A file with a wrong line is refused as a whole, with every problem named.
+    folder = Path(str(tmp_path))
+    bad = folder / "bad.csv"
+    bad.write_text(_populations().replace("GM0014 ;", "GM9999 ;").replace(";25000", ";veel"))
+    with pytest.raises(CommandError) as refused:
+        call_command("population", str(bad), "--on=2025-01-01")
+    problems = str(refused.value).splitlines()
+    assert len(problems) == 2 and "GM9999" in problems[0]  # and Westerwolde's "veel"
+    assert not Municipality.objects.filter(population__isnull=False).exists()
+    good = folder / "good.csv"
+    good.write_text(_populations())
+    call_command("population", str(good), "--on=2025-01-01")
+    assert Municipality.objects.get(code="GM1950").population == 25_000
+    monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER, revise=True)
+    sizes = set(
+        PublishedTable.objects.filter(scope__startswith="GK").values_list("scope", flat=True)
+    )
+    assert sizes == {"GK1", "GK2", "GK3", "GK4", "GK5"}
+    assert not PublishedTable.objects.filter(scope__startswith="GK", key="people").exists()
+    html = _client(analyst).get("/monitor/GM1950").content.decode()
+    assert "Gemeenten met 20.000 tot 50.000 inwoners" in html and "niet beschikbaar" not in html
+    # The size classes are part of what the attacker combines, and still pin nothing small.
+    _family, linked, hidden, small = _as_published("trend")
+    assert any(area.division == "size" for area in _family.areas)
+    assert not pinned(attack(linked, hidden, small))
