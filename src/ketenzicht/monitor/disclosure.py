@@ -211,61 +211,110 @@ def _protect_list(table: np.ndarray, threshold: int) -> Protected:
     return Protected([cells], [shown_total], cells, shown_total)
 
 
+OVERLAP = "overlap"  # parts may share people and together cover the total (forms)
+PARTITION = "partition"  # every person in exactly one part (age group, nationality group)
+
+
 def protect_overlapping(
     total: int, parts: list[int], threshold: int = THRESHOLD
 ) -> tuple[bool, list[bool], list[bool]]:
-    """Protection for a total and parts that overlap and together cover it: distinct
-    people in an area (``total``) and per form of exploitation (``parts``), where a person
-    may be under several forms and is under at least one. An attacker knows no more than
-    ``max(parts) <= total <= sum(parts)``: every such set of numbers can come from some
-    people. Returns ``(total_hidden, parts_hidden, small)`` (``small`` for the parts): every
-    count below the threshold is hidden, then published parts are hidden as partners
-    (smallest first; the total last) until no hidden part of 1 to 9 can be pinned."""
-    if parts and not max(parts) <= total <= sum(parts):
-        raise ValueError("the parts must cover the total, each at most the total")
-    small = [v < threshold for v in parts]
-    hidden = list(small)
-    total_hidden = total < threshold
-
-    def pinned(i: int) -> bool:
-        low, high = _range_of(i, total, total_hidden, parts, hidden, small, threshold)
-        return high - low < 1
-
-    while any(hidden[i] and 0 < parts[i] < threshold and pinned(i) for i in range(len(parts))):
-        shown = [i for i in range(len(parts)) if not hidden[i]]
-        if shown:
-            hidden[min(shown, key=lambda i: (parts[i], i))] = True
-        elif not total_hidden:
-            total_hidden = True  # only the published total still bounds the parts
-        else:  # with everything hidden each part keeps at least two values
-            raise AssertionError("a part is pinned with everything hidden")
+    """``protect_people`` for one grouping whose parts overlap."""
+    total_hidden, [(hidden, small)] = protect_people(total, [(OVERLAP, parts)], threshold)
     return total_hidden, hidden, small
 
 
-def _range_of(
-    i: int,
-    total: int,
-    total_hidden: bool,
-    parts: list[int],
-    hidden: list[bool],
-    small: list[bool],
-    threshold: int,
-) -> tuple[float, float]:
-    """The smallest and largest value the attacker can give hidden part ``i``."""
+def protect_people(
+    total: int, groupings: list[tuple[str, list[int]]], threshold: int = THRESHOLD
+) -> tuple[bool, list[tuple[list[bool], list[bool]]]]:
+    """Protection for a count of distinct people (``total``) broken down in several ways at
+    once: per form of exploitation (parts that overlap and cover the total: a person may be
+    under several forms, and is under at least one) and per age or nationality group (a
+    partition: every person in exactly one group). An attacker knows, for each grouping,
+    ``max(parts) <= total <= sum(parts)`` or ``sum(parts) == total``; the groupings share
+    only the total, so its possible values are where all of them allow it, and each hidden
+    part's possible values follow exactly (intervals; every such set of numbers can come
+    from some people). Every count below the threshold is hidden, then published parts are
+    hidden as partners (smallest first, the total last, in every grouping at once) until no
+    hidden part of 1 to 9 can be pinned. Returns ``(total_hidden, [(hidden, small), ...])``."""
+    for kind, parts in groupings:
+        consistent = (
+            sum(parts) == total
+            if kind == PARTITION
+            else not parts or max(parts) <= total <= sum(parts)
+        )
+        if not consistent:
+            raise ValueError(f"the {kind} parts do not agree with the total")
+    state = _People(total, groupings, threshold)
+    while (found := state.pinned()) is not None:
+        g = found
+        shown = [i for i, h in enumerate(state.hidden[g]) if not h]
+        parts = groupings[g][1]
+        if shown:
+            state.hidden[g][min(shown, key=lambda i: (parts[i], i))] = True
+        elif not state.total_hidden:
+            state.total_hidden = True  # only the published total still bounds the parts
+        else:  # with everything hidden each part keeps at least two values
+            raise AssertionError("a part is pinned with everything hidden")
+    return state.total_hidden, [
+        (hidden, small) for hidden, small in zip(state.hidden, state.small, strict=True)
+    ]
 
-    def bounds(value: int, is_hidden: bool, is_small: bool, ceiling: float) -> tuple[float, float]:
-        if not is_hidden:
+
+class _People:
+    """What the attacker knows of one column of a people table, and what follows."""
+
+    def __init__(self, total: int, groupings: list[tuple[str, list[int]]], threshold: int):
+        self.total, self.groupings, self.threshold = total, groupings, threshold
+        self.small = [[v < threshold for v in parts] for _kind, parts in groupings]
+        self.hidden = [list(small) for small in self.small]
+        self.total_hidden = total < threshold
+
+    def _range(self, g: int, i: int) -> tuple[float, float]:
+        value, hidden, small = self.groupings[g][1][i], self.hidden[g][i], self.small[g][i]
+        if not hidden:
             return value, value
-        return (0, threshold - 1) if is_small else (threshold, ceiling)
+        return (0, self.threshold - 1) if small else (self.threshold, float("inf"))
 
-    total_small = total < threshold
-    shown_max = max((v for v, h in zip(parts, hidden, strict=True) if not h), default=0)
-    total_low, total_high = bounds(total, total_hidden, total_small, float("inf"))
-    total_low = max(total_low, shown_max)
-    low, high = bounds(parts[i], True, small[i], total_high)
-    others_high = sum(
-        bounds(v, h, s, total_high)[1]
-        for k, (v, h, s) in enumerate(zip(parts, hidden, small, strict=True))
-        if k != i
-    )
-    return max(low, total_low - others_high), min(high, total_high)
+    def _total_range(self) -> tuple[float, float]:
+        """The totals every grouping allows, within what is published of the total."""
+        if not self.total_hidden:
+            low, high = float(self.total), float(self.total)
+        elif self.total < self.threshold:
+            low, high = 0.0, float(self.threshold - 1)
+        else:
+            low, high = float(self.threshold), float("inf")
+        for g, (kind, parts) in enumerate(self.groupings):
+            ranges = [self._range(g, i) for i in range(len(parts))]
+            most = sum(r[1] for r in ranges)
+            least = (
+                sum(r[0] for r in ranges)
+                if kind == PARTITION
+                else max((r[0] for r in ranges), default=0)
+            )
+            low, high = max(low, least), min(high, most)
+        return low, high
+
+    def part_range(self, g: int, i: int) -> tuple[float, float]:
+        """The smallest and largest value the attacker can give hidden part ``i`` of
+        grouping ``g``."""
+        kind, parts = self.groupings[g]
+        total_low, total_high = self._total_range()
+        low, high = self._range(g, i)
+        others = [self._range(g, j) for j in range(len(parts)) if j != i]
+        others_high = sum(r[1] for r in others)
+        low = max(low, total_low - others_high)
+        if kind == PARTITION:
+            high = min(high, total_high - sum(r[0] for r in others))
+        else:
+            high = min(high, total_high)
+        return low, high
+
+    def pinned(self) -> int | None:
+        """A grouping with a hidden part of 1 to 9 the attacker can pin, if any."""
+        for g, (_kind, parts) in enumerate(self.groupings):
+            for i, value in enumerate(parts):
+                if self.hidden[g][i] and 0 < value < self.threshold:
+                    low, high = self.part_range(g, i)
+                    if high - low < 1:
+                        return g
+        return None

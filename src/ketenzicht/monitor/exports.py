@@ -17,6 +17,10 @@ TITLES = {
     "trend": gettext_lazy("Signals per quarter and kind"),
     "types": gettext_lazy("Signals of the last twelve months per form of exploitation and kind"),
     "people": gettext_lazy("Distinct presumed victims and perpetrators, last twelve months"),
+    "people_age": gettext_lazy("Distinct presumed victims and perpetrators by age group"),
+    "people_nationality": gettext_lazy(
+        "Distinct presumed victims and perpetrators by nationality group"
+    ),
     "sharing": gettext_lazy("Soft signals of the last twelve months, shared or not"),
     "followup": gettext_lazy(
         "Referrals of the last twelve months per receiving body and how they stood"

@@ -153,6 +153,19 @@ def area(code: str) -> Area | None:
     return None
 
 
+GROUP_LABELS = {
+    "age:0-17": gettext_lazy("0 to 17 years (minors)"),
+    "age:18-24": gettext_lazy("18 to 24 years"),
+    "age:25-34": gettext_lazy("25 to 34 years"),
+    "age:35-49": gettext_lazy("35 to 49 years"),
+    "age:50+": gettext_lazy("50 years or older"),
+    "age:unknown": gettext_lazy("Age unknown"),
+    "nat:nl": gettext_lazy("Dutch"),
+    "nat:eu": gettext_lazy("Other EU or EEA country, or Switzerland"),
+    "nat:other": gettext_lazy("Outside the EU and EEA, or stateless"),
+    "nat:unknown": gettext_lazy("Nationality unknown"),
+}
+
 FOLLOW_UP_LABELS = {
     "in_time": gettext_lazy("Outcome within the deadline"),
     "late": gettext_lazy("Outcome after the deadline"),
@@ -166,6 +179,7 @@ def _labels(bodies: list[str]) -> dict[str, str]:
 
     labels = {k.value: str(k.label) for k in Kind}
     labels |= {k: str(v) for k, v in FOLLOW_UP_LABELS.items()}
+    labels |= {k: str(v) for k, v in GROUP_LABELS.items()}
     labels |= {k: str(v) for k, v in OrganisationType.choices}
     labels |= {
         "shared": str(_("Shared beyond the reporting organisation")),
@@ -249,7 +263,15 @@ def monitor_dashboard(
     map_areas, map_size = _map(published.pop("map").data) if "map" in published else ([], (0, 0))
     if estimate is not None:
         estimate = estimate | {"list_labels": [_list_label(c) for c in estimate["lists"]]}
-    order = ("trend", "types", "people", "followup", "sharing")
+    order = (
+        "trend",
+        "types",
+        "people",
+        "people_age",
+        "people_nationality",
+        "followup",
+        "sharing",
+    )
     tables = {key: _table(key, published[key].data, labels) for key in order if key in published}
     comparison = []
     others = [scope]

@@ -20,30 +20,55 @@ from . import disclosure, estimation, publication, tables
 from .disclosure import THRESHOLD
 from .models import PublishedTable
 
+PEOPLE_TABLES = ("people", "people_age", "people_nationality")
 
-def _distinct(counts: tables.Counts, rows: list[str], columns: list[str]) -> dict[str, Any]:
-    """Distinct people: the first row (``*``) all forms together, then per form. A person
-    may be under several forms, so the rows do not add up, but every person is under at
-    least one: per column the forms cover the total, which can still give a small one
-    away (18 people, two forms with 9 each and nobody under both), so each column is
-    protected with ``disclosure.protect_overlapping``. People counted per area are not
-    sums of municipalities (a person can be in several), so areas are protected apart."""
-    raw = [[counts.get((r, c), 0) for c in columns] for r in rows]
-    cells: list[list[int | None]] = [list(row) for row in raw]
-    for j in range(len(columns)):
-        parts = [raw[i][j] for i in range(1, len(rows))]
-        total_hidden, hidden, _small = disclosure.protect_overlapping(raw[0][j], parts)
-        if total_hidden:
-            cells[0][j] = None
-        for i, is_hidden in enumerate(hidden, start=1):
-            if is_hidden:
-                cells[i][j] = None
+
+def _distinct(counts: tables.Counts, type_codes: list[str]) -> dict[str, dict[str, Any]]:
+    """Distinct people of one area, three tables that share the first row (``*``, everyone
+    together): per form of exploitation (``people``; a person may be under several, so the
+    rows do not add up, but everyone is under at least one), per age group and per
+    nationality group (one each, so those rows add up to the first). Small counts could
+    still be worked out from these relations (18 people over two forms of 9), so each
+    column is protected with all three at once (``disclosure.protect_people``). People
+    counted per area are not sums of municipalities (a person can be in several), so
+    areas are protected apart."""
+    columns = tables.ROLES
+    rows = {
+        "people": type_codes,
+        "people_age": [f"age:{g}" for g in tables.AGES],
+        "people_nationality": [f"nat:{g}" for g in tables.NATIONALITIES],
+    }
+    kinds = {
+        "people": disclosure.OVERLAP,
+        "people_age": disclosure.PARTITION,
+        "people_nationality": disclosure.PARTITION,
+    }
+    raw = {
+        key: [[counts.get((r, c), 0) for c in columns] for r in ["*", *codes]]
+        for key, codes in rows.items()
+    }
+    cells: dict[str, list[list[int | None]]] = {
+        key: [list(row) for row in table] for key, table in raw.items()
+    }
+    for j, role in enumerate(columns):
+        total = counts.get(("*", role), 0)
+        groupings = [(kinds[key], [row[j] for row in raw[key][1:]]) for key in PEOPLE_TABLES]
+        total_hidden, protected = disclosure.protect_people(total, groupings)
+        for key, (hidden, _small) in zip(PEOPLE_TABLES, protected, strict=True):
+            if total_hidden:
+                cells[key][0][j] = None
+            for i, is_hidden in enumerate(hidden, start=1):
+                if is_hidden:
+                    cells[key][i][j] = None
     return {
-        "additive": False,
-        "rows": rows,
-        "columns": columns,
-        "cells": cells,
-        "small": [[v < THRESHOLD for v in row] for row in raw],
+        key: {
+            "additive": False,
+            "rows": ["*", *rows[key]],
+            "columns": columns,
+            "cells": cells[key],
+            "small": [[v < THRESHOLD for v in row] for row in raw[key]],
+        }
+        for key in PEOPLE_TABLES
     }
 
 
@@ -187,8 +212,7 @@ def monitor_rebuild(*, context: Context, today: dt.date | None = None, revise: b
         # People are counted per municipality, unit and province (tables.people), not per
         # size class.
         if scope.division != "size":
-            rows = ["*", *type_codes]
-            published.append(("people", _distinct(people.get(code, {}), rows, tables.ROLES)))
+            published += list(_distinct(people.get(code, {}), type_codes).items())
         for key, data in published:
             built.append(PublishedTable(scope=code, key=key, data=data | stamp, built_at=now))
         if followup:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from ketenzicht.followup.deadlines import working_days_between
 from ketenzicht.followup.models import Referral
 from ketenzicht.geo.models import Municipality
 from ketenzicht.geo.sizes import size_class
+from ketenzicht.persons.validation import DobPrecision
 from ketenzicht.signals.models import Kind, Signal, Subject, SubjectRole
 from ketenzicht.taxonomy.models import ExploitationType
 
@@ -123,40 +124,144 @@ def types(today: dt.date) -> dict[str, Counts]:
     return per
 
 
-SCOPE_FIELDS = {
-    "municipality": "signal__municipality_id",
-    "unit": "signal__municipality__police_unit_code",
-    "province": "signal__municipality__province_code",
-}
+# Age on the day of the person's first signal in the period; nationality groups.
+AGE_GROUPS: list[tuple[str, int, int | None]] = [
+    ("0-17", 0, 18),
+    ("18-24", 18, 25),
+    ("25-34", 25, 35),
+    ("35-49", 35, 50),
+    ("50+", 50, None),
+]
+AGES = [code for code, _low, _high in AGE_GROUPS] + ["unknown"]
+NATIONALITIES = ["nl", "eu", "other", "unknown"]
+# The other member states of the EU and the EEA, and Switzerland (free movement of persons).
+EU_EEA = frozenset(
+    [
+        "AUT",
+        "BEL",
+        "BGR",
+        "HRV",
+        "CYP",
+        "CZE",
+        "DNK",
+        "EST",
+        "FIN",
+        "FRA",
+        "DEU",
+        "GRC",
+        "HUN",
+        "IRL",
+        "ITA",
+        "LVA",
+        "LTU",
+        "LUX",
+        "MLT",
+        "POL",
+        "PRT",
+        "ROU",
+        "SVK",
+        "SVN",
+        "ESP",
+        "SWE",
+        "ISL",
+        "LIE",
+        "NOR",
+        "CHE",
+    ]
+)
 
 
-def _distinct(subjects: QuerySet[Subject], group: list[str]) -> list[dict[str, Any]]:
-    """Distinct people per group: one per person cluster, and every record outside any
-    cluster as a person of its own (``persons.selectors.distinct_persons``)."""
-    rows = subjects.values(*group).annotate(
-        clusters=Count("record__cluster_id", distinct=True),
-        unlinked=Count("record_id", distinct=True, filter=Q(record__cluster__isnull=True)),
+def age_group(born: dt.date | None, on: dt.date) -> str:
+    if born is None:
+        return "unknown"
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return next(
+        (code for code, low, high in AGE_GROUPS if age >= low and (high is None or age < high)),
+        "unknown",
     )
-    return [dict(row) for row in rows]
+
+
+def nationality_group(code: str) -> str:
+    code = (code or "").upper()
+    if code == "NLD":
+        return "nl"
+    if code in EU_EEA:
+        return "eu"
+    # XXX is "unspecified" in travel documents; stateless people (XXA) are outside the EU.
+    known = len(code) == 3 and code.isalpha() and code != "XXX"
+    return "other" if known else "unknown"
+
+
+@dataclass
+class _Person:
+    born: dt.date | None = None
+    nationality: str = ""
+    first: dt.datetime | None = None
 
 
 def people(today: dt.date) -> dict[str, Counts]:
     """Distinct presumed victims and perpetrators named in signals of the last twelve months,
-    per exploitation type (rows; ``*`` is all types together) and role (columns)."""
+    per area and role (columns): all together (``*``), per form of exploitation (a person
+    may be under several), per age group and per nationality group (one each: the first
+    known date of birth and nationality among the person's records). A person is one
+    person cluster, or a record outside any cluster (``persons.selectors``)."""
     start, end = twelve_months(today)
-    subjects = Subject.objects.filter(
-        signal__received_at__gte=start, signal__received_at__lt=end, role__in=ROLES
+    subjects = (
+        Subject.objects.filter(
+            signal__received_at__gte=start, signal__received_at__lt=end, role__in=ROLES
+        )
+        .order_by("signal__received_at")
+        .values_list(
+            "signal_id",
+            "signal__received_at",
+            "signal__municipality_id",
+            "signal__municipality__police_unit_code",
+            "signal__municipality__province_code",
+            "role",
+            "record__cluster_id",
+            "record_id",
+            "record__date_of_birth",
+            "record__dob_precision",
+            "record__nationality",
+        )
     )
+    through = Signal.exploitation_types.through
+    forms: dict[Any, set[str]] = defaultdict(set)
+    for signal_id, code in through.objects.filter(
+        signal__received_at__gte=start, signal__received_at__lt=end
+    ).values_list("signal_id", "exploitationtype__code"):
+        forms[signal_id].add(code)
+    persons: dict[str, _Person] = defaultdict(_Person)
+    named: dict[tuple[str, str], set[str]] = defaultdict(set)  # (scope, role) -> persons
+    per_form: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for row in subjects.iterator(chunk_size=5000):
+        signal_id, received, municipality, unit, province, role = row[:6]
+        cluster, record, born, precision, nationality = row[6:]
+        key = f"c{cluster}" if cluster is not None else f"r{record}"
+        person = persons[key]
+        person.first = person.first or received
+        if person.born is None and born is not None and precision != DobPrecision.UNKNOWN:
+            person.born = born
+        person.nationality = person.nationality or nationality
+        for scope in (NATION, municipality, unit, province):
+            if scope is None:
+                continue
+            named[(scope, role)].add(key)
+            for code in forms.get(signal_id, ()):
+                per_form[(scope, code, role)].add(key)
     out: dict[str, Counts] = defaultdict(dict)
-    for scope_field in [None, *SCOPE_FIELDS.values()]:
-        by = [scope_field] if scope_field else []
-        for row in _distinct(subjects, [*by, "role"]):
-            scope = str(row[scope_field]) if scope_field else NATION
-            out[scope][("*", str(row["role"]))] = row["clusters"] + row["unlinked"]
-        for row in _distinct(subjects, [*by, "signal__exploitation_types__code", "role"]):
-            scope = str(row[scope_field]) if scope_field else NATION
-            code = str(row["signal__exploitation_types__code"])
-            out[scope][(code, str(row["role"]))] = row["clusters"] + row["unlinked"]
+    for (scope, role), keys in named.items():
+        out[scope][("*", role)] = len(keys)
+        for key in keys:
+            person = persons[key]
+            on = timezone.localdate(person.first) if person.first else today
+            for row_code in (
+                f"age:{age_group(person.born, on)}",
+                f"nat:{nationality_group(person.nationality)}",
+            ):
+                out[scope][(row_code, role)] = out[scope].get((row_code, role), 0) + 1
+    for (scope, code, role), keys in per_form.items():
+        out[scope][(code, role)] = len(keys)
     return out
 
 

@@ -184,3 +184,64 @@ def test_a_total_of_eighteen_over_two_small_forms_is_not_published_with_them() -
     # With a third, published form the 18 can stay: the small ones are not pinned.
     total_hidden, hidden, _small = protect_overlapping(18, [9, 9, 12])
     assert not total_hidden and hidden[:2] == [True, True]
+
+
+def _domain(value: int, is_hidden: bool, is_small: bool) -> np.ndarray:
+    if not is_hidden:
+        return np.array([value])
+    return np.arange(0, THRESHOLD) if is_small else np.arange(THRESHOLD, CAP + 1)
+
+
+def _feasible(kind: str, total: np.ndarray, parts: list[np.ndarray]) -> np.ndarray:
+    stacked = np.vstack(parts)
+    if kind == "partition":
+        return stacked.sum(axis=0) == total
+    return (stacked.max(axis=0) <= total) & (total <= stacked.sum(axis=0))
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 2)).flatmap(
+        lambda ks: st.lists(
+            st.tuples(_person(ks[0]), st.integers(0, ks[1] - 1), st.integers(0, ks[2] - 1)),
+            max_size=CAP,
+        ).map(lambda people: (ks, people))
+    )
+)
+@example(((1, 2, 2), [({0}, 0, 0)] * 9 + [({0}, 1, 1)] * 12))  # 21 = 9 + 12 twice
+def test_people_broken_down_several_ways_share_the_total_and_pin_nothing(
+    case: tuple[tuple[int, int, int], list[tuple[set[int], int, int]]],
+) -> None:
+    """Forms (overlapping), age groups and nationality groups (partitions) of random people;
+    the brute-force attacker combines all three through the total they share."""
+    from ketenzicht.monitor.disclosure import OVERLAP, PARTITION, protect_people
+
+    (forms, ages, nationalities), people = case
+    total = len(people)
+    groupings = [
+        (OVERLAP, [sum(1 for f, _a, _n in people if form in f) for form in range(forms)]),
+        (PARTITION, [sum(1 for _f, a, _n in people if a == age) for age in range(ages)]),
+        (PARTITION, [sum(1 for _f, _a, n in people if n == nat) for nat in range(nationalities)]),
+    ]
+    total_hidden, protected = protect_people(total, groupings)
+    totals = _domain(total, total_hidden, total < THRESHOLD)
+    domains = [
+        [_domain(v, h, s) for v, h, s in zip(parts, hidden, small, strict=True)]
+        for (_kind, parts), (hidden, small) in zip(groupings, protected, strict=True)
+    ]
+    # Per grouping, which totals it allows, and with which value of each part.
+    allowed = []
+    pairs = []
+    for (kind, _parts), grouping in zip(groupings, domains, strict=True):
+        grids = [g.ravel() for g in np.meshgrid(totals, *grouping, indexing="ij")]
+        ok = _feasible(kind, grids[0], grids[1:])
+        allowed.append(set(grids[0][ok].tolist()))
+        pairs.append(
+            [set(zip(grids[0][ok].tolist(), g[ok].tolist(), strict=True)) for g in grids[1:]]
+        )
+    for g, ((_kind, parts), (hidden, _small)) in enumerate(zip(groupings, protected, strict=True)):
+        others = set(totals.tolist()).intersection(*(a for h, a in enumerate(allowed) if h != g))
+        for i, value in enumerate(parts):
+            if hidden[i] and 0 < value < THRESHOLD:
+                values = {v for t, v in pairs[g][i] if t in others}
+                assert value in values and len(values) >= 2, (groupings, protected, total_hidden)

@@ -71,10 +71,10 @@ def westerwolde(reporter: Actor, django_capture_on_commit_callbacks: object) -> 
 
 def test_rebuild_publishes_protected_tables_for_every_area(westerwolde: list[Signal]) -> None:
     built = monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
-    # Three tables for every area, the national estimate of the hidden number and the map.
-    # Three tables per area, the national map and estimate, and the national sharing health
-    # table (the fixture's signals are soft); no follow-up table without referrals.
-    assert built == 3 * PublishedTable.objects.values("scope").distinct().count() + 3
+    # Five tables per area (trend, forms, and people by form, age and nationality), the
+    # national map and estimate, and the national sharing health table (the fixture's
+    # signals are soft); no follow-up table without referrals.
+    assert built == 5 * PublishedTable.objects.values("scope").distinct().count() + 3
     assert PublishedTable.objects.filter(key="sharing").count() == 1
     assert not PublishedTable.objects.filter(key="followup").exists()
     types = PublishedTable.objects.get(scope="GM1950", key="types").data
@@ -106,6 +106,16 @@ def test_people_are_counted_once_however_many_signals_name_them(
     # Fifteen signals name the same woman (same V-number): one person, shown as "<10".
     assert people["cells"][everyone][victims] is None
     assert people["small"][everyone][victims]
+    # By age and nationality: she is 25 on the day of her first signal (born 4 May 2001)
+    # and Eritrean, so one in "25 to 34" and one outside the EU; all "<10", the rows of
+    # each group adding up to the one person.
+    counted = tables.people(NEXT_QUARTER)["GM1950"]
+    assert counted[("*", "presumed_victim")] == 1
+    assert counted[("age:25-34", "presumed_victim")] == 1
+    assert counted[("nat:other", "presumed_victim")] == 1
+    for key in ("people_age", "people_nationality"):
+        data = PublishedTable.objects.get(scope="GM1950", key=key).data
+        assert all(v is None for row in data["cells"] for v in row)
 
 
 def test_analyst_sees_own_municipality_only(westerwolde: list[Signal]) -> None:
@@ -244,7 +254,7 @@ def test_tables_export_as_csv_and_xlsx_with_the_same_protection(
     numbers = [int(v) for v in values if v.isdigit()]
     assert all(n >= 10 for n in numbers)
     book = load_workbook(io.BytesIO(client.get("/monitor/GM1950/export.xlsx").content))
-    assert book.sheetnames == ["trend", "types", "people"]
+    assert book.sheetnames == ["trend", "types", "people", "people_age", "people_nationality"]
     cells = [c for row in book["types"].iter_rows(values_only=True) for c in row if c is not None]
     assert "<10" in cells and all(c >= 10 for c in cells if isinstance(c, int))
     published = PublishedTable.objects.get(scope="GM1950", key="types").data
@@ -582,7 +592,9 @@ def test_municipalities_are_compared_with_their_size_class_once_inhabitants_are_
         PublishedTable.objects.filter(scope__startswith="GK").values_list("scope", flat=True)
     )
     assert sizes == {"GK1", "GK2", "GK3", "GK4", "GK5"}
-    assert not PublishedTable.objects.filter(scope__startswith="GK", key="people").exists()
+    assert not PublishedTable.objects.filter(
+        scope__startswith="GK", key__startswith="people"
+    ).exists()
     html = _client(analyst).get("/monitor/GM1950").content.decode()
     assert "Gemeenten met 20.000 tot 50.000 inwoners" in html and "niet beschikbaar" not in html
     # The size classes are part of what the attacker combines, and still pin nothing small.
