@@ -13,6 +13,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .charts import charts
 from .selectors import Dashboard
 
 
@@ -28,12 +29,12 @@ def _refuse(url: str, *args: Any, **kwargs: Any) -> NoReturn:
     raise ValueError(f"the report fetches nothing: {url[:60]}")
 
 
-def report_html(dashboard: Dashboard, trend_chart: dict[str, object] | None) -> str:
+def report_html(dashboard: Dashboard) -> str:
     return render_to_string(
         "monitor/report.html",
         {
             "dashboard": dashboard,
-            "trend_chart": trend_chart,
+            **charts(dashboard),
             "report_style": _style("report.css"),
             "svg_style": _style("charts.css"),
             "printed_at": timezone.localdate(),
@@ -41,8 +42,8 @@ def report_html(dashboard: Dashboard, trend_chart: dict[str, object] | None) -> 
     )
 
 
-def as_pdf(dashboard: Dashboard, trend_chart: dict[str, object] | None) -> bytes:
+def as_pdf(dashboard: Dashboard) -> bytes:
     import weasyprint  # loads Pango through cffi: only when a report is asked for
 
-    html = weasyprint.HTML(string=report_html(dashboard, trend_chart), url_fetcher=_refuse)
+    html = weasyprint.HTML(string=report_html(dashboard), url_fetcher=_refuse)
     return bytes(html.write_pdf())

@@ -14,10 +14,11 @@ from ketenzicht.geo.models import Municipality
 from ketenzicht.sharing import policy
 
 from .assessment import own_self_assessment, self_assessment_figures, self_assessment_save
+from .charts import charts
 from .exports import as_csv, as_xlsx
 from .forms import SelfAssessmentForm
 from .report import as_pdf
-from .selectors import Table, monitor_dashboard
+from .selectors import monitor_dashboard
 from .tables import NATION
 
 
@@ -37,43 +38,6 @@ def monitor_home_view(request: HttpRequest) -> HttpResponse:
     ):
         return redirect("monitor:area", scope=own)
     return redirect("monitor:area", scope=NATION)
-
-
-CHART_HEIGHT = 160
-BAR_WIDTH = 44
-GAP = 16
-
-
-def _trend_chart(table: Table | None) -> dict[str, object] | None:
-    """Bars of the signals per quarter (the row totals of the trend table). A suppressed
-    total gets no bar but its marker ("<10" or "x"), so it never reads as a low count."""
-    if table is None or not table.rows:
-        return None
-    known = [r.total.value for r in table.rows if r.total and r.total.value is not None]
-    top = max(known, default=0) or 1
-    bars = []
-    for i, row in enumerate(table.rows):
-        x = i * (BAR_WIDTH + GAP)
-        value = row.total.value if row.total else None
-        height = round(value / top * (CHART_HEIGHT - 20), 1) if value is not None else 0
-        bars.append(
-            {
-                "x": x,
-                "y": CHART_HEIGHT - height,
-                "height": height,
-                "text": row.total.text if row.total else "",
-                "text_y": CHART_HEIGHT - height - 4,
-                "label": row.label.split(" ")[0],
-                "suppressed": value is None,
-            }
-        )
-    return {
-        "bars": bars,
-        "width": len(bars) * (BAR_WIDTH + GAP),
-        "height": CHART_HEIGHT + 24,
-        "bar_width": BAR_WIDTH,
-        "label_y": CHART_HEIGHT + 18,
-    }
 
 
 @login_required
@@ -97,7 +61,7 @@ def monitor_area_view(request: HttpRequest, scope: str) -> HttpResponse:
             "dashboard": dashboard,
             "national": national,
             "municipalities": Municipality.objects.order_by("name") if national else [],
-            "trend_chart": _trend_chart(dashboard.tables.get("trend")),
+            **charts(dashboard),
             "own_assessment": own,
             "assessment_figures": figures,
         },
@@ -147,7 +111,7 @@ def monitor_export_view(request: HttpRequest, scope: str, fmt: str) -> HttpRespo
         raise Http404
     name = f"monitor-{scope}"
     if fmt == "pdf":
-        pdf = as_pdf(dashboard, _trend_chart(dashboard.tables.get("trend")))
+        pdf = as_pdf(dashboard)
         response = HttpResponse(pdf, content_type="application/pdf")
     elif fmt == "xlsx":
         response = HttpResponse(

@@ -137,8 +137,13 @@ def test_analyst_sees_own_municipality_only(westerwolde: list[Signal]) -> None:
     # The trend chart: a bar or a marker for each of the eight completed quarters. Here the
     # 15 of the last quarter would show that every other quarter had none, so all are
     # markers.
-    assert html.count('class="kz-chart__label"') == 8
-    assert html.count("kz-chart__value--suppressed") + html.count('class="kz-chart__bar"') == 8
+    trend = html[html.index('id="trend-title"') : html.index('id="trend-caption"')]
+    assert trend.count('class="kz-chart__label"') == 8
+    assert trend.count("kz-chart__value--suppressed") + trend.count('class="kz-chart__bar"') == 8
+    # The forms chart: a bar or a marker for each of the six forms, labelled.
+    forms = html[html.index('id="types-title"') : html.index('id="types-caption"')]
+    assert forms.count('class="kz-chart__label"') == 6 and "Arbeidsuitbuiting" in forms
+    assert forms.count("kz-chart__value--suppressed") + forms.count('class="kz-chart__bar"') == 6
     assert client.get("/monitor/GM0363").status_code == 404  # Amsterdam
     from ketenzicht.sharing import policy
 
@@ -420,7 +425,7 @@ def test_the_dashboard_exports_as_a_pdf_report_with_the_same_protected_tables(
 
     dashboard = monitor_dashboard(actor=rapporteur, context=TEST_CONTEXT, scope="GM1950")
     assert dashboard is not None
-    html = report_html(dashboard, None)
+    html = report_html(dashboard)
     document = weasyprint.HTML(string=html).render()
     assert len(document.pages) >= 1
     text = " ".join(
