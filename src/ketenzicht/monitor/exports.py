@@ -48,7 +48,8 @@ def _rows(table: Table) -> list[list[str]]:
         total = [row.total.text] if row.total else []
         rows.append([row.label, *cells, *total] + ([row.extra] if extra else []))
     if table.total:
-        rows.append([_("Total"), *(c.text for c in table.totals), table.total.text])
+        extra_total = [table.extra_total] if extra else []
+        rows.append([_("Total"), *(c.text for c in table.totals), table.total.text, *extra_total])
     return rows
 
 

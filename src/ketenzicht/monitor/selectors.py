@@ -53,6 +53,7 @@ class Table:
     totals: list[Cell] = field(default_factory=list)
     total: Cell | None = None
     extra_label: str = ""  # heading of the rows' ``extra`` column, if any
+    extra_total: str = ""  # the same figure for the total row
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,8 @@ def _labels(bodies: list[str]) -> dict[str, str]:
 
 def _table(key: str, data: dict[str, Any], labels: dict[str, str]) -> Table:
     extra, extra_label = _extra(data)
+    if key in ("people_age", "people_nationality"):
+        labels = labels | {"*": str(_("Everyone"))}
     rows = [
         Row(
             labels.get(code, code),
@@ -212,7 +215,12 @@ def _table(key: str, data: dict[str, Any], labels: dict[str, str]) -> Table:
         [Cell(v, s) for v, s in zip(data["column_totals"], data["column_small"], strict=True)],
         Cell(data["total"], data["total_small"]),
         extra_label,
+        _percent(data["percent_total"]) if data.get("percent") else "",
     )
+
+
+def _percent(value: int | None) -> str:
+    return "–" if value is None else f"{value}%"
 
 
 def _extra(data: dict[str, Any]) -> tuple[list[str], str]:
@@ -220,9 +228,8 @@ def _extra(data: dict[str, Any]) -> tuple[list[str], str]:
     if data.get("median_days"):
         return [_days(v) for v in data["median_days"]], str(_("Median working days to an outcome"))
     if data.get("percent"):
-        return ["–" if v is None else f"{v}%" for v in data["percent"]], str(
-            _("Share shared beyond the reporting organisation")
-        )
+        label = str(_("Share shared beyond the reporting organisation"))
+        return [_percent(v) for v in data["percent"]], label
     return [], ""
 
 

@@ -524,7 +524,7 @@ def test_the_sharing_health_figure_counts_soft_signals_shared_beyond_the_reporte
     assert not PublishedTable.objects.filter(key="sharing").exclude(scope="NL").exists()
     rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm7"), username="r7")
     html = _client(rapporteur).get("/monitor/NL").content.decode()
-    assert "Deelgezondheid" in html and ">60%</td>" in html
+    assert "Deelgezondheid" in html and html.count(">60%</td>") == (2 if soft else 1)
 
 
 def test_a_municipal_dashboard_lists_the_reception_locations_in_the_municipality(
