@@ -313,7 +313,7 @@ FOLLOW_UP = ["in_time", "late", "overdue", "open"]
 class FollowUp:
     counts: dict[str, Counts]  # municipality -> {(receiving body, state): referrals}
     days: dict[str, dict[str, list[int]]]  # municipality -> body -> working days to outcome
-    bodies: list[str]  # receiving bodies' codes, most referrals first
+    bodies: list[str]  # receiving bodies' codes, in alphabetical order
 
 
 def follow_up(today: dt.date) -> FollowUp:
@@ -339,7 +339,9 @@ def follow_up(today: dt.date) -> FollowUp:
             state = "overdue" if due < last_day else "open"
         counts[municipality][(body, state)] += 1
         volume[body] += 1
-    bodies = sorted(volume, key=lambda b: (-volume[b], b))
+    # In a fixed order: sorted by volume, the order itself would say which hidden figure is
+    # larger than which.
+    bodies = sorted(volume)
     return FollowUp(
         {m: dict(c) for m, c in counts.items()},
         {m: dict(d) for m, d in days.items()},
