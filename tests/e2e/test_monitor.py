@@ -45,3 +45,15 @@ def test_analyst_and_rapporteur_read_the_monitor(page: Page) -> None:
     page.select_option("#gebied", label="Amsterdam")
     page.click("main >> text=Tonen")
     expect(page.locator("h1")).to_contain_text("Amsterdam")
+    assert_accessible(page, "monitor-amsterdam")
+    page.click("text=Uitloggen")
+    page.wait_for_url(lambda url: "/inloggen" in url)
+
+    # A chain coordinator reads the national monitor too; a frontline reporter does not.
+    login(page, "coa.coordinator")
+    assert page.goto("/monitor/NL").status == 200
+    expect(page.locator("h1")).to_contain_text("Nederland")
+    page.click("text=Uitloggen")
+    page.wait_for_url(lambda url: "/inloggen" in url)
+    login(page, "coa.terapel")
+    assert page.goto("/monitor/NL").status == 404
