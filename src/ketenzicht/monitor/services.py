@@ -247,12 +247,12 @@ def monitor_rebuild(*, context: Context, today: dt.date | None = None, revise: b
         ),
         PublishedTable(scope=tables.NATION, key="map", data=map_data | stamp, built_at=now),
     ]
-    codes = [scope.code for scope in scopes]
     # Counting and estimating happen outside the transaction; only the writes are in it.
     with transaction.atomic():
         _write(built, context, period, revise)
-        # Areas that no longer exist (merged municipalities) are not published any more.
-        PublishedTable.objects.exclude(scope__in=codes).delete()
+        # What this period has no table for (areas that no longer exist, a follow-up table
+        # without referrals) is not left standing from an earlier period.
+        PublishedTable.objects.exclude(built_at=now).delete()
     return len(built)
 
 

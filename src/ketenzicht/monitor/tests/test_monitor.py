@@ -606,3 +606,16 @@ def test_municipalities_are_compared_with_their_size_class_once_inhabitants_are_
     _family, linked, hidden, small = _as_published("trend")
     assert any(area.division == "size" for area in _family.areas)
     assert not pinned(attack(linked, hidden, small))
+
+
+def test_a_table_without_figures_this_period_is_not_left_from_an_earlier_one(
+    westerwolde: list[Signal],
+) -> None:
+    monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
+    assert PublishedTable.objects.filter(key="sharing").exists()  # soft signals this year
+    # Two years on, none of the fixture's signals is in the last four quarters.
+    later = NEXT_QUARTER.replace(year=NEXT_QUARTER.year + 2)
+    monitor_rebuild(context=TEST_CONTEXT, today=later)
+    assert not PublishedTable.objects.filter(key="sharing").exists()
+    periods = set(PublishedTable.objects.values_list("data__period", flat=True))
+    assert periods == {tables.period(later)}
