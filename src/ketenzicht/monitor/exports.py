@@ -17,6 +17,7 @@ TITLES = {
     "trend": gettext_lazy("Signals per quarter and kind"),
     "types": gettext_lazy("Signals of the last twelve months per form of exploitation and kind"),
     "people": gettext_lazy("Distinct presumed victims and perpetrators, last twelve months"),
+    "people_kind": gettext_lazy("Distinct presumed victims and perpetrators by kind of signal"),
     "people_age": gettext_lazy("Distinct presumed victims and perpetrators by age group"),
     "people_nationality": gettext_lazy(
         "Distinct presumed victims and perpetrators by nationality group"

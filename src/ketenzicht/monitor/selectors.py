@@ -155,6 +155,8 @@ def area(code: str) -> Area | None:
 
 
 GROUP_LABELS = {
+    "kind:hard": gettext_lazy("Named in a hard signal"),
+    "kind:soft": gettext_lazy("Named in a soft signal"),
     "age:0-17": gettext_lazy("0 to 17 years (minors)"),
     "age:18-24": gettext_lazy("18 to 24 years"),
     "age:25-34": gettext_lazy("25 to 34 years"),
@@ -195,7 +197,7 @@ def _labels(bodies: list[str]) -> dict[str, str]:
 
 def _table(key: str, data: dict[str, Any], labels: dict[str, str]) -> Table:
     extra, extra_label = _extra(data)
-    if key in ("people_age", "people_nationality"):
+    if key in ("people_kind", "people_age", "people_nationality"):
         labels = labels | {"*": str(_("Everyone"))}
     rows = [
         Row(
@@ -274,6 +276,7 @@ def monitor_dashboard(
         "trend",
         "types",
         "people",
+        "people_kind",
         "people_age",
         "people_nationality",
         "followup",

@@ -20,26 +20,28 @@ from . import disclosure, estimation, publication, tables
 from .disclosure import THRESHOLD
 from .models import PublishedTable
 
-PEOPLE_TABLES = ("people", "people_age", "people_nationality")
+PEOPLE_TABLES = ("people", "people_kind", "people_age", "people_nationality")
 
 
 def _distinct(counts: tables.Counts, type_codes: list[str]) -> dict[str, dict[str, Any]]:
-    """Distinct people of one area, three tables that share the first row (``*``, everyone
-    together): per form of exploitation (``people``; a person may be under several, so the
-    rows do not add up, but everyone is under at least one), per age group and per
-    nationality group (one each, so those rows add up to the first). Small counts could
+    """Distinct people of one area, four tables that share the first row (``*``, everyone
+    together): per form of exploitation and per kind of signal (a person may be under
+    several, so the rows do not add up, but everyone is under at least one), per age group
+    and per nationality group (one each, so those rows add up to the first). Small counts could
     still be worked out from these relations (18 people over two forms of 9), so each
-    column is protected with all three at once (``disclosure.protect_people``). People
+    column is protected with all four at once (``disclosure.protect_people``). People
     counted per area are not sums of municipalities (a person can be in several), so
     areas are protected apart."""
     columns = tables.ROLES
     rows = {
         "people": type_codes,
+        "people_kind": [f"kind:{k}" for k in tables.KINDS],
         "people_age": [f"age:{g}" for g in tables.AGES],
         "people_nationality": [f"nat:{g}" for g in tables.NATIONALITIES],
     }
     kinds = {
         "people": disclosure.OVERLAP,
+        "people_kind": disclosure.OVERLAP,
         "people_age": disclosure.PARTITION,
         "people_nationality": disclosure.PARTITION,
     }

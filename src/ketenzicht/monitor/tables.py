@@ -201,10 +201,11 @@ class _Person:
 
 def people(today: dt.date) -> dict[str, Counts]:
     """Distinct presumed victims and perpetrators named in signals of the last twelve months,
-    per area and role (columns): all together (``*``), per form of exploitation (a person
-    may be under several), per age group and per nationality group (one each: the first
-    known date of birth and nationality among the person's records). A person is one
-    person cluster, or a record outside any cluster (``persons.selectors``)."""
+    per area and role (columns): all together (``*``); per form of exploitation and per
+    kind of signal (``kind:hard``, ``kind:soft``; a person may be under several); per age
+    group and per nationality group (one each: the first known date of birth and
+    nationality among the person's records). A person is one person cluster, or a record
+    outside any cluster (``persons.selectors``)."""
     start, end = twelve_months(today)
     subjects = (
         Subject.objects.filter(
@@ -223,6 +224,7 @@ def people(today: dt.date) -> dict[str, Counts]:
             "record__date_of_birth",
             "record__dob_precision",
             "record__nationality",
+            "signal__kind",
         )
     )
     through = Signal.exploitation_types.through
@@ -236,7 +238,7 @@ def people(today: dt.date) -> dict[str, Counts]:
     per_form: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for row in subjects.iterator(chunk_size=5000):
         signal_id, received, municipality, unit, province, role = row[:6]
-        cluster, record, born, precision, nationality = row[6:]
+        cluster, record, born, precision, nationality, kind = row[6:]
         key = f"c{cluster}" if cluster is not None else f"r{record}"
         person = persons[key]
         person.first = person.first or received
@@ -247,7 +249,7 @@ def people(today: dt.date) -> dict[str, Counts]:
             if scope is None:
                 continue
             named[(scope, role)].add(key)
-            for code in forms.get(signal_id, ()):
+            for code in (*forms.get(signal_id, ()), f"kind:{kind}"):
                 per_form[(scope, code, role)].add(key)
     out: dict[str, Counts] = defaultdict(dict)
     for (scope, role), keys in named.items():

@@ -71,10 +71,10 @@ def westerwolde(reporter: Actor, django_capture_on_commit_callbacks: object) -> 
 
 def test_rebuild_publishes_protected_tables_for_every_area(westerwolde: list[Signal]) -> None:
     built = monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
-    # Five tables per area (trend, forms, and people by form, age and nationality), the
+    # Six tables per area (trend, forms, and people by form, kind, age and nationality), the
     # national map and estimate, and the national sharing health table (the fixture's
     # signals are soft); no follow-up table without referrals.
-    assert built == 5 * PublishedTable.objects.values("scope").distinct().count() + 3
+    assert built == 6 * PublishedTable.objects.values("scope").distinct().count() + 3
     assert PublishedTable.objects.filter(key="sharing").count() == 1
     assert not PublishedTable.objects.filter(key="followup").exists()
     types = PublishedTable.objects.get(scope="GM1950", key="types").data
@@ -113,7 +113,9 @@ def test_people_are_counted_once_however_many_signals_name_them(
     assert counted[("*", "presumed_victim")] == 1
     assert counted[("age:25-34", "presumed_victim")] == 1
     assert counted[("nat:other", "presumed_victim")] == 1
-    for key in ("people_age", "people_nationality"):
+    assert counted[("kind:soft", "presumed_victim")] == 1  # the fixture's signals are soft
+    assert ("kind:hard", "presumed_victim") not in counted
+    for key in ("people_kind", "people_age", "people_nationality"):
         data = PublishedTable.objects.get(scope="GM1950", key=key).data
         assert all(v is None for row in data["cells"] for v in row)
 
@@ -259,7 +261,14 @@ def test_tables_export_as_csv_and_xlsx_with_the_same_protection(
     numbers = [int(v) for v in values if v.isdigit()]
     assert all(n >= 10 for n in numbers)
     book = load_workbook(io.BytesIO(client.get("/monitor/GM1950/export.xlsx").content))
-    assert book.sheetnames == ["trend", "types", "people", "people_age", "people_nationality"]
+    assert book.sheetnames == [
+        "trend",
+        "types",
+        "people",
+        "people_kind",
+        "people_age",
+        "people_nationality",
+    ]
     cells = [c for row in book["types"].iter_rows(values_only=True) for c in row if c is not None]
     assert "<10" in cells and all(c >= 10 for c in cells if isinstance(c, int))
     published = PublishedTable.objects.get(scope="GM1950", key="types").data
