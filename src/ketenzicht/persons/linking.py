@@ -154,16 +154,35 @@ def decisions(
 # --- clusters ----------------------------------------------------------------------------
 
 
-def _new_cluster() -> PersonCluster:
-    """A cluster with the next free identifier (workers may race for it: retry)."""
+def _new_clusters(groups: Sequence[Sequence[str]]) -> list[int]:
+    """A new cluster for each group of records, with the next free identifiers, in a few
+    statements however many groups there are (an intake of thousands of records makes
+    thousands of clusters). Workers may race for the identifiers: retry."""
     for _attempt in range(10):
-        next_id = (PersonCluster.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+        first = (PersonCluster.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+        ids = list(range(first, first + len(groups)))
         try:
             with transaction.atomic():
-                return PersonCluster.objects.create(pk=next_id, size=0)
+                PersonCluster.objects.bulk_create(
+                    [
+                        PersonCluster(pk=pk, size=len(group))
+                        for pk, group in zip(ids, groups, strict=True)
+                    ],
+                    batch_size=2000,
+                )
         except IntegrityError:
             continue
-    raise RuntimeError("no free person cluster identifier")
+        PersonRecord.objects.bulk_update(
+            [
+                PersonRecord(pk=uuid.UUID(member), cluster_id=pk)
+                for pk, group in zip(ids, groups, strict=True)
+                for member in group
+            ],
+            ["cluster_id"],
+            batch_size=1000,
+        )
+        return ids
+    raise RuntimeError("no free person cluster identifiers")
 
 
 def _resize(cluster_ids: Iterable[int]) -> None:
@@ -334,6 +353,7 @@ def _assign(
         rejected=rejected,
     )
     group_of: dict[str, int] = {}
+    fresh: list[list[str]] = []  # groups of new records only: new clusters, made in bulk
     for index, group in enumerate(groups):
         joined = new.keys() & group
         for member in group:
@@ -341,10 +361,15 @@ def _assign(
         if not joined:
             continue
         existing = sorted({cluster_of[m] for m in group if m in cluster_of})
-        target = merge(existing) if existing else _new_cluster().pk
+        if not existing:
+            fresh.append(sorted(joined))
+            continue
+        target = merge(existing)
         PersonRecord.objects.filter(pk__in=list(joined)).update(cluster_id=target)
         _resize([target])
         supersede_settled([target])
+    if fresh:
+        supersede_settled(_new_clusters(fresh))
     decided = {frozenset(p) for p in rejected} | {frozenset(p) for p in confirmed}
     uncertain = [
         p

@@ -164,3 +164,38 @@ def test_online_linking_agrees_with_a_batch_relink() -> None:
     agreement = pairwise(online, batch)
     assert agreement.f1 >= 0.97, dataclasses.asdict(agreement)
     assert pairwise(online, person_of).precision >= 0.95
+
+
+def test_an_intake_of_many_new_people_makes_their_clusters_in_a_few_statements(
+    django_assert_max_num_queries: object,
+) -> None:
+    """A bulk intake (the demo, an import) of thousands of records used to cost several
+    statements per new cluster; new clusters are now made in bulk."""
+    from ketenzicht.persons.models import PersonCluster
+
+    coa = OrganisationFactory(code="coa-bulk")
+    given = ["Amanuel", "Berhane", "Dawit", "Elias", "Filmon", "Goitom", "Habtom", "Isaias"]
+    family = ["Tekle", "Gebre", "Haile", "Kidane", "Mehari", "Negash", "Russom", "Sium"]
+    records = [
+        PersonRecord.objects.create(
+            organisation=coa,
+            given_name=g,
+            family_name=f,
+            date_of_birth=dt.date(1980 + i, 1 + j, 1 + i + j),
+            dob_precision="exact",
+            nationality="ERI",
+            sex="male",
+        )
+        for i, g in enumerate(given)
+        for j, f in enumerate(family)
+    ]
+    with django_assert_max_num_queries(60):  # type: ignore[operator]
+        records_index(record_ids=[r.pk for r in records], context=TEST_CONTEXT)
+    clusters = dict(
+        PersonRecord.objects.filter(pk__in=[r.pk for r in records]).values_list("pk", "cluster_id")
+    )
+    assert None not in clusters.values()
+    # Different people: one cluster each, of size one, with identifiers of their own.
+    assert len(set(clusters.values())) == len(records) == 64
+    sizes = PersonCluster.objects.filter(pk__in=clusters.values()).values_list("size", flat=True)
+    assert set(sizes) == {1}
