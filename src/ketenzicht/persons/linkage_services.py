@@ -133,9 +133,11 @@ def _requeue_reviews(uncertain: list[Pair[str]], model: dict[str, Any]) -> int:
     return len(wanted)
 
 
-def persons_relink(*, context: Context) -> RelinkResult:
+def persons_relink(*, context: Context, reindex: bool = True) -> RelinkResult:
     """Link every person record with the current model; clusters keep their identifiers
-    where their members did not change."""
+    where their members did not change. The worker then re-indexes the records that moved
+    (their notices follow the clusters), unless ``reindex`` is off because the caller
+    indexes them itself (a bulk load)."""
     logging.getLogger("splink").setLevel(logging.ERROR)
     rows = _rows()
     model = current_model()
@@ -206,7 +208,8 @@ def persons_relink(*, context: Context) -> RelinkResult:
             },
         )
     changed_ids = [record.pk for record in changed]
-    transaction.on_commit(lambda: _index_later(changed_ids))
+    if reindex:
+        transaction.on_commit(lambda: _index_later(changed_ids))
     return RelinkResult(
         records=len(rows),
         clusters=len(sizes),

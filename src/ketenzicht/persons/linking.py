@@ -172,26 +172,37 @@ def _new_clusters(groups: Sequence[Sequence[str]]) -> list[int]:
                 )
         except IntegrityError:
             continue
-        PersonRecord.objects.bulk_update(
-            [
-                PersonRecord(pk=uuid.UUID(member), cluster_id=pk)
-                for pk, group in zip(ids, groups, strict=True)
-                for member in group
-            ],
-            ["cluster_id"],
-            batch_size=1000,
-        )
+        _move(dict(zip(ids, groups, strict=True)))
         return ids
     raise RuntimeError("no free person cluster identifiers")
 
 
+def _move(into: Mapping[int, Sequence[str]]) -> None:
+    """Put records into clusters: ``{cluster: [record, ...]}``, in batched statements."""
+    PersonRecord.objects.bulk_update(
+        [
+            PersonRecord(pk=uuid.UUID(member), cluster_id=cluster_id)
+            for cluster_id, members in into.items()
+            for member in members
+        ],
+        ["cluster_id"],
+        batch_size=1000,
+    )
+
+
 def _resize(cluster_ids: Iterable[int]) -> None:
-    for cluster_id in set(cluster_ids):
-        size = PersonRecord.objects.filter(cluster_id=cluster_id).count()
-        if size:
-            PersonCluster.objects.filter(pk=cluster_id).update(size=size)
-        else:
-            PersonCluster.objects.filter(pk=cluster_id).delete()
+    """Set the clusters' sizes from their records; drop the ones left empty."""
+    ids = set(cluster_ids)
+    sizes = dict(
+        PersonRecord.objects.filter(cluster_id__in=ids)
+        .values("cluster_id")
+        .annotate(n=Count("pk"))
+        .values_list("cluster_id", "n")
+    )
+    PersonCluster.objects.filter(pk__in=ids - sizes.keys()).delete()
+    PersonCluster.objects.bulk_update(
+        [PersonCluster(pk=pk, size=n) for pk, n in sizes.items()], ["size"], batch_size=1000
+    )
 
 
 def detach(record_ids: Iterable[uuid.UUID]) -> None:
@@ -353,7 +364,11 @@ def _assign(
         rejected=rejected,
     )
     group_of: dict[str, int] = {}
-    fresh: list[list[str]] = []  # groups of new records only: new clusters, made in bulk
+    # Most new records start a person or join one existing person; both are written in
+    # bulk (an intake of thousands of records touches thousands of clusters). Only a group
+    # that joins several clusters merges them, one group at a time.
+    fresh: list[list[str]] = []  # groups of new records only: new clusters
+    joining: dict[int, list[str]] = {}  # existing cluster -> new records joining it
     for index, group in enumerate(groups):
         joined = new.keys() & group
         for member in group:
@@ -363,11 +378,17 @@ def _assign(
         existing = sorted({cluster_of[m] for m in group if m in cluster_of})
         if not existing:
             fresh.append(sorted(joined))
-            continue
-        target = merge(existing)
-        PersonRecord.objects.filter(pk__in=list(joined)).update(cluster_id=target)
-        _resize([target])
-        supersede_settled([target])
+        elif len(existing) == 1:
+            joining.setdefault(existing[0], []).extend(sorted(joined))
+        else:
+            target = merge(existing)
+            PersonRecord.objects.filter(pk__in=list(joined)).update(cluster_id=target)
+            _resize([target])
+            supersede_settled([target])
+    if joining:
+        _move(joining)
+        _resize(joining)
+        supersede_settled(joining)
     if fresh:
         supersede_settled(_new_clusters(fresh))
     decided = {frozenset(p) for p in rejected} | {frozenset(p) for p in confirmed}

@@ -35,8 +35,9 @@ class Match:
 
 
 class RecordMatcher(Protocol):
-    def index(self, records: Sequence[PersonRecord]) -> None:
-        """(Re)build the matcher's entries for these records."""
+    def index(self, records: Sequence[PersonRecord], *, link: bool = True) -> None:
+        """(Re)build the matcher's entries for these records; ``link=False`` leaves their
+        person clusters as they are (a bulk load links in one batch afterwards)."""
 
     def forget(self, record_ids: Iterable[uuid.UUID]) -> None:
         """Remove these records from the matcher: they match nothing from now on."""
@@ -69,7 +70,7 @@ def _entries(record: PersonRecord, phones: Iterable[str]) -> list[IndexEntry]:
 
 
 class ExactPseudonymMatcher:
-    def index(self, records: Sequence[PersonRecord]) -> None:
+    def index(self, records: Sequence[PersonRecord], *, link: bool = True) -> None:
         """Replace the entries of these records; ``records`` must prefetch ``identifiers``."""
         ids = [r.pk for r in records]
         IndexEntry.objects.filter(record_id__in=ids).delete()
@@ -131,10 +132,11 @@ class ClusterMatcher:
     def __init__(self) -> None:
         self.exact = ExactPseudonymMatcher()
 
-    def index(self, records: Sequence[PersonRecord]) -> None:
+    def index(self, records: Sequence[PersonRecord], *, link: bool = True) -> None:
         """Link these records (``identifiers`` prefetched) and keep their pseudonyms."""
         self.exact.index(records)
-        link_records(records)
+        if link:
+            link_records(records)
 
     def forget(self, record_ids: Iterable[uuid.UUID]) -> None:
         ids = list(record_ids)

@@ -97,8 +97,12 @@ def withheld_everywhere() -> set[uuid.UUID]:
 
 
 @transaction.atomic
-def records_index(*, record_ids: Iterable[uuid.UUID | str], context: Context = TASK) -> int:
+def records_index(
+    *, record_ids: Iterable[uuid.UUID | str], context: Context = TASK, link: bool = True
+) -> int:
     """Index these records and raise a notice on both sides of every new match.
+    ``link=False`` keeps their person clusters as they are: a bulk load links everything in
+    one batch (``persons_relink``) and then indexes without linking again.
 
     Idempotent: re-indexing a record replaces its entries, and a notice per record and
     other organisation is created once. Returns the number of new notices.
@@ -113,7 +117,7 @@ def records_index(*, record_ids: Iterable[uuid.UUID | str], context: Context = T
     mates_before = _cluster_mates(ids)
     the_matcher = matcher()
     the_matcher.forget(withheld)
-    the_matcher.index(records)
+    the_matcher.index(records, link=link)
     found = the_matcher.matches([r.pk for r in records])
     pruned = notices_prune(set(ids) | mates_before)
     if pruned:
