@@ -133,11 +133,9 @@ def _requeue_reviews(uncertain: list[Pair[str]], model: dict[str, Any]) -> int:
     return len(wanted)
 
 
-def persons_relink(*, context: Context, reindex: bool = True) -> RelinkResult:
+def persons_relink(*, context: Context) -> RelinkResult:
     """Link every person record with the current model; clusters keep their identifiers
-    where their members did not change. The worker then re-indexes the records that moved
-    (their notices follow the clusters), unless ``reindex`` is off because the caller
-    indexes them itself (a bulk load)."""
+    where their members did not change."""
     logging.getLogger("splink").setLevel(logging.ERROR)
     rows = _rows()
     model = current_model()
@@ -208,8 +206,7 @@ def persons_relink(*, context: Context, reindex: bool = True) -> RelinkResult:
             },
         )
     changed_ids = [record.pk for record in changed]
-    if reindex:
-        transaction.on_commit(lambda: _index_later(changed_ids))
+    transaction.on_commit(lambda: _index_later(changed_ids))
     return RelinkResult(
         records=len(rows),
         clusters=len(sizes),

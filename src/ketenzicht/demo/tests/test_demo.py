@@ -124,10 +124,11 @@ def test_demo_world_has_follow_up_history_with_real_deadline_figures() -> None:
     assert audit_chain_verify().intact
 
 
-def test_a_large_load_links_people_in_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Above the online limit the loader links once afterwards, as a migration would; the
-    people, their clusters, the hit index and its notices must all be there. The limit is
-    lowered so that a small load takes the bulk path."""
+def test_a_large_load_indexes_people_without_linking_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above the online limit (benchmarks) the loader keeps the pseudonym index but does not
+    link people; the limit is lowered so that a small load takes that path."""
     from ketenzicht.demo import loader
     from ketenzicht.persons.models import HitNotice, IndexEntry
     from ketenzicht.persons.selectors import distinct_persons
@@ -135,12 +136,8 @@ def test_a_large_load_links_people_in_one_batch(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(loader, "ONLINE_LIMIT", 100)
     call_command("demo", signals=300, quiet=True)
     demo = PersonRecord.objects.filter(subjects__signal__isnull=False).distinct()
-    assert not demo.filter(cluster__isnull=True).exists()
-    assert distinct_persons(demo) < demo.count()  # repeated people are linked
-    # The same synthetic person registered by two organisations (same V-number) is one.
-    clusters: dict[str, set[int]] = {}
-    for v_number, cluster in demo.exclude(v_number="").values_list("v_number", "cluster_id"):
-        clusters.setdefault(v_number, set()).add(cluster)
-    assert clusters and all(len(c) == 1 for c in clusters.values())
-    assert IndexEntry.objects.filter(record__in=demo).exists()
-    assert HitNotice.objects.filter(record__in=demo).exists()
+    assert not demo.filter(cluster__isnull=False).exists()
+    assert distinct_persons(demo) == demo.count()  # each record counts as a person
+    assert IndexEntry.objects.filter(record__in=demo).count() >= demo.count()
+    # Hits follow person clusters: none until the register is linked (ketenzicht relink).
+    assert not HitNotice.objects.filter(record__in=demo).exists()
