@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +22,10 @@ def read_population(text: str) -> dict[str, int]:
     """``code`` and ``population`` columns (comma or semicolon separated, as CBS StatLine
     exports; codes may carry spaces). Every line's problems are reported together."""
     sample = text[:2048]
-    dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # one column, or empty: the header check below says what is wrong
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     columns = {name.strip().lower(): name for name in reader.fieldnames or []}
     if "code" not in columns or "population" not in columns:
@@ -31,7 +35,9 @@ def read_population(text: str) -> dict[str, int]:
     errors: list[str] = []
     for line, row in enumerate(reader, start=2):
         code = (row.get(columns["code"]) or "").strip().upper()
-        raw = (row.get(columns["population"]) or "").strip().replace(".", "").replace(" ", "")
+        raw = (row.get(columns["population"]) or "").strip().replace(" ", "")
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+", raw):  # 12.345: a Dutch thousands separator
+            raw = raw.replace(".", "")
         if code not in known:
             errors.append(
                 _("Line %(line)d: %(code)s is not a municipality of 2025.")

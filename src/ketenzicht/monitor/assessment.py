@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ketenzicht.accounts.actor import Actor
@@ -69,12 +69,25 @@ def self_assessment_save(
             error: ValidationError | None = exc
         else:
             error = None
-            assessment.save()
+            try:
+                with transaction.atomic():
+                    assessment.save()
+            except IntegrityError:
+                # A colleague's first answer of the year came in at the same moment: these
+                # answers replace it, as a second answer would.
+                existing_pk = SelfAssessment.objects.get(municipality_id=code, year=year).pk
+                assessment.pk, created = existing_pk, False
+                assessment.save(force_update=True)
             _audit(actor, context, Action.CREATE if created else Action.UPDATE, f"{code}-{year}")
     if error is not None:
         _audit(actor, context, Action.UPDATE, f"{code}-{year}", Result.INVALID)
         raise error
     return assessment
+
+
+def self_assessment_refused(*, actor: Actor, context: Context) -> None:
+    """On record: someone who answers for no municipality asked for the form."""
+    _audit(actor, context, Action.VIEW, str(timezone.localdate().year), Result.DENIED)
 
 
 @dataclass(frozen=True)

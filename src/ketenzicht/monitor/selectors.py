@@ -117,7 +117,8 @@ class Dashboard:
     sizes_loaded: bool = False  # inhabitants known for every municipality (size classes)
 
 
-RECEPTION_KINDS = ("reception_centre", "protected_reception", "application_centre")
+# Protected reception (shelters with confidential addresses) is never listed.
+RECEPTION_KINDS = ("reception_centre", "application_centre")
 
 
 def _reception_locations(municipality: str) -> list[tuple[str, str, str]]:
@@ -188,7 +189,12 @@ def _labels(bodies: list[str]) -> dict[str, str]:
         "shared": str(_("Shared beyond the reporting organisation")),
         "not_shared": str(_("Not shared")),
     }
-    labels |= dict(Organisation.objects.filter(code__in=bodies).values_list("code", "name"))
+    # Receiving bodies are organisations; their codes may equal a type's code ("coa"), so
+    # their names apply to the follow-up table only (``_table``).
+    labels |= {
+        f"body:{code}": name
+        for code, name in Organisation.objects.filter(code__in=bodies).values_list("code", "name")
+    }
     labels |= {r.value: str(r.label) for r in SubjectRole}
     labels |= {t.code: t.label for t in ExploitationType.objects.all()}
     labels["*"] = str(_("All forms together"))
@@ -197,6 +203,8 @@ def _labels(bodies: list[str]) -> dict[str, str]:
 
 def _table(key: str, data: dict[str, Any], labels: dict[str, str]) -> Table:
     extra, extra_label = _extra(data)
+    if key == "followup":
+        labels = labels | {code: labels.get(f"body:{code}", code) for code in data["rows"]}
     if key in ("people_kind", "people_age", "people_nationality"):
         labels = labels | {"*": str(_("Everyone"))}
     rows = [

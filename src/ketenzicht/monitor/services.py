@@ -29,9 +29,8 @@ def _distinct(counts: tables.Counts, type_codes: list[str]) -> dict[str, dict[st
     several, so the rows do not add up, but everyone is under at least one), per age group
     and per nationality group (one each, so those rows add up to the first). Small counts could
     still be worked out from these relations (18 people over two forms of 9), so each
-    column is protected with all four at once (``disclosure.protect_people``). People
-    counted per area are not sums of municipalities (a person can be in several), so
-    areas are protected apart."""
+    column is protected with all four at once (``disclosure.protect_people``). Wider areas
+    are checked against their municipalities afterwards (``_guard_wider_areas``)."""
     columns = tables.ROLES
     rows = {
         "people": type_codes,
@@ -54,14 +53,25 @@ def _distinct(counts: tables.Counts, type_codes: list[str]) -> dict[str, dict[st
     }
     for j, role in enumerate(columns):
         total = counts.get(("*", role), 0)
-        groupings = [(kinds[key], [row[j] for row in raw[key][1:]]) for key in PEOPLE_TABLES]
+        keys = []
+        for key in PEOPLE_TABLES:
+            parts = [row[j] for row in raw[key][1:]]
+            if kinds[key] == disclosure.OVERLAP and sum(parts) < total:
+                # Someone under no form (a form removed from the vocabulary since): the
+                # rows no longer cover the total as readers assume. Not shown at all.
+                for row in cells[key][1:]:
+                    row[j] = None
+                continue
+            keys.append(key)
+        groupings = [(kinds[key], [row[j] for row in raw[key][1:]]) for key in keys]
         total_hidden, protected = disclosure.protect_people(total, groupings)
-        for key, (hidden, _small) in zip(PEOPLE_TABLES, protected, strict=True):
-            if total_hidden:
-                cells[key][0][j] = None
+        for key, (hidden, _small) in zip(keys, protected, strict=True):
             for i, is_hidden in enumerate(hidden, start=1):
                 if is_hidden:
                     cells[key][i][j] = None
+        if total_hidden:
+            for key in PEOPLE_TABLES:
+                cells[key][0][j] = None
     return {
         key: {
             "additive": False,
@@ -74,6 +84,39 @@ def _distinct(counts: tables.Counts, type_codes: list[str]) -> dict[str, dict[st
     }
 
 
+def _guard_wider_areas(
+    people: dict[str, dict[str, dict[str, Any]]],
+    scopes: list[publication.Scope],
+    municipalities: list[str],
+) -> None:
+    """A wider area's people are its municipalities' people together, so its figure is at
+    most the sum of theirs: the figure minus the municipalities' published ones is a lower
+    bound on the hidden ones. Where that forces every hidden municipal "<10" to 9 (a
+    province of 70 with five municipalities published at 61 and one "<10": it is 9), the
+    wider area's figure is hidden too ("x"); hiding more never gives anything away."""
+    for scope in scopes:
+        if scope.level == "municipality" or scope.code not in people:
+            continue
+        members = [people[municipalities[int(m)]] for m in scope.members]
+        for key, data in people[scope.code].items():
+            for i, row in enumerate(data["cells"]):
+                for j, value in enumerate(row):
+                    if value is None:
+                        continue
+                    shown = limits = 0
+                    for member in members:
+                        cell = member[key]["cells"][i][j]
+                        if cell is not None:
+                            shown += cell
+                        elif member[key]["small"][i][j]:
+                            limits += THRESHOLD - 1
+                        else:
+                            limits = -1  # an "x" has no upper limit: nothing is forced
+                            break
+                    if limits > 0 and value - shown >= limits:
+                        row[j] = None
+
+
 def _median_days(
     codes: list[str], follow: tables.FollowUp, data: dict[str, Any]
 ) -> list[float | None]:
@@ -81,9 +124,11 @@ def _median_days(
     body's referrals are published and at least 10 reached an outcome (a median of a few
     would say too much about each)."""
     out: list[float | None] = []
+    reached = [tables.FOLLOW_UP.index("in_time"), tables.FOLLOW_UP.index("late")]
     for i, body in enumerate(follow.bodies):
         durations = [d for m in codes for d in follow.days.get(m, {}).get(body, [])]
-        shown = data["row_totals"][i] is not None
+        # A median says "ten or more outcomes": only where a published cell says so already.
+        shown = any(data["cells"][i][j] is not None for j in reached)
         out.append(statistics.median(durations) if shown and len(durations) >= THRESHOLD else None)
     return out
 
@@ -91,9 +136,8 @@ def _median_days(
 def _sharing_table(counts: tables.Counts, window: dict[str, Any]) -> dict[str, Any] | None:
     """The sharing health figure: soft signals per type of reporting organisation, shared
     beyond it or not, with the share shared. A national table of its own (protected on its
-    own); its grand total is the national number of soft signals in the trend table, so
-    where that is hidden ("x") the totals that give it are hidden here too. Hiding more
-    never makes a hidden value derivable."""
+    own); its grand total, and the sum of its rows, is the national number of soft signals
+    in the trend table, so where that is hidden the table is not published."""
     kinds = sorted({kind for kind, _column in counts})
     if not kinds:
         return None
@@ -102,9 +146,9 @@ def _sharing_table(counts: tables.Counts, window: dict[str, Any]) -> dict[str, A
     row_raw = [sum(row) for row in raw]
     column_raw = [sum(column) for column in zip(*raw, strict=True)]
     column_totals, total = protected.column_totals, protected.total
-    soft = window["cells"][tables.KINDS.index(Kind.SOFT.value)]
-    if soft is None:
-        column_totals, total = [None] * len(column_totals), None
+    if window["cells"][tables.KINDS.index(Kind.SOFT.value)] is None:
+        # The rows add up to the hidden national soft count too: no table at all.
+        return None
 
     def share(shared: int | None, all_: int | None) -> int | None:
         return round(100 * shared / all_) if shared is not None and all_ else None
@@ -192,6 +236,14 @@ def monitor_rebuild(*, context: Context, today: dt.date | None = None, revise: b
         tables.types(today)
     )
     people = tables.people(today)
+    # People are counted per municipality, unit and province (tables.people), not per size
+    # class.
+    people_tables = {
+        scope.code: _distinct(people.get(scope.code, {}), type_codes)
+        for scope in scopes
+        if scope.division != "size"
+    }
+    _guard_wider_areas(people_tables, scopes, municipalities)
     follow = tables.follow_up(today)
     followup = (
         publication.Family(municipalities, scopes, follow.bodies, tables.FOLLOW_UP).publish(
@@ -211,10 +263,8 @@ def monitor_rebuild(*, context: Context, today: dt.date | None = None, revise: b
     for scope in scopes:
         code = scope.code
         published = [("trend", trend[code]), ("types", types[code])]
-        # People are counted per municipality, unit and province (tables.people), not per
-        # size class.
-        if scope.division != "size":
-            published += list(_distinct(people.get(code, {}), type_codes).items())
+        if code in people_tables:
+            published += list(people_tables[code].items())
         for key, data in published:
             built.append(PublishedTable(scope=code, key=key, data=data | stamp, built_at=now))
         if followup:

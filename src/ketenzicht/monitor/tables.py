@@ -211,7 +211,7 @@ def people(today: dt.date) -> dict[str, Counts]:
         Subject.objects.filter(
             signal__received_at__gte=start, signal__received_at__lt=end, role__in=ROLES
         )
-        .order_by("signal__received_at")
+        .order_by("signal__received_at", "signal_id", "record_id")
         .values_list(
             "signal_id",
             "signal__received_at",

@@ -13,7 +13,12 @@ from ketenzicht.common.forms import add_service_errors
 from ketenzicht.geo.models import Municipality
 from ketenzicht.sharing import policy
 
-from .assessment import own_self_assessment, self_assessment_figures, self_assessment_save
+from .assessment import (
+    own_self_assessment,
+    self_assessment_figures,
+    self_assessment_refused,
+    self_assessment_save,
+)
 from .charts import charts
 from .exports import as_csv, as_xlsx
 from .forms import SelfAssessmentForm
@@ -75,6 +80,7 @@ def monitor_self_assessment_view(request: HttpRequest) -> HttpResponse:
     context = request_context(request, "web")
     own = own_self_assessment(actor=actor, context=context)
     if own is None:
+        self_assessment_refused(actor=actor, context=context)
         raise Http404
     form = SelfAssessmentForm(
         request.POST or None, initial=SelfAssessmentForm.initial_from(own.assessment)

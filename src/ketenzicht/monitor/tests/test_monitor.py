@@ -467,8 +467,8 @@ def test_follow_up_per_receiving_body_is_published_for_every_area_and_protected(
     from ketenzicht.followup.models import Referral, ReferralKind, ReferralStatus
 
     # Twelve signals in Westerwolde and three in Groningen, each referred to the labour
-    # inspectorate at the start of this quarter: six with an outcome within the deadline,
-    # four after it, five still open past it.
+    # inspectorate at the start of this quarter: Westerwolde's twelve with an outcome
+    # within the deadline, two of Groningen's after it, one still open past it.
     inspectorate = OrganisationFactory(code="nla-m", name="Arbeidsinspectie")
     signals = [register(reporter, municipality_code="GM1950") for _ in range(12)]
     signals += [register(reporter, municipality_code="GM0014") for _ in range(3)]
@@ -476,30 +476,32 @@ def test_follow_up_per_receiving_body_is_published_for_every_area_and_protected(
     start = tables.quarter_start(today.year, (today.month - 1) // 3 + 1) + dt.timedelta(hours=9)
     due = (start + dt.timedelta(days=10)).date()
     for i, signal in enumerate(signals):
-        outcome_at = [start + dt.timedelta(days=5)] * 6 + [start + dt.timedelta(days=30)] * 4
+        outcome_at = [start + dt.timedelta(days=5)] * 12 + [start + dt.timedelta(days=30)] * 2
         Referral.objects.create(
             kind=ReferralKind.ROUTED,
             signal=signal,
             from_organisation_id=signal.organisation_id,
             to_organisation=inspectorate,
             reason="test",
-            status=ReferralStatus.OUTCOME if i < 10 else ReferralStatus.SENT,
+            status=ReferralStatus.OUTCOME if i < 14 else ReferralStatus.SENT,
             sent_at=start,
             acknowledge_due=due,
             outcome_due=due,
-            outcome_at=outcome_at[i] if i < 10 else None,
+            outcome_at=outcome_at[i] if i < 14 else None,
         )
     monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
     nation = PublishedTable.objects.get(scope="NL", key="followup").data
     assert nation["rows"] == ["nla-m"] and nation["columns"] == tables.FOLLOW_UP
-    assert nation["row_totals"] == [15]
-    assert nation["small"][0] == [True, True, True, True]  # 6, 4, 5 and 0: all "<10"
+    assert nation["row_totals"] == [15] and nation["cells"][0][0] == 12
+    assert nation["small"][0][1:] == [True, True, True]  # 2, 1 and 0: "<10"
     quick = working_days_between(timezone.localdate(start), (start + dt.timedelta(days=5)).date())
-    assert nation["median_days"] == [quick]  # ten outcomes, six of them quick
+    assert nation["median_days"] == [quick]  # fourteen outcomes, twelve of them quick
     westerwolde = PublishedTable.objects.get(scope="GM1950", key="followup").data
-    # 12 of the 15 are Westerwolde's; published, or hidden to protect Groningen's 3.
+    # 12 of the 15 are Westerwolde's; published, or hidden to protect Groningen's 3. A
+    # median only beside a published count of outcomes (it says "ten or more").
     assert westerwolde["row_totals"][0] in (12, None)
-    assert westerwolde["median_days"] == ([quick] if westerwolde["row_totals"][0] else [None])
+    reached = westerwolde["cells"][0][0] is not None or westerwolde["cells"][0][1] is not None
+    assert westerwolde["median_days"] == ([quick] if reached else [None])
     groningen = PublishedTable.objects.get(scope="GM0014", key="followup").data
     assert groningen["row_totals"] == [None] and groningen["median_days"] == [None]
     # An attacker with every area's published follow-up tables pins nothing small.
@@ -516,10 +518,11 @@ def test_the_sharing_health_figure_counts_soft_signals_shared_beyond_the_reporte
     reporter: Actor,
 ) -> None:
     # The reception organisation reports 25 soft signals: 15 shared with the chain, 10 kept
-    # to itself; and 2 hard ones, which do not count here.
+    # to itself; and 12 hard ones, which do not count here (with fewer, the national soft
+    # count would be hidden to protect the hard one, and with it this table).
     for i in range(25):
         register(reporter, distribution="chain" if i < 15 else "organisation")
-    for _ in range(2):
+    for _ in range(12):
         register(reporter, kind="hard", distribution="organisation")
     monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
     data = PublishedTable.objects.get(scope="NL", key="sharing").data
@@ -553,11 +556,19 @@ def test_a_municipal_dashboard_lists_the_reception_locations_in_the_municipality
         kind=LocationKind.OFFICE,
         municipality_id="GM1950",
     )
+    LocationFactory(
+        organisation=coa,
+        code="shelter-x",
+        name="Beschermde opvang X",
+        kind=LocationKind.PROTECTED_RECEPTION,
+        municipality_id="GM1950",
+    )
     monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
     rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm8"), username="r8")
     html = _client(rapporteur).get("/monitor/GM1950").content.decode()
     assert "Opvanglocaties in de gemeente" in html
     assert "AZC Ter Apel" in html and "Kantoor Ter Apel" not in html  # offices are not reception
+    assert "Beschermde opvang X" not in html  # shelters' whereabouts are confidential
     html = _client(rapporteur).get("/monitor/GM0363").content.decode()
     assert "Er zijn geen opvanglocaties" in html
 
@@ -628,3 +639,36 @@ def test_a_table_without_figures_this_period_is_not_left_from_an_earlier_one(
     assert not PublishedTable.objects.filter(key="sharing").exists()
     periods = set(PublishedTable.objects.values_list("data__period", flat=True))
     assert periods == {tables.period(later)}
+
+
+def test_a_wider_area_is_hidden_where_it_would_pin_a_municipal_count_of_people() -> None:
+    """A province's people are its municipalities' people together: 70 in the province,
+    61 published in the other municipalities and one "<10" means that one is 9."""
+    from ketenzicht.monitor.publication import Scope
+    from ketenzicht.monitor.services import _guard_wider_areas
+
+    def table(value: int, shown: bool) -> dict[str, Any]:
+        return {"people": {"cells": [[value if shown else None]], "small": [[value < 10]]}}
+
+    municipalities = ["GM1", "GM2", "GM3"]
+    people = {"GM1": table(30, True), "GM2": table(31, True), "GM3": table(9, False)}
+    people["PV1"] = table(70, True)
+    scopes = [Scope("PV1", "region", np.array([0, 1, 2]), "province")]
+    scopes += [Scope(m, "municipality", np.array([i])) for i, m in enumerate(municipalities)]
+    _guard_wider_areas(people, scopes, municipalities)
+    assert people["PV1"]["people"]["cells"] == [[None]]
+    # With 68 in the province the hidden one may be 7, 8 or 9: the 68 stays.
+    people["PV1"] = table(68, True)
+    _guard_wider_areas(people, scopes, municipalities)
+    assert people["PV1"]["people"]["cells"] == [[68]]
+
+
+def test_no_sharing_table_where_its_rows_would_give_the_hidden_soft_count() -> None:
+    from ketenzicht.monitor.services import _sharing_table
+
+    counts = {("coa", "shared"): 15, ("coa", "not_shared"): 12}
+    hidden = {"cells": [4, None], "small": [True, False], "total": 31, "total_small": False}
+    assert _sharing_table(counts, hidden) is None
+    shown = {"cells": [None, 27], "small": [False, False], "total": None, "total_small": False}
+    table = _sharing_table(counts, shown)
+    assert table is not None and table["row_totals"] == [27]

@@ -110,7 +110,8 @@ def test_only_a_municipal_analyst_answers_and_only_for_their_own_municipality() 
         with pytest.raises(PermissionDenied):
             self_assessment_save(actor=actor, context=TEST_CONTEXT, answers={})
     assert not SelfAssessment.objects.exists()
-    assert _events(Result.DENIED) == ["update", "update"]
+    # Each refusal on record: the form asked for (twice: shown and posted), the write.
+    assert _events(Result.DENIED) == ["view", "view", "update"] * 2
     # An analyst cannot read another municipality's answers or the national figures.
     _client(_analyst("GM0014", "analist-gr")).post("/monitor/self-assessment", ANSWERS)
     other = _analyst("GM1950", "analist-ww3")
