@@ -82,9 +82,21 @@ def prepare(workdir: Path) -> dict[str, Path]:
 
 
 def wrk(
-    paths: Path, token: str, clients: int, method: str = "GET", body: Path | None = None
+    paths: Path,
+    token: str,
+    clients: int,
+    method: str = "GET",
+    body: Path | None = None,
+    cookie: str = "",
 ) -> dict[str, float]:
-    env = {**os.environ, "KZ_PATHS": str(paths), "KZ_TOKEN": token, "KZ_METHOD": method}
+    """Run wrk over ``paths`` with an API token or, for pages, a session ``cookie``."""
+    env = {
+        **os.environ,
+        "KZ_PATHS": str(paths),
+        "KZ_TOKEN": token,
+        "KZ_METHOD": method,
+        "KZ_COOKIE": cookie,
+    }
     if body:
         env["KZ_BODY"] = str(body)
     threads = "1" if clients == 1 else "2"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +24,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from bench_http import wrk  # scripts/ is on the path when run as a script
+
 from ketenzicht.accounts.models import User
 from ketenzicht.audit.services import Context
 from ketenzicht.geo.models import Municipality
@@ -34,8 +35,6 @@ from ketenzicht.monitor.services import monitor_rebuild
 from ketenzicht.signals.models import Signal
 
 BASE = os.environ["KZ_BASE"]
-DURATION = os.environ.get("KZ_DURATION", "20s")
-HERE = Path(__file__).resolve().parent
 CONTEXT = Context(channel="cli", explanation="benchmark")
 
 
@@ -44,33 +43,6 @@ def cookie(username: str) -> str:
     client.force_login(User.objects.get(username=username))
     name = settings.SESSION_COOKIE_NAME
     return f"{name}={client.cookies[name].value}; django_language=nl"
-
-
-def wrk(paths: Path, session: str, clients: int) -> dict[str, float]:
-    env = {**os.environ, "KZ_PATHS": str(paths), "KZ_TOKEN": "", "KZ_COOKIE": session}
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t",
-            "1" if clients == 1 else "2",
-            "-c",
-            str(clients),
-            "-d",
-            DURATION,
-            "--timeout",
-            "10s",
-            "-s",
-            str(HERE / "bench.lua"),
-            BASE,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
-    result["rps"] = round(result["requests"] / result["seconds"], 1)
-    return result
 
 
 def main() -> None:
@@ -108,7 +80,7 @@ def main() -> None:
             path = Path(tmp) / "paths.txt"
             path.write_text("\n".join(paths) + "\n")
             for clients in (1, 16):
-                r = wrk(path, session, clients)
+                r = wrk(path, "", clients, cookie=session)
                 print(json.dumps({"page": name, "clients": clients, **r}), file=sys.stderr)
                 print(
                     f"| {name} | {clients} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} "
