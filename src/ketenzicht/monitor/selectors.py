@@ -4,6 +4,8 @@ needs to understand them. Counts only; audited with the purpose "monitoring"."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,7 +90,9 @@ def _band(cell: Cell) -> str:
     return next(label for floor, label in BANDS if cell.value >= floor)
 
 
-def _map(data: dict[str, Any]) -> tuple[list[MapArea], tuple[int, int]]:
+def _map(data: dict[str, Any]) -> tuple[list[MapArea], tuple[int, int], str]:
+    """The map's areas, its size, and a key that changes whenever what the map shows does:
+    the rendered map (342 paths and a 342-row table) is cached under it."""
     from ketenzicht.geo.shapes import municipality_paths
 
     paths, size = municipality_paths()
@@ -98,7 +102,9 @@ def _map(data: dict[str, Any]) -> tuple[list[MapArea], tuple[int, int]]:
         cell = Cell(data["cells"][i][0], data["small"][i][0])
         if code in paths:
             out.append(MapArea(code, names.get(code, code), paths[code], cell, _band(cell)))
-    return out, size
+    shown = [(m.code, m.name, m.cell.value, m.cell.small) for m in out]
+    key = hashlib.sha256(json.dumps([size, shown]).encode()).hexdigest()
+    return out, size, key
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,7 @@ class Dashboard:
     estimate: dict[str, Any] | None = None  # the hidden number (national dashboard only)
     map: list[MapArea] = field(default_factory=list)  # per municipality (national only)
     map_size: tuple[int, int] = (0, 0)
+    map_key: str = ""  # changes with what the map shows (the rendered map is cached under it)
     period_from: dt.date | None = None  # the four completed quarters counted
     period_to: dt.date | None = None
     # Where people are received or housed in a municipality: (name, kind, organisation).
@@ -277,7 +284,9 @@ def monitor_dashboard(
     bodies = published["followup"].data["rows"] if "followup" in published else []
     labels = _labels(bodies)
     estimate = published.pop("estimate").data if "estimate" in published else None
-    map_areas, map_size = _map(published.pop("map").data) if "map" in published else ([], (0, 0))
+    map_areas, map_size, map_key = (
+        _map(published.pop("map").data) if "map" in published else ([], (0, 0), "")
+    )
     if estimate is not None:
         estimate = estimate | {"list_labels": [_list_label(c) for c in estimate["lists"]]}
     order = (
@@ -320,6 +329,7 @@ def monitor_dashboard(
         estimate,
         map_areas,
         map_size,
+        map_key,
         period_from=period[0],
         period_to=period[1],
         locations=locations,

@@ -65,7 +65,11 @@ def monitor_area_view(request: HttpRequest, scope: str) -> HttpResponse:
         {
             "dashboard": dashboard,
             "national": national,
-            "municipalities": Municipality.objects.order_by("name") if national else [],
+            "municipalities": (
+                Municipality.objects.order_by("name").values_list("code", "name")
+                if national
+                else []
+            ),
             **charts(dashboard),
             "own_assessment": own,
             "assessment_figures": figures,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from html import escape
 from typing import Any
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -53,3 +56,17 @@ def role_summary(subjects: Any) -> str:
         label = str(subject.get_role_display())
         counts[label] = counts.get(label, 0) + 1
     return ", ".join(f"{label} ({n})" if n > 1 else label for label, n in counts.items())
+
+
+@register.simple_tag
+def options(choices: Iterable[tuple[str, str]], selected: str) -> SafeString:
+    """``<option>`` elements for (value, label) pairs. The area picker lists 342
+    municipalities on every monitor page: a template loop (or ``format_html`` per option)
+    spends 4 ms on them, plain escaping a tenth of that."""
+    return mark_safe(  # noqa: S308 (every value and label is escaped here)
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
+            f"{escape(label)}</option>"
+            for value, label in choices
+        )
+    )

@@ -309,6 +309,27 @@ def test_the_national_map_shows_every_municipality_with_suppression_as_such(
     assert html.count('<path class="kz-map__area ') == 342
     shown = "x" if window["total"] is None else window["total"]
     assert f"Westerwolde: {shown}" in html and "Amsterdam: &lt;10" in html
+    # The rendered map is cached; a revision of the figures shows at once.
+    for _ in range(10):
+        register(reporter, municipality_code="GM0363")
+    monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER, revise=True)
+    amsterdam = PublishedTable.objects.get(scope="GM0363", key="trend").data["window"]
+    assert not amsterdam["total_small"]
+    html = _client(rapporteur).get("/monitor/NL").content.decode()
+    shown = "x" if amsterdam["total"] is None else amsterdam["total"]
+    assert f"Amsterdam: {shown}<" in html and "Amsterdam: &lt;10" not in html
+
+
+def test_the_area_picker_escapes_names_and_marks_the_shown_area(
+    westerwolde: list[Signal],
+) -> None:
+    Municipality.objects.filter(code="GM0014").update(name='Gro<ningen" onmouseover="x')
+    monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
+    rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm5"), username="r5")
+    html = _client(rapporteur).get("/monitor/GM1950").content.decode()
+    assert '<option value="GM1950" selected>Westerwolde</option>' in html
+    assert html.count(" selected>") == 1
+    assert '<option value="GM0014">Gro&lt;ningen&quot; onmouseover=&quot;x</option>' in html
 
 
 def test_only_completed_quarters_are_published_and_each_once(
