@@ -12,28 +12,43 @@ from django.conf import settings
 GENESIS = "0" * 64
 
 
+# The event's fields that the chain covers: everything but its link.
+FIELDS = (
+    "id",
+    "occurred_at",
+    "actor_id",
+    "actor",
+    "organisation",
+    "action",
+    "object_type",
+    "object_ref",
+    "purpose",
+    "explanation",
+    "result",
+    "channel",
+    "origin",
+    "detail",
+)
+
+
 def canonical(event: Any) -> bytes:
-    data = {
-        "id": event.id,
-        "occurred_at": event.occurred_at.isoformat(),
-        "actor_id": event.actor_id,
-        "actor": event.actor,
-        "organisation": event.organisation,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_ref": event.object_ref,
-        "purpose": event.purpose,
-        "explanation": event.explanation,
-        "result": event.result,
-        "channel": event.channel,
-        "origin": event.origin,
-        "detail": event.detail,
-    }
+    return canonical_values(tuple(getattr(event, name) for name in FIELDS))
+
+
+def canonical_values(values: tuple[Any, ...]) -> bytes:
+    """The event as hashed, from its ``FIELDS`` in order: the verifier reads rows as
+    tuples, a third of the cost of model instances at a million events."""
+    data = dict(zip(FIELDS, values, strict=True))
+    data["occurred_at"] = data["occurred_at"].isoformat()
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def chain_hash(prev_hash: str, event: Any) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"|" + canonical(event)).hexdigest()
+    return link_hash(prev_hash, canonical(event))
+
+
+def link_hash(prev_hash: str, canonical_event: bytes) -> str:
+    return hashlib.sha256(prev_hash.encode() + b"|" + canonical_event).hexdigest()
 
 
 def object_ref(object_type: str, object_id: object) -> str:

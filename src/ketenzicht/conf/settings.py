@@ -48,6 +48,13 @@ SECRET_KEY = env("SECRET_KEY") or _secret_from_file("secret-key")
 # Key for the HMAC over audit object references; separate from SECRET_KEY so rotating one
 # does not invalidate the other.
 AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY") or _secret_from_file("audit-key")
+# Signed checkpoints of the audit chain (audit.checkpoints, ADR 0016): the Ed25519 key that
+# signs them (created on first use), where they are written, and the log's name in them.
+# Ship the checkpoint directory off the machine; give auditors `ketenzicht audit
+# verifier-key`.
+AUDIT_SIGNING_KEY_FILE = Path(env("AUDIT_SIGNING_KEY_FILE", str(VAR_DIR / "audit-signing-key.pem")))
+AUDIT_CHECKPOINT_DIR = Path(env("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
+AUDIT_LOG_ORIGIN = env("AUDIT_LOG_ORIGIN", "ketenzicht.local/audit")
 # Key of the hit/no-hit index pseudonyms (persons.index, ADR 0007). Changing it means
 # re-indexing: `ketenzicht reindex`. The id names the key in every index entry.
 INDEX_HMAC_KEY = env("INDEX_HMAC_KEY") or _secret_from_file("index-key")

@@ -17,12 +17,15 @@ WORKER = Context(channel="task")
 class Command(BaseCommand):
     help = (
         "Run the task worker (django-tasks database backend) with its scheduler: audit chain "
-        "linking, webhook retries, deadline escalation, victim-track reminders and the "
-        "monitor's published tables."
+        "linking and signed checkpoints, webhook retries, deadline escalation, victim-track "
+        "reminders and the monitor's published tables."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--audit-interval", type=float, default=2.0)
+        # Signed checkpoints of the audit chain: the interval is the window in which a cut-off
+        # tail of the chain would go unnoticed (ADR 0016).
+        parser.add_argument("--checkpoint-interval", type=float, default=300.0)
         parser.add_argument("--retry-interval", type=float, default=5.0)
         parser.add_argument("--deadline-interval", type=float, default=60.0)
         # The monitor's tables are counted and protected as a whole (seconds at a million
@@ -46,6 +49,7 @@ class Command(BaseCommand):
         threading.Thread(target=loop, name=name, daemon=True).start()
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from ketenzicht.audit.checkpoints import checkpoint_write
         from ketenzicht.audit.services import audit_chain_link_pending
         from ketenzicht.followup.services import referrals_escalate_overdue
         from ketenzicht.followup.victims import reflection_reminders
@@ -62,6 +66,7 @@ class Command(BaseCommand):
             reflection_reminders()
 
         self._every("audit-linker", options["audit_interval"], audit_chain_link_pending)
+        self._every("audit-checkpoint", options["checkpoint_interval"], checkpoint_write)
         self._every("webhook-retries", options["retry_interval"], retry_webhooks)
         self._every("deadlines", options["deadline_interval"], deadlines)
         self._every("monitor", options["monitor_interval"], lambda: monitor_rebuild(context=WORKER))
