@@ -661,10 +661,13 @@ class TokenRecordItem(ActorMixin, APIView):
             )
         except DjangoValidationError as exc:
             raise camel_errors(exc) from exc
-        if record is None:
+        row = (
+            token_record_hits(actor=actor, context=context, reference=reference)
+            if record is not None
+            else None
+        )
+        if row is None:
             raise exceptions.NotFound()
-        row = token_record_hits(actor=actor, context=context, reference=reference)
-        assert row is not None
         return Response(_token_record_data(row))
 
     @extend_schema(

@@ -156,7 +156,8 @@ def load_demo_follow_up(limit: int = 3000) -> int:
         .order_by("signal__source_reference")
     )
     for referral in referrals:
-        rng = random.Random(referral.signal.source_reference)
+        # Seeded on purpose: synthetic data that loads the same every time.
+        rng = random.Random(referral.signal.source_reference)  # nosec B311
         # A joint analysis starts when its last soft signal came in.
         came_in = max(s.received_at for s in referral.signals.all())
         sent = came_in + dt.timedelta(minutes=rng.randint(2, 90))

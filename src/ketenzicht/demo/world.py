@@ -176,7 +176,8 @@ def build_world() -> dict[str, Organisation]:
     municipalities = set(Municipality.objects.values_list("code", flat=True))
     organisations: dict[str, Organisation] = {}
     for code, name, kind, seat in ORGANISATIONS:
-        assert seat in municipalities, seat
+        if seat not in municipalities:
+            raise ValueError(f"organisation {code}: unknown seat {seat}")
         organisation, _ = Organisation.objects.update_or_create(
             code=code,
             defaults={

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -47,8 +47,7 @@ class TransitionForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["to"]
-        assert isinstance(field, forms.ChoiceField)
+        field = cast(forms.ChoiceField, self.fields["to"])
         reopen = current in (ReferralStatus.CLOSED, ReferralStatus.OUTCOME)
         field.choices = [
             (
@@ -59,8 +58,7 @@ class TransitionForm(forms.Form):
             )
             for s in steps
         ]
-        forward = self.fields["forward_to"]
-        assert isinstance(forward, forms.ModelChoiceField)
+        forward = cast(forms.ModelChoiceField, self.fields["forward_to"])
         # Forward to another competent body: not to yourself, not to the rapporteur.
         forward.queryset = (
             Organisation.objects.exclude(pk=to_organisation)
@@ -79,8 +77,7 @@ class SlaPeriodForm(forms.Form):
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["period"]
-        assert isinstance(field, forms.ChoiceField)
+        field = cast(forms.ChoiceField, self.fields["period"])
         years = [(str(y), str(y)) for y in range(today.year, today.year - 6, -1)]
         field.choices = [(LAST_TWELVE_MONTHS, _("Last twelve months")), *years]
         self.today = today
@@ -133,8 +130,7 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args: Any, organisation_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["sharing_group"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["sharing_group"])
         field.queryset = SharingGroup.objects.filter(organisations__id=organisation_id or 0)
 
 

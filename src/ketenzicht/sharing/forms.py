@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +29,7 @@ class SharingGroupForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organisations"]
-        assert isinstance(field, forms.ChoiceField)
+        field = cast(forms.ChoiceField, self.fields["organisations"])
         field.choices = [(o.pk, o.name) for o in organisation_list()]
 
 
@@ -54,8 +53,7 @@ class OrganisationSettingsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["legal_basis"]
-        assert isinstance(field, forms.ChoiceField)
+        field = cast(forms.ChoiceField, self.fields["legal_basis"])
         field.choices = [("", _("None: members choose each time"))] + [
             (b.code, b.label) for b in legal_basis_list()
         ]

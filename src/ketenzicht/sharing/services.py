@@ -152,9 +152,8 @@ def sharing_decide(
         errors["legal_basis_note"] = [
             _("This legal basis needs a note: the scope of the consent or the covenant.")
         ]
-    if errors:
+    if errors or basis is None:  # no basis without an error about it
         return None, errors
-    assert basis is not None
     return SharingDecision(distribution, group_id, basis.pk, note, codes), errors
 
 
@@ -236,9 +235,8 @@ def _share(
     decision, errors = sharing_decide(
         actor=actor, kind=signal.kind, request=request, vocabulary=SharingVocabulary()
     )
-    if errors:
+    if errors or decision is None:  # no decision without an error about it
         raise ValidationError(errors)
-    assert decision is not None
     changes: dict[str, list[object]] = {}
     for name, new in decision.as_fields().items():
         old = getattr(signal, name)
@@ -317,9 +315,8 @@ def referral_access_grant(
         ]
     if not Organisation.objects.filter(pk=organisation_id).exists():
         errors["organisation"] = [_("Unknown organisation.")]
-    if errors:
+    if errors or basis is None:  # no basis without an error about it
         raise ValidationError(errors)
-    assert basis is not None
     grant = AccessGrant.objects.filter(
         signal=signal, organisation_id=organisation_id, revoked_at__isnull=True
     ).first()

@@ -146,9 +146,8 @@ def signals_register(
     ``PermissionDenied`` if the actor may not register signals. The new person records are
     indexed for hits after commit unless ``index`` is false (bulk loads index in bulk).
     """
-    if not policy.may_register(actor):
+    if not policy.may_register(actor) or actor.organisation_id is None:
         raise PermissionDenied
-    assert actor.organisation_id is not None
     vocab = vocabulary or Vocabulary()
     all_errors: dict[str, list[str]] = {}
     decisions: list[SharingDecision] = []

@@ -45,7 +45,7 @@ def score(
         wanted += [c for c in (f"gamma_{name}", f"mw_{name}", f"mw_tf_adj_{name}") if c in present]
     # Every name is one of the table's own columns (checked above), quoted as an identifier.
     columns = ", ".join(f'"{c}"' for c in wanted)
-    slim = predictions.query_sql(f"SELECT {columns} FROM {{this}}")  # noqa: S608
+    slim = predictions.query_sql(f"SELECT {columns} FROM {{this}}")  # noqa: S608  # nosec B608
     return pairs_from(slim.as_pyarrow_table(), model, steps_below=steps_below)
 
 
