@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
+
+from axes.signals import user_locked_out
 
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import Context, audit_record
 
 from .actor import Actor
 from .selectors import actor_for_user
+from .sessions import mark_login
 
 
 def _context(request: HttpRequest | None) -> Context:
@@ -23,6 +27,8 @@ def _context(request: HttpRequest | None) -> Context:
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        mark_login(request)
     with transaction.atomic():
         audit_record(
             actor=actor_for_user(user),
@@ -63,4 +69,22 @@ def on_login_failed(
             purpose=Purpose.ACCESS_CONTROL,
             context=_context(request),
             result=Result.DENIED,
+        )
+
+
+@receiver(user_locked_out)
+def on_locked_out(
+    sender: Any, request: Any = None, username: str = "", ip_address: str = "", **kwargs: Any
+) -> None:
+    anonymous = Actor(
+        user_id=0, username=str(username or "")[:150], organisation_id=None, organisation_code=""
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=anonymous,
+            action=Action.LOCKOUT,
+            purpose=Purpose.ACCESS_CONTROL,
+            context=_context(request),
+            result=Result.DENIED,
+            detail={"failures": settings.AXES_FAILURE_LIMIT},
         )

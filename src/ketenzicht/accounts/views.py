@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,3 +27,11 @@ def home_view(request: HttpRequest) -> HttpResponse:
         "accounts/no_access.html",
         {"aggregates_only": policy.may_view_aggregates(actor)},
     )
+
+
+def locked_out_view(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: object = None
+) -> HttpResponse:
+    """What django-axes shows a locked-out username: 429, in the user's language."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"lockout_minutes": minutes}, status=429)

@@ -22,6 +22,7 @@ class Action(models.TextChoices):
     LOGIN = "login", _("log in")
     LOGIN_FAILED = "login_failed", _("failed log-in")
     LOGOUT = "logout", _("log out")
+    LOCKOUT = "lockout", _("locked out after failed log-ins")
     TOKEN_CREATE = "token_create", _("create API token")
     DEMO_LOAD = "demo_load", _("load demo data")
     SHARE = "share", _("change sharing")

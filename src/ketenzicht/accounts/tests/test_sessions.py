@@ -1,0 +1,172 @@
+"""Log-in, lockout and sessions (ASVS 6.3.1, 7.2.4, 7.3.1, 7.3.2, 7.4.1, 7.4.2): a new
+session id at log-in, lockout after failed log-ins, idle and absolute timeouts, and a
+session that ends for good at log-out or when the account is deactivated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client
+from django.utils import timezone
+
+import pytest
+from axes.models import AccessAttempt
+
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.models import User
+from ketenzicht.accounts.sessions import SEEN, SEEN_RESOLUTION, STARTED
+from ketenzicht.api.authentication import token_create
+from ketenzicht.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery"  # the factories' password
+
+
+def _client() -> Client:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies["django_language"] = "nl"
+    return client
+
+
+def _login(client: Client, username: str, password: str = PASSWORD) -> int:
+    return client.post("/inloggen", {"username": username, "password": password}).status_code
+
+
+def _session(client: Client) -> SessionStore:
+    return SessionStore(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
+def test_logging_in_gives_a_new_session_id(reporter: Actor) -> None:
+    client = _client()
+    client.get("/inloggen")
+    client.session.save()  # an anonymous session, as a visitor might have
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert _login(client, "reporter") == 302
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert not SessionStore(session_key=before).exists(before)
+
+
+def test_five_failed_logins_lock_the_username_not_others(reporter: Actor, auditor: Actor) -> None:
+    client = _client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _login(client, "reporter", "wrong") == 200
+    assert _login(client, "reporter", "wrong") == 429
+    # Locked: even the right password is refused, in Dutch, without saying whether it was.
+    response = client.post("/inloggen", {"username": "reporter", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Te veel mislukte inlogpogingen" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="lockout", actor="reporter").count() >= 1
+    assert AuditEvent.objects.filter(action="login_failed", actor="reporter").count() >= 5
+    # Another user from the same address is not locked out.
+    assert _login(_client(), "audit1") == 302
+    # After the cool-off period the right password works again.
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - dt.timedelta(seconds=1)
+    )
+    assert _login(client, "reporter") == 302
+
+
+def test_a_successful_login_resets_the_count(reporter: Actor) -> None:
+    client = _client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        _login(client, "reporter", "wrong")
+    assert _login(client, "reporter") == 302
+    client.post("/uitloggen")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _login(client, "reporter", "wrong") == 200
+    assert _login(client, "reporter") == 302
+
+
+def _age(client: Client, *, started: int = 0, seen: int = 0) -> None:
+    session = _session(client)
+    now = int(time.time())
+    session[STARTED] = now - started
+    session[SEEN] = now - seen
+    session.save()
+
+
+def test_an_idle_session_ends(reporter: Actor) -> None:
+    client = _client()
+    _login(client, "reporter")
+    _age(client, seen=settings.SESSION_IDLE_SECONDS - 120)
+    assert client.get("/signalen/").status_code == 200  # still within the idle limit
+    _age(client, seen=settings.SESSION_IDLE_SECONDS + 1)
+    response = client.get("/signalen/?pagina=2")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/inloggen?next=/signalen/%3Fpagina%3D2")
+    page = client.get(response["Location"]).content.decode()
+    assert "na een periode zonder activiteit uitgelogd" in page
+    assert client.get("/signalen/").status_code == 302  # the session is gone, not paused
+    assert AuditEvent.objects.filter(action="logout", actor="reporter").count() == 1
+
+
+def test_an_active_session_still_ends_after_a_working_day(reporter: Actor) -> None:
+    client = _client()
+    _login(client, "reporter")
+    _age(client, started=settings.SESSION_ABSOLUTE_SECONDS + 1, seen=5)
+    response = client.get("/signalen/")
+    assert response.status_code == 302
+    assert "werkdag" in client.get(response["Location"]).content.decode()
+
+
+def test_activity_keeps_a_session_alive(reporter: Actor) -> None:
+    client = _client()
+    _login(client, "reporter")
+    _age(client, seen=SEEN_RESOLUTION + 1)
+    client.get("/signalen/")
+    assert int(time.time()) - _session(client)[SEEN] < 5  # the request counted as activity
+
+
+def test_logging_out_ends_the_session_for_good(reporter: Actor) -> None:
+    client = _client()
+    _login(client, "reporter")
+    stolen = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post("/uitloggen")
+    thief = _client()
+    thief.cookies[settings.SESSION_COOKIE_NAME] = stolen
+    assert thief.get("/signalen/").status_code == 302
+    assert thief.get("/api/v1/signals").status_code in (401, 403)
+
+
+def test_deactivating_an_account_ends_its_sessions_and_tokens(reporter: Actor) -> None:
+    client = _client()
+    _login(client, "reporter")
+    token = token_create(user=User.objects.get(username="reporter"))
+    api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/signalen/").status_code == 200
+    assert api.get("/api/v1/signals").status_code == 200
+    User.objects.filter(username="reporter").update(is_active=False)
+    assert client.get("/signalen/").status_code == 302
+    assert api.get("/api/v1/signals").status_code == 401
+
+
+def test_production_settings_pass_the_deployment_check(tmp_path: object) -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("KETENZICHT_") and key != "DJANGO_SETTINGS_MODULE"
+    }
+    env |= {
+        "KETENZICHT_VAR_DIR": str(tmp_path),
+        "KETENZICHT_HTTPS": "1",
+        "KETENZICHT_SECRET_KEY": "x" * 20 + os.urandom(24).hex(),
+        "DJANGO_SETTINGS_MODULE": "ketenzicht.conf.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "ketenzicht.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
