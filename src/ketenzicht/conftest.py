@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.core.cache import cache
 from django.utils import translation
 
 import pytest
@@ -41,6 +42,14 @@ def outsider(police: Organisation) -> Actor:
 @pytest.fixture
 def auditor(db: None) -> Actor:
     return make_actor(Role.AUDITOR, OrganisationFactory(code="toezicht"), username="audit1")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Rate-limit windows and cached fragments belong to one test, as the database does."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.audit.models import Purpose
 from ketenzicht.common.context import request_context
 from ketenzicht.common.keyset import Page
+from ketenzicht.common.ratelimit import ApiThrottle, SearchThrottle
 from ketenzicht.followup.models import Referral
 from ketenzicht.followup.selectors import referral_get, referral_list
 from ketenzicht.followup.services import referral_transition
@@ -341,6 +342,9 @@ class AttentionCollection(ActorMixin, APIView):
 
 
 class PersonCollection(ActorMixin, APIView):
+    # Both find people: limited more tightly than the rest of the API.
+    throttle_classes = [ApiThrottle, SearchThrottle]
+
     @extend_schema(
         operation_id="persons_list",
         tags=["persons"],
@@ -704,6 +708,9 @@ class TokenRecordItem(ActorMixin, APIView):
 
 
 class TokenRecordCollection(ActorMixin, APIView):
+    # Both find people: limited more tightly than the rest of the API.
+    throttle_classes = [ApiThrottle, SearchThrottle]
+
     @extend_schema(
         operation_id="token_records_list",
         tags=["tokens"],

@@ -223,6 +223,14 @@ TASKS = {
     }
 }
 
+# Requests per user (common.ratelimit): every API call; searches for people (person lists
+# by name or V-number, hit look-ups by token); the signal list's filters; downloads.
+RATE_LIMITS = {
+    "api": env("RATE_API", "600/minute"),
+    "search": env("RATE_SEARCH", "120/minute"),
+    "export": env("RATE_EXPORT", "60/hour"),
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "ketenzicht.api.authentication.ApiTokenAuthentication",
@@ -233,6 +241,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ketenzicht.api.problems.problem_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["ketenzicht.common.ratelimit.ApiThrottle"],
     "UNAUTHENTICATED_USER": None,
 }
 API_VERSION = "1.0.0"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
+from ketenzicht.common.ratelimit import rate_limited
 from ketenzicht.geo.models import Municipality
 from ketenzicht.sharing import policy
 
@@ -112,6 +113,7 @@ def monitor_self_assessment_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@rate_limited("export")
 def monitor_export_view(request: HttpRequest, scope: str, fmt: str) -> HttpResponse:
     actor = get_actor(request)
     dashboard = monitor_dashboard(

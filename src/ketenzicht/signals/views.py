@@ -18,6 +18,7 @@ from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
+from ketenzicht.common.ratelimit import rate_limited
 from ketenzicht.followup.forms import ComenshaForm, ReflectionForm
 from ketenzicht.followup.victims import steppable_tracks, visible_tracks
 from ketenzicht.sharing import policy
@@ -80,6 +81,7 @@ def _with_added_subject(request: HttpRequest, prefix: str = "subjects") -> Any:
 
 
 @login_required
+@rate_limited("search")
 def signal_list_view(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     form = SignalFilterForm(request.GET or None)
