@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
@@ -53,6 +54,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def demo_world(transactional_db: None, settings: Any) -> Iterator[None]:
     settings.DEMO_PASSWORD = PASSWORD
+    cache.clear()  # rate-limit windows and cached fragments of the previous test's world
     install_guards(connection)
     call_command("demo", signals=40, quiet=True)
     yield
