@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 from django.core.cache import cache
 from django.utils import translation
@@ -50,6 +52,12 @@ def empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def own_checkpoints(settings: Any, tmp_path: Path) -> None:
+    """Signed audit checkpoints belong to one test's chain, as the database does."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
 
 
 @pytest.fixture(autouse=True)

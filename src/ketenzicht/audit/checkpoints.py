@@ -120,16 +120,18 @@ def sign(checkpoint: Checkpoint, key: Ed25519PrivateKey) -> str:
 def parse(note: str, verifier: VerifierKey) -> Checkpoint:
     """The checkpoint in a signed note, or ValueError when the note is malformed or no
     signature of ``verifier`` verifies (a note is ignored unless it does)."""
+    if any(c < " " and c != "\n" for c in note) or not note.endswith("\n"):
+        raise ValueError("not a signed note")  # no control characters but newlines
     text, separator, signatures = note.partition("\n\n")
     if not separator or not text:
         raise ValueError("not a signed note")
     text += "\n"
     verified = False
-    for line in signatures.splitlines():
+    for line in signatures[:-1].split("\n"):
         match = re.fullmatch("\u2014 (\\S+) ([A-Za-z0-9+/=]+)", line)
         if not match:
             raise ValueError("malformed signature line")
-        blob = base64.b64decode(match.group(2))
+        blob = _strict_b64(match.group(2))
         if match.group(1) != verifier.name or blob[:4] != verifier.key_id:
             continue  # another key's signature (a witness): not ours to check
         try:
@@ -139,13 +141,22 @@ def parse(note: str, verifier: VerifierKey) -> Checkpoint:
         verified = True
     if not verified:
         raise ValueError("not signed by the verifier key")
-    lines = text.splitlines()
+    lines = text[:-1].split("\n")
     if len(lines) < 3 or not lines[1].isdigit():
         raise ValueError("not a checkpoint")
-    root = base64.b64decode(lines[2], validate=True)
+    root = _strict_b64(lines[2])
     if len(root) != 32:
         raise ValueError("not a checkpoint")
     return Checkpoint(lines[0], int(lines[1]), root.hex())
+
+
+def _strict_b64(text: str) -> bytes:
+    """Base64 in its one canonical spelling: Python ignores stray bits in the last
+    character, which would let the same checkpoint be written several ways."""
+    decoded = base64.b64decode(text, validate=True)
+    if base64.b64encode(decoded).decode() != text:
+        raise ValueError("not canonical base64")
+    return decoded
 
 
 def checkpoint_write(directory: Path | None = None) -> Checkpoint | None:
