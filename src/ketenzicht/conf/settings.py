@@ -197,6 +197,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if SESSION_COOKIE_SECURE:
     # __Host-: sent only over HTTPS, only to this host, for every path (ASVS 3.3.1).
     SESSION_COOKIE_NAME = "__Host-sessionid"
@@ -222,6 +223,16 @@ TASKS = {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Webhook destinations (notifications.destinations): partner host names (a name allows its
+# subdomains; empty: any public https host), and plain http to this machine for testing.
+WEBHOOK_HOSTS = [h.strip().lower() for h in env("WEBHOOK_HOSTS").split(",") if h.strip()]
+WEBHOOK_LOOPBACK_HTTP = env_bool("WEBHOOK_LOOPBACK_HTTP", not env_bool("HTTPS"))
+# The language choice is no secret, but it travels like the other cookies.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Messages can name what was done to a case: keep them in the session, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Requests per user (common.ratelimit): every API call; searches for people (person lists
 # by name or V-number, hit look-ups by token); the signal list's filters; downloads.

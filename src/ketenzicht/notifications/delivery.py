@@ -16,6 +16,7 @@ import requests
 from cloudevents.core.bindings.http import to_structured_event
 from cloudevents.core.v1.event import CloudEvent
 
+from .destinations import destination_error
 from .models import Delivery, DeliveryStatus
 from .services import backoff
 
@@ -73,7 +74,10 @@ def attempt(delivery_id: str) -> str:
     )
     status_code: int | None = None
     error = ""
+    refused = destination_error(subscription.callback_url)
     try:
+        if refused:  # stored before the rules changed, or the list of hosts was narrowed
+            raise requests.exceptions.InvalidURL(refused)
         response = requests.post(
             subscription.callback_url,
             data=body,

@@ -28,6 +28,7 @@ from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.sharing import policy
 
+from .destinations import destination_error
 from .models import Channel, Delivery, DeliveryStatus, Message, Subscription
 
 EVENT_PREFIX = "nl.ketenzicht."
@@ -166,10 +167,8 @@ class SubscriptionInput:
 
 def _check_subscription(data: SubscriptionInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if not data.callback_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        errors["callback_url"] = [
-            _("Use an https:// address (plain http only on this machine, for testing).")
-        ]
+    if problem := destination_error(data.callback_url):
+        errors["callback_url"] = [problem]
     unknown = [c for c in data.channels if c not in Channel.values]
     if not data.channels or unknown:
         errors["channels"] = [

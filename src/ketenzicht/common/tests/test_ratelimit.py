@@ -27,9 +27,7 @@ def _web(actor: Actor) -> Client:
 
 
 @override_settings(RATE_LIMITS=LOW)
-def test_the_api_answers_429_as_a_problem_past_the_limit(
-    reporter: Actor, colleague: Actor
-) -> None:
+def test_the_api_answers_429_as_a_problem_past_the_limit(reporter: Actor, colleague: Actor) -> None:
     api = _api(reporter)
     assert [api.get("/api/v1/signals").status_code for _ in range(4)] == [200] * 4
     refused = api.get("/api/v1/signals")
