@@ -55,36 +55,32 @@ def on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> No
         )
 
 
-@receiver(user_login_failed)
-def on_login_failed(
-    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
-) -> None:
-    # The attempted username is kept (truncated); passwords never reach the log.
-    username = str(credentials.get("username", ""))[:150]
-    anonymous = Actor(user_id=0, username=username, organisation_id=None, organisation_code="")
-    with transaction.atomic():
-        audit_record(
-            actor=anonymous,
-            action=Action.LOGIN_FAILED,
-            purpose=Purpose.ACCESS_CONTROL,
-            context=_context(request),
-            result=Result.DENIED,
-        )
-
-
-@receiver(user_locked_out)
-def on_locked_out(
-    sender: Any, request: Any = None, username: str = "", ip_address: str = "", **kwargs: Any
-) -> None:
+def _refused(request: Any, username: object, action: str, detail: dict[str, Any] | None) -> None:
+    """A refused log-in, by the name that was tried (truncated; passwords never reach the
+    log)."""
     anonymous = Actor(
         user_id=0, username=str(username or "")[:150], organisation_id=None, organisation_code=""
     )
     with transaction.atomic():
         audit_record(
             actor=anonymous,
-            action=Action.LOCKOUT,
+            action=action,
             purpose=Purpose.ACCESS_CONTROL,
             context=_context(request),
             result=Result.DENIED,
-            detail={"failures": settings.AXES_FAILURE_LIMIT},
+            detail=detail,
         )
+
+
+@receiver(user_login_failed)
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
+    _refused(request, credentials.get("username", ""), Action.LOGIN_FAILED, None)
+
+
+@receiver(user_locked_out)
+def on_locked_out(
+    sender: Any, request: Any = None, username: str = "", ip_address: str = "", **kwargs: Any
+) -> None:
+    _refused(request, username, Action.LOCKOUT, {"failures": settings.AXES_FAILURE_LIMIT})
