@@ -18,10 +18,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import UserRateThrottle
 
 
-class UserScopeThrottle(SimpleRateThrottle):
+class UserScopeThrottle(UserRateThrottle):
     """Requests of one user (or token holder) in one scope; anonymous requests by address."""
 
     scope = "api"
@@ -37,11 +37,6 @@ class UserScopeThrottle(SimpleRateThrottle):
     def allows(self, request: HttpRequest) -> bool:
         """For a page: DRF's window only reads the user and the address of the request."""
         return self.allow_request(request, None)  # type: ignore[arg-type]
-
-    def get_cache_key(self, request: Any, view: Any) -> str:
-        user = getattr(request, "user", None)
-        ident = user.pk if user is not None and user.is_authenticated else self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class ApiThrottle(UserScopeThrottle):

@@ -310,11 +310,15 @@ def monitor_dashboard(
             others.append(size)
     if scope != NATION:
         others.append(NATION)
+    trends = {
+        row.scope: row.data
+        for row in policy.monitor_scopes(actor).filter(scope__in=others, key="trend")
+    }
     for code in others:
-        row = policy.monitor_scopes(actor).filter(scope=code, key="trend").first()
+        data = trends.get(code)
         other = area(code)
-        if row and other and "window" in row.data:
-            window = row.data["window"]
+        if data and other and "window" in data:
+            window = data["window"]
             comparison.append((other, Cell(window["total"], window["total_small"])))
     first = next(iter(published.values()))
     period = [
