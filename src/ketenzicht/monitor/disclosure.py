@@ -234,8 +234,9 @@ def protect_people(
     only the total, so its possible values are where all of them allow it, and each hidden
     part's possible values follow exactly (intervals; every such set of numbers can come
     from some people). Every count below the threshold is hidden, then published parts are
-    hidden as partners (smallest first, the total last, in every grouping at once) until no
-    hidden part of 1 to 9 can be pinned. Returns ``(total_hidden, [(hidden, small), ...])``."""
+    hidden as partners (smallest first, then the total, then the other groupings' parts that
+    still fix the total) until no hidden part of 1 to 9 can be pinned. Returns
+    ``(total_hidden, [(hidden, small), ...])``."""
     for kind, parts in groupings:
         consistent = (
             sum(parts) == total
@@ -253,8 +254,19 @@ def protect_people(
             state.hidden[g][min(shown, key=lambda i: (parts[i], i))] = True
         elif not state.total_hidden:
             state.total_hidden = True  # only the published total still bounds the parts
-        else:  # with everything hidden each part keeps at least two values
-            raise AssertionError("a part is pinned with everything hidden")
+        else:
+            # The other groupings' published parts still fix the total (one form that every
+            # person is under equals it): hide the smallest of those.
+            rest = [
+                (groupings[h][1][j], h, j)
+                for h in range(len(groupings))
+                for j, hidden in enumerate(state.hidden[h])
+                if not hidden
+            ]
+            if not rest:  # with everything hidden each part keeps at least two values
+                raise AssertionError("a part is pinned with everything hidden")
+            _value, h, j = min(rest)
+            state.hidden[h][j] = True
     return state.total_hidden, [
         (hidden, small) for hidden, small in zip(state.hidden, state.small, strict=True)
     ]
