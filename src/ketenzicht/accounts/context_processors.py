@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from .mfa import owes_second_factor
 from .request_actor import get_actor
 
 
@@ -14,6 +15,8 @@ def actor(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"actor": None, "caps": {}}
+    if owes_second_factor(request):
+        return {"actor": None, "caps": {}, "mfa_pending": True}
     current = get_actor(request)
     return {
         "actor": current,

@@ -16,6 +16,7 @@ from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import Context, audit_record
 
 from .actor import Actor
+from .mfa import IDP_MFA
 from .selectors import actor_for_user
 from .sessions import mark_login
 
@@ -29,6 +30,8 @@ def _context(request: HttpRequest | None) -> Context:
 def on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         mark_login(request)
+        if getattr(request, "kz_idp_mfa", False):
+            request.session[IDP_MFA] = True  # the provider asked the second factor
     with transaction.atomic():
         audit_record(
             actor=actor_for_user(user),

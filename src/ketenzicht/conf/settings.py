@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "ketenzicht.common",
     "ketenzicht.geo",
     "ketenzicht.accounts",
@@ -100,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ketenzicht.accounts.mfa.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ketenzicht.common.middleware.SecurityHeadersMiddleware",
@@ -164,6 +169,49 @@ AXES_VERBOSE = False
 # Idle and absolute session timeouts (accounts.sessions, ADR 0017).
 SESSION_IDLE_SECONDS = 60 * int(env("SESSION_IDLE_MINUTES", "30"))
 SESSION_ABSOLUTE_SECONDS = 60 * 60 * int(env("SESSION_MAX_HOURS", "8"))
+# A second factor after the password (accounts.mfa, ADR 0018). Off only for the local demo.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
+OTP_TOTP_ISSUER = env("MFA_ISSUER", "Ketenzicht")
+OTP_WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = "Ketenzicht"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# The addresses users reach Ketenzicht on (scheme, host, port); a key signs for one of them.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    o.strip() for o in env("WEBAUTHN_ORIGINS", "http://localhost:8000").split(",") if o.strip()
+]
+# Single sign-on with the organisation's identity provider (accounts.oidc, ADR 0019): on
+# when a client id is set. Endpoints are given, not discovered, so that start-up never waits
+# on the provider. The provider sends the organisation's code and role names in claims.
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET") or (
+    Path(env("OIDC_CLIENT_SECRET_FILE")).read_text().strip()
+    if env("OIDC_CLIENT_SECRET_FILE")
+    else ""
+)
+OIDC_OP_ISSUER = env("OIDC_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_JWKS_ENDPOINT")
+OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_LOGOUT_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_RP_SCOPES = env("OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for the provider's log-out (id_token_hint)
+OIDC_TIMEOUT = 10
+OIDC_LABEL = env("OIDC_LABEL", "")
+OIDC_ORGANISATION_CLAIM = env("OIDC_ORGANISATION_CLAIM", "organisation")
+OIDC_ROLES_CLAIM = env("OIDC_ROLES_CLAIM", "roles")
+# "provider-name=role,..."; empty means the provider uses our role codes.
+OIDC_ROLE_MAP = dict(
+    pair.strip().split("=", 1) for pair in env("OIDC_ROLE_MAP").split(",") if "=" in pair
+)
+# acr values that promise a second factor (besides amr methods such as otp or hwk).
+OIDC_MFA_ACR_VALUES = [v for v in env("OIDC_MFA_ACR", "").split(",") if v]
+LOGIN_REDIRECT_URL_FAILURE = "/inloggen?sso=mislukt"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("ketenzicht.accounts.oidc.OrganisationIdentityBackend")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -2,25 +2,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from ketenzicht.accounts.views import home_view
+from ketenzicht.accounts import oidc
+from ketenzicht.accounts.views import LoginView, home_view
 
 urlpatterns = [
     path("", home_view, name="home"),
     path(
         "inloggen",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
+        LoginView.as_view(),
         name="login",
     ),
-    path("uitloggen", auth_views.LogoutView.as_view(), name="logout"),
+    path("uitloggen", oidc.LogoutView.as_view(), name="logout"),
+    path("sso/", include(oidc)),
     path("taal", set_language, name="set_language"),
+    path("", include("ketenzicht.accounts.urls")),
+    path("webauthn/", include("ketenzicht.accounts.webauthn_views")),
     path("signalen/", include("ketenzicht.signals.urls")),
     path("", include("ketenzicht.persons.urls")),
     path("delen/", include("ketenzicht.sharing.urls")),

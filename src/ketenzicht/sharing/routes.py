@@ -35,6 +35,21 @@ ROUTES: dict[str, Exposure] = {
     "login": Exposure.PUBLIC,
     "logout": Exposure.ACCOUNT,
     "set_language": Exposure.PUBLIC,
+    # The second factor and the account's own security page (accounts.mfa, ADR 0018).
+    "mfa_verify": Exposure.ACCOUNT,
+    "mfa_setup": Exposure.ACCOUNT,
+    "mfa_authenticator": Exposure.ACCOUNT,
+    "mfa_backup_codes": Exposure.ACCOUNT,
+    "mfa_remove": Exposure.ACCOUNT,
+    "password_change": Exposure.ACCOUNT,
+    "otp_webauthn:credential-registration-begin": Exposure.ACCOUNT,
+    "otp_webauthn:credential-registration-complete": Exposure.ACCOUNT,
+    "otp_webauthn:credential-authentication-begin": Exposure.ACCOUNT,
+    "otp_webauthn:credential-authentication-complete": Exposure.ACCOUNT,
+    "otp_webauthn:js-i18n-catalog": Exposure.PUBLIC,  # translations of the key dialogs
+    # Single sign-on (ADR 0019): the way in, answering 404 unless a provider is configured.
+    "oidc_authentication_init": Exposure.PUBLIC,
+    "oidc_authentication_callback": Exposure.PUBLIC,
     "signals:list": Exposure.CASE_CONTENT,
     "signals:create": Exposure.CASE_CONTENT,
     "signals:import": Exposure.OWN_WORK,

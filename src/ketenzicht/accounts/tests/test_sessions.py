@@ -160,6 +160,8 @@ def test_production_settings_pass_the_deployment_check(tmp_path: object) -> None
         "KETENZICHT_VAR_DIR": str(tmp_path),
         "KETENZICHT_HTTPS": "1",
         "KETENZICHT_SECRET_KEY": "x" * 20 + os.urandom(24).hex(),
+        "KETENZICHT_WEBAUTHN_ORIGINS": "https://ketenzicht.example.nl",
+        "KETENZICHT_WEBAUTHN_RP_ID": "ketenzicht.example.nl",
         "DJANGO_SETTINGS_MODULE": "ketenzicht.conf.settings",
     }
     result = subprocess.run(
@@ -172,3 +174,18 @@ def test_production_settings_pass_the_deployment_check(tmp_path: object) -> None
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+    # The demo's settings are what the check is for: no second factor, keys over http.
+    demo = env | {
+        "KETENZICHT_MFA_REQUIRED": "0",
+        "KETENZICHT_WEBAUTHN_ORIGINS": "http://localhost:8000",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "ketenzicht.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=demo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "ketenzicht.W001" in result.stderr and "ketenzicht.W002" in result.stderr

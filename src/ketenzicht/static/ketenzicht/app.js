@@ -2,6 +2,11 @@
 (function () {
   "use strict";
 
+  // A security key was added (django-otp-webauthn's script): show it in the list.
+  document.addEventListener("otp_webauthn.register_complete", function () {
+    window.location.reload();
+  });
+
   // Send the CSRF token with htmx requests.
   document.addEventListener("htmx:configRequest", function (event) {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);

@@ -1,0 +1,31 @@
+"""Deployment checks of our own (``ketenzicht check --deploy``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def second_factor_checks(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    found: list[CheckMessage] = []
+    if not settings.MFA_REQUIRED:
+        found.append(
+            Warning(
+                "A second factor is not required (KETENZICHT_MFA_REQUIRED=0).",
+                hint="Only the local demo runs without; ASVS 6.3.3 asks it of every account.",
+                id="ketenzicht.W001",
+            )
+        )
+    insecure = [o for o in settings.OTP_WEBAUTHN_ALLOWED_ORIGINS if not o.startswith("https://")]
+    if insecure:
+        found.append(
+            Warning(
+                f"Security keys are accepted for plain-HTTP addresses: {', '.join(insecure)}.",
+                hint="Set KETENZICHT_WEBAUTHN_ORIGINS to the https:// address(es) users reach.",
+                id="ketenzicht.W002",
+            )
+        )
+    return found
