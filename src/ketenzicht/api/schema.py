@@ -72,8 +72,10 @@ def add_nl_api_conventions(result: dict[str, Any], **kwargs: Any) -> dict[str, A
             responses.setdefault("401", _problem("Not authenticated"))
             if method in ("post", "put", "patch") or operation.get("parameters"):
                 responses.setdefault("400", _problem("Invalid input"))
-            if "{" in next(iter([k for k, v in result["paths"].items() if v is path]), ""):
-                responses.setdefault("404", _problem("Not found"))
+            # Forbidden looks like nonexistent, for collections too (an organisation
+            # without an attention list gets 404 for it, not 403).
+            responses.setdefault("404", _problem("Not found, or not yours to see"))
+            responses.setdefault("429", _problem("Too many requests; see Retry-After"))
     return result
 
 

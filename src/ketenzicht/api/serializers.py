@@ -228,7 +228,23 @@ class PersonPageSerializer(serializers.Serializer):
     results = PersonSerializer(many=True)
 
 
-class SignalFilterSerializer(serializers.Serializer):
+class QuerySerializer(serializers.Serializer):
+    """Query parameters: a parameter that is sent must have a value. Django REST framework
+    reads an empty query value as "not sent", so ``?status=`` would silently list
+    everything; refused instead, field by field."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        empty: dict[str, list[str]] = {
+            str(name): [str(_("Leave out a parameter you do not use; it may not be empty."))]
+            for name in self.fields
+            if name in data and data.get(name) == ""
+        }
+        if empty:
+            raise serializers.ValidationError(empty)
+        return super().to_internal_value(data)
+
+
+class SignalFilterSerializer(QuerySerializer):
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     status = serializers.CharField(required=False, max_length=20)
     observedFrom = serializers.DateField(required=False)
@@ -239,7 +255,7 @@ class SignalFilterSerializer(serializers.Serializer):
     pageSize = serializers.IntegerField(required=False, min_value=1, max_value=100)
 
 
-class PersonFilterSerializer(serializers.Serializer):
+class PersonFilterSerializer(QuerySerializer):
     name = serializers.CharField(required=False, max_length=100)
     vNumber = serializers.CharField(required=False, max_length=20)
     cursor = serializers.CharField(required=False, max_length=200)
@@ -270,7 +286,7 @@ class HitPageSerializer(serializers.Serializer):
     results = HitSerializer(many=True)
 
 
-class HitFilterSerializer(serializers.Serializer):
+class HitFilterSerializer(QuerySerializer):
     open = serializers.BooleanField(
         required=False, help_text="Only notices not yet marked as dealt with."
     )
@@ -313,7 +329,7 @@ class AttentionListSerializer(serializers.Serializer):
     results = AttentionSerializer(many=True)
 
 
-class AttentionFilterSerializer(serializers.Serializer):
+class AttentionFilterSerializer(QuerySerializer):
     location = serializers.SlugField(
         required=False, help_text="Location code; default: your own location."
     )
@@ -363,7 +379,7 @@ class ReferralPageSerializer(serializers.Serializer):
     results = ReferralSerializer(many=True)
 
 
-class ReferralFilterSerializer(serializers.Serializer):
+class ReferralFilterSerializer(QuerySerializer):
     signal = serializers.UUIDField(required=False)
     status = serializers.ChoiceField(
         required=False, choices=["sent", "acknowledged", "in_assessment", "outcome", "closed"]
@@ -464,7 +480,7 @@ class TokenRecordListSerializer(serializers.Serializer):
     results = TokenRecordSerializer(many=True)
 
 
-class TokenHitFilterSerializer(serializers.Serializer):
+class TokenHitFilterSerializer(QuerySerializer):
     since = serializers.DateTimeField(
         required=False,
         help_text="Only records whose own or matching tokens arrived or changed since then.",

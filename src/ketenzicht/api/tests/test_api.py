@@ -223,3 +223,17 @@ def test_malformed_json_is_explained_in_the_clients_language(reporter: Actor) ->
     assert response.status_code == 400
     assert "JSON" in response.json()["title"]
     assert "Expecting" not in response.json()["title"]
+
+
+def test_an_empty_query_parameter_is_refused_not_ignored(reporter: Actor) -> None:
+    """``?status=`` must not silently list everything (found by schemathesis)."""
+    response = client_for(reporter, HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/signals?status=")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["invalidParams"] == [
+        {
+            "name": "status",
+            "reason": "Leave out a parameter you do not use; it may not be empty.",
+            "code": "invalid",
+        }
+    ]
