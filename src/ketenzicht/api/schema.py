@@ -69,6 +69,9 @@ def add_nl_api_conventions(result: dict[str, Any], **kwargs: Any) -> dict[str, A
                     response.setdefault("headers", {})["API-Version"] = {
                         "$ref": "#/components/headers/API-Version"
                     }
+            for code, response in list(responses.items()):
+                if str(code).startswith("4") and "content" not in response:
+                    responses[code] = _problem(response.get("description", "Problem"))
             responses.setdefault("401", _problem("Not authenticated"))
             if method in ("post", "put", "patch") or operation.get("parameters"):
                 responses.setdefault("400", _problem("Invalid input"))

@@ -9,7 +9,12 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError as DjangoValidationError
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -44,8 +49,20 @@ from ketenzicht.signals.models import Signal
 from ketenzicht.signals.selectors import SignalFilters, signal_get, signal_list
 from ketenzicht.signals.services import signal_register
 
+from . import idempotency
 from . import serializers as s
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "A key of your own (e.g. a UUID) that makes a retry safe: the same key with the same "
+        "body returns the signal created the first time (header `Idempotent-Replayed: "
+        "true`); with another body, 422."
+    ),
+)
+PROBLEM_RESPONSE = OpenApiResponse(description="Idempotency-Key already used for another body")
 EXPLANATION = OpenApiParameter(
     "X-Audit-Toelichting",
     OpenApiTypes.STR,
@@ -138,25 +155,44 @@ class SignalCollection(ActorMixin, APIView):
             "Registers a hard or soft signal with its subjects. All or nothing: invalid input "
             "returns 400 with the fields named and saves nothing."
         ),
+        parameters=[IDEMPOTENCY_KEY],
         request=s.SignalInputSerializer,
-        responses={201: s.SignalSerializer},
+        responses={201: s.SignalSerializer, 422: PROBLEM_RESPONSE},
     )
     def post(self, request: Request) -> Response:
+        key = idempotency.parse_key(request.headers.get(idempotency.HEADER))
         payload = s.SignalInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         actor = self.actor(request)
         context = request_context(request, "api")
-        try:
-            signal = signal_register(actor=actor, context=context, data=payload.to_input())
-        except DjangoValidationError as exc:
-            raise camel_errors(exc) from exc
+
+        def create() -> Any:
+            try:
+                return signal_register(actor=actor, context=context, data=payload.to_input())
+            except DjangoValidationError as exc:
+                raise camel_errors(exc) from exc
+
+        replayed = False
+        if key is None or actor.organisation_id is None:
+            signal_id = create().pk
+        else:
+            signal_id, replayed = idempotency.once(
+                organisation_id=actor.organisation_id,
+                key=key,
+                digest=idempotency.request_digest(request.data),
+                create=create,
+            )
         # Read back through the selector: the response shows what was stored, and the
         # read of the new signal is audited like any other.
         stored = signal_get(
-            actor=actor, context=context, signal_id=signal.pk, purpose=Purpose.REGISTRATION
+            actor=actor, context=context, signal_id=signal_id, purpose=Purpose.REGISTRATION
         )
+        if stored is None:
+            raise exceptions.NotFound()
         response = Response(_signal_view(stored), status=status.HTTP_201_CREATED)
-        response["Location"] = request.build_absolute_uri(f"/api/v1/signals/{signal.pk}")
+        response["Location"] = request.build_absolute_uri(f"/api/v1/signals/{signal_id}")
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
         return response
 
 

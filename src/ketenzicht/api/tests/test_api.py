@@ -237,3 +237,50 @@ def test_an_empty_query_parameter_is_refused_not_ignored(reporter: Actor) -> Non
             "code": "invalid",
         }
     ]
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_first_signal(reporter: Actor) -> None:
+    client = client_for(reporter, HTTP_IDEMPOTENCY_KEY="3f1c-retry-1")
+    first = client.post("/api/v1/signals", VALID, content_type="application/json")
+    again = client.post("/api/v1/signals", VALID, content_type="application/json")
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert again["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
+    assert Signal.objects.count() == 1
+    assert AuditEvent.objects.filter(action="create", object_type="signal").count() == 1
+    # The same key for another body is a client error, not a second signal.
+    other = client.post(
+        "/api/v1/signals", VALID | {"narrative": "Iets anders."}, content_type="application/json"
+    )
+    assert other.status_code == 422
+    assert other["Content-Type"] == "application/problem+json"
+    assert Signal.objects.count() == 1
+    # Without a key the same body is simply another signal.
+    assert (
+        client_for(reporter)
+        .post("/api/v1/signals", VALID, content_type="application/json")
+        .status_code
+        == 201
+    )
+    assert Signal.objects.count() == 2
+
+
+def test_an_invalid_request_with_a_key_saves_nothing_and_can_be_retried(reporter: Actor) -> None:
+    client = client_for(reporter, HTTP_IDEMPOTENCY_KEY="k-2")
+    bad = client.post(
+        "/api/v1/signals", VALID | {"municipality": "GM0000"}, content_type="application/json"
+    )
+    assert bad.status_code == 400
+    from ketenzicht.api.models import IdempotencyKey
+
+    assert not IdempotencyKey.objects.exists() and not Signal.objects.exists()
+    good = client.post("/api/v1/signals", VALID, content_type="application/json")
+    assert good.status_code == 201
+
+
+def test_an_idempotency_key_must_be_visible_characters(reporter: Actor) -> None:
+    client = client_for(reporter, HTTP_IDEMPOTENCY_KEY="x" * 256)
+    response = client.post("/api/v1/signals", VALID, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "Idempotency-Key"
+    assert not Signal.objects.exists()
