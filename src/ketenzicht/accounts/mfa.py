@@ -32,6 +32,16 @@ _SETUP_PREFIX = "/account/beveiliging"
 
 
 def owes_second_factor(request: HttpRequest) -> bool:
+    """Asked by the middleware and again by the menu: worked out once per request (looking
+    for devices takes a query per kind of device)."""
+    cached = getattr(request, "_kz_owes_second_factor", None)
+    if cached is None:
+        cached = _owes(request)
+        request._kz_owes_second_factor = cached  # type: ignore[attr-defined]
+    return bool(cached)
+
+
+def _owes(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False

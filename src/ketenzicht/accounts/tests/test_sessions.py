@@ -148,6 +148,17 @@ def test_deactivating_an_account_ends_its_sessions_and_tokens(reporter: Actor) -
     assert api.get("/api/v1/signals").status_code == 401
 
 
+def _deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ketenzicht.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def test_production_settings_pass_the_deployment_check(tmp_path: object) -> None:
     env = {
         key: value
@@ -164,14 +175,7 @@ def test_production_settings_pass_the_deployment_check(tmp_path: object) -> None
         "KETENZICHT_WEBAUTHN_RP_ID": "ketenzicht.example.nl",
         "DJANGO_SETTINGS_MODULE": "ketenzicht.conf.settings",
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "ketenzicht.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _deploy_check(env)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
     # The demo's settings are what the check is for: no second factor, keys over http.
@@ -179,13 +183,6 @@ def test_production_settings_pass_the_deployment_check(tmp_path: object) -> None
         "KETENZICHT_MFA_REQUIRED": "0",
         "KETENZICHT_WEBAUTHN_ORIGINS": "http://localhost:8000",
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "ketenzicht.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        env=demo,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _deploy_check(demo)
     assert result.returncode != 0
     assert "ketenzicht.W001" in result.stderr and "ketenzicht.W002" in result.stderr
