@@ -6,9 +6,12 @@ route in ``sharing/tests/test_routes.py::test_unknown_objects_look_like_forbidde
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 import pytest
 import schemathesis
@@ -22,6 +25,18 @@ from ketenzicht.signals.factories import register
 
 # Loaded at collection: describing the API reads no data.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def one_connection() -> Iterator[None]:
+    """Requests here go through Django's WSGI handler, which closes the database connection
+    at the end of each request; the test's transaction lives on that connection (on
+    PostgreSQL). Django's own test client unhooks the same signal handlers."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -46,7 +61,9 @@ def two_organisations(reporter: Actor, outsider: Actor, settings: Any) -> list[s
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @pytest.mark.django_db
-def test_every_operation_answers_as_documented(case: Any, two_organisations: list[str]) -> None:
+def test_every_operation_answers_as_documented(
+    case: Any, two_organisations: list[str], one_connection: None
+) -> None:
     if case.query:
         # Page links are opaque and signed by the server: no generated one can be valid
         # (their refusal is tested in the pagination tests).
