@@ -25,6 +25,10 @@ import requests
 from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from ketenzicht.audit.models import Action, Purpose
+from ketenzicht.audit.services import Context, audit_record
+
+from .actor import SYSTEM
 from .models import Membership, OidcIdentity, Organisation, Role, User
 
 log = logging.getLogger(__name__)
@@ -116,11 +120,30 @@ class OrganisationIdentityBackend(OIDCAuthenticationBackend):
         if organisation is None:
             raise SuspiciousOperation(f"unknown organisation {code!r}")
         roles = mapped_roles(claims)
-        Membership.objects.filter(user=user).exclude(
+        stale = Membership.objects.filter(user=user).exclude(
             organisation=organisation, role__in=roles
-        ).delete()
-        for role in sorted(roles):
-            Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+        )
+        revoked = sorted(
+            f"{m.organisation.code}:{m.role}" for m in stale.select_related("organisation")
+        )
+        stale.delete()
+        granted = [
+            f"{organisation.code}:{role}"
+            for role in sorted(roles)
+            if Membership.objects.get_or_create(user=user, organisation=organisation, role=role)[1]
+        ]
+        # Role changes made by the provider are access changes like any other: on record.
+        for action, changed in ((Action.REVOKE, revoked), (Action.GRANT, granted)):
+            if changed:
+                audit_record(
+                    actor=SYSTEM,
+                    action=action,
+                    purpose=Purpose.ACCESS_CONTROL,
+                    context=Context(channel="web", explanation="roles from the identity provider"),
+                    object_type="user",
+                    object_id=user.pk,
+                    detail={"memberships": changed},
+                )
         user.email = str(claims.get("email", ""))[:254]
         user.first_name = str(claims.get("given_name", ""))[:150]
         user.last_name = str(claims.get("family_name", ""))[:150]

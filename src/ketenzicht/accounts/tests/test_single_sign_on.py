@@ -105,6 +105,15 @@ def test_roles_follow_the_provider_at_every_log_in(provider: Provider, coa_ter_a
     assert user.username == "j.devries"  # matched on issuer and subject, not the name
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
     assert roles == {"coordinator"}
+    changes = [
+        (e.action, e.detail["memberships"])
+        for e in AuditEvent.objects.filter(action__in=["grant", "revoke"]).order_by("id")
+    ]
+    assert changes == [
+        ("grant", ["coa:frontline"]),
+        ("revoke", ["coa:frontline"]),
+        ("grant", ["coa:coordinator"]),
+    ]
 
 
 @pytest.mark.parametrize(
