@@ -36,6 +36,7 @@ class Role(models.TextChoices):
     NATIONAL_MONITOR = "national_monitor", _("National monitor")
     AUDITOR = "auditor", _("Auditor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
 
 
 class Organisation(models.Model):

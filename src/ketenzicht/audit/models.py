@@ -43,6 +43,7 @@ class Action(models.TextChoices):
     VICTIM_STEP = "victim_step", _("victim track step")
     MATCH_REVIEW = "match_review", _("decide whether two records are one person")
     SPLIT = "split", _("split a wrong link")
+    PURGE = "purge", _("delete or anonymise after the retention period")
 
 
 class Purpose(models.TextChoices):
@@ -56,6 +57,8 @@ class Purpose(models.TextChoices):
     ADMINISTRATION = "administration", _("system administration")
     VICTIM_PROTECTION = "victim_protection", _("protecting a possible victim")
     MONITORING = "monitoring", _("monitoring (aggregates only)")
+    DATA_SUBJECT_RIGHTS = "subject_rights", _("a data subject's request (GDPR)")
+    RETENTION = "retention", _("retention period expired")
 
 
 class ObjectType(models.TextChoices):

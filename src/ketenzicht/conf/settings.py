@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "ketenzicht.monitor",
     "ketenzicht.audit",
     "ketenzicht.api",
+    "ketenzicht.privacy",
     "ketenzicht.demo",
 ]
 
@@ -288,6 +289,15 @@ RATE_LIMITS = {
     "api": env("RATE_API", "600/minute"),
     "search": env("RATE_SEARCH", "120/minute"),
     "export": env("RATE_EXPORT", "60/hour"),
+}
+
+# Retention periods in days per category (privacy.retention; the worker purges daily). What
+# each category holds and what happens at the end is in docs/operations.md ("Retention").
+RETENTION_DAYS = {
+    "soft_signals": int(env("RETENTION_SOFT_SIGNALS_DAYS", "730")),
+    "closed_referrals": int(env("RETENTION_CLOSED_REFERRALS_DAYS", "1825")),
+    "hit_notices": int(env("RETENTION_HIT_NOTICES_DAYS", "365")),
+    "idempotency_keys": int(env("RETENTION_IDEMPOTENCY_KEYS_DAYS", "1")),
 }
 
 REST_FRAMEWORK = {

@@ -144,6 +144,7 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("rapporteur", "rapporteur", Role.NATIONAL_MONITOR),
     DemoUser("auditor", "rapporteur", Role.AUDITOR),
     DemoUser("beheerder", "rapporteur", Role.ADMINISTRATOR),
+    DemoUser("coa.privacy", "coa", Role.PRIVACY_OFFICER),
     # Reporters of the other organisations, so every organisation has signals.
     DemoUser("nla.inspecteur", "nla", Role.INVESTIGATOR),
     DemoUser("dji.medewerker", "dji", Role.FRONTLINE, "dji-rotterdam"),

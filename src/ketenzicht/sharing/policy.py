@@ -66,6 +66,9 @@ class RolePolicy:
     follow_up_figures: bool = False  # deadline performance per receiving body (no persons)
     cases: bool = False  # joint-analysis cases of the own organisation and its groups
     subscriptions: bool = False  # webhook subscriptions of the own organisation
+    # Answer a data subject's request about the own organisation's records (GDPR art. 15),
+    # see the retention periods and purges; nothing else.
+    subject_access: bool = False
 
 
 R, P = Relation, Projection
@@ -98,6 +101,7 @@ POLICY_TABLE: dict[str, RolePolicy] = {
     Role.NATIONAL_MONITOR: RolePolicy(aggregates=True, sharing_health=True, follow_up_figures=True),
     Role.AUDITOR: RolePolicy(audit_trail=True),
     Role.ADMINISTRATOR: RolePolicy(administer=True, subscriptions=True),
+    Role.PRIVACY_OFFICER: RolePolicy(subject_access=True),
 }
 
 
@@ -194,8 +198,13 @@ def may_register(actor: Actor) -> bool:
 
 
 def may_edit_signal(actor: Actor, signal: Signal) -> bool:
-    """Editing and deciding sharing stay with the reporting organisation."""
-    return may_register(actor) and signal.organisation_id == actor.organisation_id
+    """Editing and deciding sharing stay with the reporting organisation; an anonymised
+    signal (its retention period ended) has nothing left to edit."""
+    return (
+        may_register(actor)
+        and signal.organisation_id == actor.organisation_id
+        and signal.anonymised_at is None
+    )
 
 
 def editable_signals(actor: Actor) -> QuerySet[Signal]:
@@ -203,7 +212,9 @@ def editable_signals(actor: Actor) -> QuerySet[Signal]:
     as a queryset)."""
     if not may_register(actor):
         return Signal.objects.none()
-    return visible_signals(actor).filter(organisation_id=actor.organisation_id or 0)
+    return visible_signals(actor).filter(
+        organisation_id=actor.organisation_id or 0, anonymised_at__isnull=True
+    )
 
 
 # -- person records ----------------------------------------------------------------------
@@ -362,6 +373,17 @@ def may_read_audit(actor: Actor) -> bool:
 
 def may_administer(actor: Actor) -> bool:
     return _capability(actor, "administer")
+
+
+def may_answer_subject_access(actor: Actor) -> bool:
+    return _capability(actor, "subject_access")
+
+
+def subject_access_records(actor: Actor) -> QuerySet[PersonRecord]:
+    """The person records a privacy officer may search and export: the own organisation's."""
+    if not may_answer_subject_access(actor):
+        return PersonRecord.objects.none()
+    return PersonRecord.objects.filter(organisation_id=actor.organisation_id or 0)
 
 
 # -- follow-up ---------------------------------------------------------------------------

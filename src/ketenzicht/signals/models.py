@@ -130,6 +130,9 @@ class Signal(models.Model):
     source_reference = models.CharField(_("source reference"), max_length=100, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when the retention period ended (privacy.purge): narrative, references, subjects
+    # and history are gone; what is left counts in the monitor and names no one.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     # Set by the selectors from the sharing policy, never stored: how much of this signal
     # the reader sees (sharing.policy.Projection; 0 = nothing), whether it names a presumed

@@ -18,7 +18,7 @@ class Command(BaseCommand):
     help = (
         "Run the task worker (django-tasks database backend) with its scheduler: audit chain "
         "linking and signed checkpoints, webhook retries, deadline escalation, victim-track "
-        "reminders and the monitor's published tables."
+        "reminders, the monitor's published tables and the daily retention purge."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,6 +31,8 @@ class Command(BaseCommand):
         # The monitor's tables are counted and protected as a whole (seconds at a million
         # signals); figures an hour old are fresh enough for a monitor.
         parser.add_argument("--monitor-interval", type=float, default=3600.0)
+        # Retention periods are counted in days: once a day is on time.
+        parser.add_argument("--purge-interval", type=float, default=86400.0)
         # How long an idle worker waits before looking for new tasks again: the floor of
         # the delay between a commit and its follow-up (routing, notifications).
         parser.add_argument("--poll-interval", type=float, default=0.25)
@@ -56,6 +58,7 @@ class Command(BaseCommand):
         from ketenzicht.monitor.services import monitor_rebuild
         from ketenzicht.notifications.delivery import attempt
         from ketenzicht.notifications.services import deliveries_due
+        from ketenzicht.privacy.purge import retention_purge
 
         def retry_webhooks() -> None:
             for delivery_id in deliveries_due():
@@ -70,4 +73,5 @@ class Command(BaseCommand):
         self._every("webhook-retries", options["retry_interval"], retry_webhooks)
         self._every("deadlines", options["deadline_interval"], deadlines)
         self._every("monitor", options["monitor_interval"], lambda: monitor_rebuild(context=WORKER))
+        self._every("purge", options["purge_interval"], lambda: retention_purge(context=WORKER))
         call_command("db_worker", interval=options["poll_interval"])
