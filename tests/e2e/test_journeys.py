@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from ketenzicht.common.crypto import blind_index
 from ketenzicht.signals.models import Signal
 
 from .conftest import assert_accessible, login
@@ -38,7 +39,9 @@ def test_frontline_registers_a_soft_signal_and_finds_it(page: Page) -> None:
     page.click("button[name=save]")
     expect(page.locator(".utrecht-alert--ok")).to_be_visible()
     assert_accessible(page, "signal-detail")
-    signal = Signal.objects.get(subjects__record__family_name="Okoro-E2E")
+    signal = Signal.objects.get(
+        subjects__record__family_name_digest=blind_index("family_name", "Okoro-E2E")
+    )
     assert signal.kind == "soft"
     assert sorted(signal.indicators.values_list("code", flat=True)) == ["AL-CR-M03", "AL-DR-S01"]
 

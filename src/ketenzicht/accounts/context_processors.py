@@ -28,6 +28,7 @@ def actor(request: HttpRequest) -> dict[str, Any]:
             "sharing_health": policy.may_view_sharing_health(current),
             "monitor": policy.may_view_aggregates(current),
             "audit": policy.may_read_audit(current),
+            "privacy": policy.may_answer_subject_access(current),
             "administer": policy.may_administer(current),
             "follow_up": policy.may_follow_up(current),
             "follow_up_figures": policy.may_view_follow_up_figures(current),

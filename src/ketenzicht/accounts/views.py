@@ -25,6 +25,8 @@ def home_view(request: HttpRequest) -> HttpResponse:
         return redirect("sharing:health")
     if policy.may_administer(actor):
         return redirect("sharing:groups")
+    if policy.may_answer_subject_access(actor):
+        return redirect("privacy:requests")
     return render(
         request,
         "accounts/no_access.html",

@@ -256,8 +256,13 @@ class SignalFilterSerializer(QuerySerializer):
 
 
 class PersonFilterSerializer(QuerySerializer):
-    name = serializers.CharField(required=False, max_length=100)
-    vNumber = serializers.CharField(required=False, max_length=20)
+    name = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="Whole words of the name or an alias, in any order, case and accents "
+        "ignored; names are encrypted at rest, so parts of words do not match.",
+    )
+    vNumber = serializers.CharField(required=False, max_length=20, help_text="Exact V-number.")
     cursor = serializers.CharField(required=False, max_length=200)
     pageSize = serializers.IntegerField(required=False, min_value=1, max_value=100)
 

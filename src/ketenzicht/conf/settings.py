@@ -60,6 +60,26 @@ AUDIT_LOG_ORIGIN = env("AUDIT_LOG_ORIGIN", "ketenzicht.local/audit")
 # re-indexing: `ketenzicht reindex`. The id names the key in every index entry.
 INDEX_HMAC_KEY = env("INDEX_HMAC_KEY") or _secret_from_file("index-key")
 INDEX_KEY_ID = env("INDEX_KEY_ID") or "k1"
+
+
+def _field_keys_from_file() -> str:
+    """The field encryption key ring from ``var/field-keys`` (0600), made on first use."""
+    path = VAR_DIR / "field-keys"
+    if not path.exists():
+        from ketenzicht.common.crypto import new_key_text
+
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(new_key_text("k1"))
+    return path.read_text().strip()
+
+
+# Encryption of narratives and identity fields at rest (common.crypto, ADR 0021): a key ring
+# "id:base64,id:base64", the first seals, all open. Rotate: put a new key first, run
+# `ketenzicht rotate_field_key`, then drop the old one. Blind indexes for lookups use their
+# own key; changing it means `ketenzicht rotate_field_key --blind-indexes`.
+FIELD_ENCRYPTION_KEYS = env("FIELD_KEYS") or _field_keys_from_file()
+BLIND_INDEX_KEY = env("BLIND_INDEX_KEY") or _secret_from_file("blind-index-key")
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
@@ -98,6 +118,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ketenzicht.api.middleware.ApiOverHttpsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ketenzicht.common.middleware.LanguageMiddleware",
@@ -227,6 +248,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "ketenzicht.accounts.passwords.ContextWordValidator"},
 ]
 
 LANGUAGE_CODE = "nl"
@@ -255,6 +277,10 @@ if env_bool("HTTPS"):
     # Behind a TLS-terminating proxy on 127.0.0.1 that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    # Browsers are redirected; API clients are refused (api.middleware.ApiOverHttps), so a
+    # client configured with http:// fails at once instead of sending its token in the clear
+    # before every request (ASVS 4.1.2).
+    SECURE_REDIRECT_EXEMPT = [r"^api/"]
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)

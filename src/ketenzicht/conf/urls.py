@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("ketenzicht.monitor.urls")),
     path("", include("ketenzicht.notifications.urls")),
     path("audit/", include("ketenzicht.audit.urls")),
+    path("privacy/", include("ketenzicht.privacy.urls")),
     path("api/v1/", include("ketenzicht.api.urls")),
 ]
 

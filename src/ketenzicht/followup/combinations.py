@@ -49,8 +49,10 @@ def _group(rule: CombinationRule, signal: Signal) -> set[uuid.UUID]:
         linked = matcher().linked_records(records)
         every = set().union(*linked.values()) if linked else set()
         return _soft_signals_of_records(every, since) | {signal.pk}
-    phones = PersonIdentifier.objects.filter(record_id__in=records, kind="phone").values("value")
-    sharing = PersonIdentifier.objects.filter(kind="phone", value__in=phones).values_list(
+    phones = PersonIdentifier.objects.filter(record_id__in=records, kind="phone").values(
+        "value_digest"
+    )
+    sharing = PersonIdentifier.objects.filter(kind="phone", value_digest__in=phones).values_list(
         "record_id", flat=True
     )
     return _soft_signals_of_records(sharing, since) | {signal.pk}

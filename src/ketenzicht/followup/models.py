@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenzicht.accounts.models import LocationKind
+from ketenzicht.common.encrypted_fields import EncryptedCharField, EncryptedTextField
 
 
 class ReferralKind(models.TextChoices):
@@ -195,13 +196,13 @@ class Referral(models.Model):
     forwarded_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    reason = models.TextField(_("why this body"))
+    reason = EncryptedTextField(_("why this body"))
     status = models.CharField(
         _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
-    outcome_reason = models.TextField(_("reason for the outcome"), blank=True)
-    feedback = models.TextField(_("feedback to the reporter"), blank=True)
+    outcome_reason = EncryptedTextField(_("reason for the outcome"), blank=True)
+    feedback = EncryptedTextField(_("feedback to the reporter"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     acknowledge_due = models.DateField(_("acknowledge by"))
     outcome_due = models.DateField(_("outcome by"))
@@ -241,7 +242,7 @@ class ReferralEvent(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -264,7 +265,7 @@ class VictimTrack(models.Model):
     reflection_reminded_at = models.DateTimeField(null=True, blank=True)
     comensha_registered_at = models.DateTimeField(null=True, blank=True)
     comensha_basis = models.CharField(max_length=20, blank=True)  # "law" or "consent"
-    comensha_consent_note = models.CharField(max_length=300, blank=True)
+    comensha_consent_note = EncryptedCharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -322,7 +323,7 @@ class CaseNote(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField(_("note"))
+    text = EncryptedTextField(_("note"))
     decision = models.BooleanField(_("this is a decision"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

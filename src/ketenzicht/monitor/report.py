@@ -7,26 +7,13 @@ report can never make the server request a URL.
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ketenzicht.common.pdf import html_to_pdf, static_text
+
 from .charts import charts
 from .selectors import Dashboard
-
-
-def _style(name: str) -> str:
-    path = finders.find(f"ketenzicht/{name}")
-    if not isinstance(path, str):
-        raise FileNotFoundError(name)
-    with open(path, encoding="utf-8") as f:
-        return f.read()
-
-
-def _refuse(url: str, *args: Any, **kwargs: Any) -> NoReturn:
-    raise ValueError(f"the report fetches nothing: {url[:60]}")
 
 
 def report_html(dashboard: Dashboard) -> str:
@@ -35,15 +22,12 @@ def report_html(dashboard: Dashboard) -> str:
         {
             "dashboard": dashboard,
             **charts(dashboard),
-            "report_style": _style("report.css"),
-            "svg_style": _style("charts.css"),
+            "report_style": static_text("report.css"),
+            "svg_style": static_text("charts.css"),
             "printed_at": timezone.localdate(),
         },
     )
 
 
 def as_pdf(dashboard: Dashboard) -> bytes:
-    import weasyprint  # loads Pango through cffi: only when a report is asked for
-
-    html = weasyprint.HTML(string=report_html(dashboard), url_fetcher=_refuse)
-    return bytes(html.write_pdf())
+    return html_to_pdf(report_html(dashboard))

@@ -20,6 +20,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
+from ketenzicht.common.crypto import keyed_digest
+
 from .linkage import model as linkage_model
 from .linkage.clusters import Pair, cluster
 from .linkage.features import record_features
@@ -77,8 +79,26 @@ def _phones(record: PersonRecord) -> list[str]:
     return [i.value for i in record.identifiers.all() if i.kind == "phone"]
 
 
+# Blocking keys that carry a name, V-number or phone are stored as blind indexes (ADR
+# 0021); dates and nationality stay as they are (they are in the person record too).
+BLIND = frozenset({"v_number", "phone", "name_sorted", "name_key", "key_first", "key_last"})
+
+
+def blind_key(column: str, value: Any) -> Any:
+    """A blocking-key value as stored in ``RecordFeatures``."""
+    if column not in BLIND or value is None:
+        return value
+    return keyed_digest(f"features.{column}", str(value))
+
+
+def blind_keys(key: Mapping[str, Any]) -> dict[str, Any]:
+    return {column: blind_key(column, value) for column, value in key.items()}
+
+
 def features_of(row: Mapping[str, Any], record_id: uuid.UUID) -> RecordFeatures:
-    return RecordFeatures(record_id=record_id, row=dict(row), **{f: row[f] for f in INDEXED})
+    return RecordFeatures(
+        record_id=record_id, row=dict(row), **{f: blind_key(f, row[f]) for f in INDEXED}
+    )
 
 
 # --- the model, once per process -------------------------------------------------------
@@ -117,13 +137,14 @@ def _term_frequencies(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, 
     tf: dict[str, dict[str, float]] = {}
     for column in TF_COLUMNS:
         values = {r[column] for r in rows if r.get(column)}
+        digests = {blind_key(column, v): v for v in values}
         counts = dict(
-            RecordFeatures.objects.filter(**{f"{column}__in": values})
+            RecordFeatures.objects.filter(**{f"{column}__in": list(digests)})
             .values(column)
             .annotate(n=Count("pk"))
             .values_list(column, "n")
         )
-        tf[column] = {v: max(counts.get(v, 0), 1) / population for v in values}
+        tf[column] = {v: max(counts.get(d, 0), 1) / population for d, v in digests.items()}
     return tf
 
 
@@ -247,7 +268,7 @@ class Linked:
 def _candidates(rows: Sequence[Mapping[str, Any]], exclude: set[str]) -> dict[str, dict[str, Any]]:
     """Feature rows of the records that share a blocking key with any of ``rows``."""
     found: dict[str, dict[str, Any]] = {}
-    keys = [key for row in rows for key in blocking_keys(row)]
+    keys = [blind_keys(key) for row in rows for key in blocking_keys(row)]
     for start in range(0, len(keys), 200):
         query = reduce(or_, (Q(**key) for key in keys[start : start + 200]))
         for record_id, row in RecordFeatures.objects.filter(query).values_list("record_id", "row")[

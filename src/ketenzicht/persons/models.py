@@ -8,6 +8,13 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ketenzicht.common.encrypted_fields import (
+    BlindIndexField,
+    BlindTokensField,
+    EncryptedCharField,
+    EncryptedJSONField,
+)
+
 from .validation import DobPrecision
 
 
@@ -55,9 +62,10 @@ class PersonRecord(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="person_records"
     )
-    given_name = models.CharField(_("given name"), max_length=200, blank=True)
-    family_name = models.CharField(_("family name"), max_length=200, blank=True)
-    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    # Identity fields are sealed at rest (ADR 0021); they are found through blind indexes.
+    given_name = EncryptedCharField(_("given name"), max_length=200, blank=True)
+    family_name = EncryptedCharField(_("family name"), max_length=200, blank=True)
+    aliases = EncryptedJSONField(_("aliases"), default=list, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     dob_precision = models.CharField(
         _("precision of date of birth"),
@@ -67,7 +75,12 @@ class PersonRecord(models.Model):
     )
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     nationality = models.CharField(_("nationality"), max_length=3, blank=True)
-    v_number = models.CharField(_("V-number"), max_length=10, blank=True, db_index=True)
+    v_number = EncryptedCharField(_("V-number"), max_length=10, blank=True)
+    v_number_digest = BlindIndexField(source="v_number", purpose="v_number", db_index=True)
+    family_name_digest = BlindIndexField(source="family_name", purpose="family_name")
+    name_digests = BlindTokensField(
+        sources=("given_name", "family_name", "aliases"), purpose="name"
+    )
     # Where the person stays, for organisations that house people (COA reception residents).
     location = models.ForeignKey(
         "accounts.Location",
@@ -84,7 +97,7 @@ class PersonRecord(models.Model):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["organisation", "family_name"])]
+        indexes = [models.Index(fields=["organisation", "family_name_digest"])]
         verbose_name = _("person record")
         verbose_name_plural = _("person records")
 
@@ -116,15 +129,16 @@ class PersonIdentifier(models.Model):
 
     record = models.ForeignKey(PersonRecord, on_delete=models.CASCADE, related_name="identifiers")
     kind = models.CharField(max_length=20, choices=IdentifierKind.choices)
-    value = models.CharField(max_length=100)
+    value = EncryptedCharField(max_length=100)
+    value_digest = BlindIndexField(source="value", purpose="identifier")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["record", "kind", "value"], name="identifier_unique_per_record"
+                fields=["record", "kind", "value_digest"], name="identifier_unique_per_record"
             )
         ]
-        indexes = [models.Index(fields=["kind", "value"])]
+        indexes = [models.Index(fields=["kind", "value_digest"])]
 
 
 class MatchKey(models.TextChoices):
@@ -210,9 +224,11 @@ class RecordFeatures(models.Model):
     record = models.OneToOneField(
         PersonRecord, on_delete=models.CASCADE, primary_key=True, related_name="features"
     )
-    row = models.JSONField()
-    v_number = models.CharField(max_length=10, null=True, db_index=True)
-    phone = models.CharField(max_length=20, null=True, db_index=True)
+    # The features are sealed; the blocking-key columns hold blind indexes of their values
+    # (``linking.blind_keys``), so candidates are still found by index.
+    row = EncryptedJSONField()
+    v_number = models.CharField(max_length=32, null=True, db_index=True)
+    phone = models.CharField(max_length=32, null=True, db_index=True)
     name_sorted = models.CharField(max_length=400, null=True, db_index=True)
     name_key = models.CharField(max_length=400, null=True, db_index=True)
     key_first = models.CharField(max_length=100, null=True)

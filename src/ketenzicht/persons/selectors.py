@@ -15,6 +15,8 @@ from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.common.crypto import blind_index
+from ketenzicht.common.encrypted_fields import tokens_match
 from ketenzicht.common.keyset import Page, paginate
 from ketenzicht.sharing import policy
 from ketenzicht.sharing.policy import Projection
@@ -41,10 +43,12 @@ def person_list(
         .select_related("organisation")
         .prefetch_related("identifiers")
     )
+    # Names are sealed (ADR 0021): a search matches whole words of the names, any order,
+    # any case or accents; the V-number matches exactly.
     if name:
-        qs = qs.filter(Q(family_name__icontains=name) | Q(given_name__icontains=name))
+        qs = qs.filter(tokens_match("name_digests", "name", name))
     if v_number:
-        qs = qs.filter(v_number=v_number)
+        qs = qs.filter(v_number_digest=blind_index("v_number", v_number))
     page = paginate(qs, stamp_field="created_at", cursor=cursor, size=size)
     audit_record(
         actor=actor,

@@ -102,7 +102,7 @@ def _closed_referrals(before: dt.datetime) -> int:
     # The referrals keep status, dates and outcome (the deadline figures); their free text
     # and that of their steps can describe the person, so it goes with the signals.
     referrals = due_closed_referrals(before)
-    ReferralEvent.objects.filter(referral__in=referrals).exclude(note="").update(note="")
+    ReferralEvent.objects.filter(referral__in=referrals, note__isempty=False).update(note="")
     referrals.update(reason="", outcome_reason="", feedback="")
     return signals_anonymise(_ids(due_closed_referral_signals(before)))
 

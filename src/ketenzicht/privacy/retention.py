@@ -123,8 +123,8 @@ def due_closed_referral_signals(before: dt.datetime) -> QuerySet[Signal]:
 
 def due_closed_referrals(before: dt.datetime) -> QuerySet[Referral]:
     """Referrals closed before ``before`` whose free text is still there."""
-    return Referral.objects.filter(status=ReferralStatus.CLOSED, closed_at__lt=before).exclude(
-        reason="", outcome_reason="", feedback=""
+    return Referral.objects.filter(status=ReferralStatus.CLOSED, closed_at__lt=before).filter(
+        Q(reason__isempty=False) | Q(outcome_reason__isempty=False) | Q(feedback__isempty=False)
     )
 
 

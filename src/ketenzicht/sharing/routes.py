@@ -28,6 +28,8 @@ class Exposure(StrEnum):
     VICTIM_TRACK = "victim_track"  # victim track steps on signals seen in full (services)
     TOKENS = "tokens"  # the own organisation's token records (policy.visible_token_records)
     MATCH_REVIEWS = "match_reviews"  # linkage review and split (policy.visible_match_reviews)
+    # A data subject's request: the own organisation's records (policy.subject_access_records)
+    SUBJECT_ACCESS = "subject_access"
 
 
 ROUTES: dict[str, Exposure] = {
@@ -58,6 +60,8 @@ ROUTES: dict[str, Exposure] = {
     "signals:edit": Exposure.CASE_CONTENT,
     "signals:share": Exposure.CASE_CONTENT,
     "persons:detail": Exposure.CASE_CONTENT,
+    "privacy:requests": Exposure.SUBJECT_ACCESS,
+    "privacy:export": Exposure.SUBJECT_ACCESS,
     "persons:hits": Exposure.HITS,
     "persons:hit-acknowledge": Exposure.HITS,
     "persons:attention": Exposure.ATTENTION,

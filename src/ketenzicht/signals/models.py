@@ -10,6 +10,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ketenzicht.common.encrypted_fields import (
+    EncryptedBinaryField,
+    EncryptedCharField,
+    EncryptedJSONField,
+    EncryptedTextField,
+)
 from ketenzicht.sharing.models import Distribution
 
 
@@ -100,7 +106,7 @@ class Signal(models.Model):
         choices=InformationCredibility.choices,
         default=InformationCredibility.FOUR,
     )
-    narrative = models.TextField(_("narrative"))
+    narrative = EncryptedTextField(_("narrative"))
     # Current sharing; sharing.Disclosure keeps the history of these decisions.
     distribution = models.CharField(
         _("distribution"),
@@ -124,7 +130,7 @@ class Signal(models.Model):
         related_name="+",
         verbose_name=_("legal basis"),
     )
-    legal_basis_note = models.CharField(_("note on the legal basis"), max_length=300, blank=True)
+    legal_basis_note = EncryptedCharField(_("note on the legal basis"), max_length=300, blank=True)
     handling_codes = models.JSONField(_("handling codes"), default=list, blank=True)
     # The reporting system's own reference; makes imports idempotent.
     source_reference = models.CharField(_("source reference"), max_length=100, blank=True)
@@ -199,7 +205,7 @@ class SignalRevision(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
-    changes = models.JSONField(default=dict)
+    changes = EncryptedJSONField(default=dict)  # old and new values: names, narrative
 
     class Meta:
         ordering = ["-version"]
@@ -222,7 +228,7 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     filename = models.CharField(max_length=255)
-    content = models.BinaryField(editable=False)  # emptied once the job has run
+    content = EncryptedBinaryField(editable=False)  # emptied once the job has run
     status = models.CharField(
         max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )

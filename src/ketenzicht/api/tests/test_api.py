@@ -162,8 +162,10 @@ def test_keyset_next_link_and_page_size(reporter: Actor) -> None:
 def test_persons_endpoints(reporter: Actor, outsider: Actor) -> None:
     register(reporter)
     client = client_for(reporter, HTTP_X_AUDIT_TOELICHTING="controle dossier")
-    records = client.get("/api/v1/persons?name=tesf").json()["results"]
+    records = client.get("/api/v1/persons?name=TESFAY").json()["results"]
     assert [r["familyName"] for r in records] == ["Tesfay"]
+    # Names are sealed (ADR 0021): whole words match, parts of words do not.
+    assert client.get("/api/v1/persons?name=tesf").json()["results"] == []
     detail = client.get(f"/api/v1/persons/{records[0]['id']}")
     assert detail.status_code == 200 and detail.json()["nationality"] == "ERI"
     assert client_for(outsider).get(f"/api/v1/persons/{records[0]['id']}").status_code == 404
@@ -284,3 +286,19 @@ def test_an_idempotency_key_must_be_visible_characters(reporter: Actor) -> None:
     assert response.status_code == 400
     assert response.json()["invalidParams"][0]["name"] == "Idempotency-Key"
     assert not Signal.objects.exists()
+
+
+def test_with_https_pages_redirect_but_the_api_refuses_plain_http(
+    reporter: Actor, settings: Any
+) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = [r"^api/"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client = Client(HTTP_HOST="127.0.0.1")
+    page = client.get("/signalen/")
+    assert page.status_code == 301 and page["Location"] == "https://127.0.0.1/signalen/"
+    api = client.get("/api/v1/signals", HTTP_AUTHORIZATION="Token whatever")
+    assert api.status_code == 403 and api["Content-Type"] == "application/problem+json"
+    assert api.json()["title"] == "HTTPS required"
+    secure = client.get("/api/v1/signals", HTTP_X_FORWARDED_PROTO="https")
+    assert secure.status_code == 401  # through to the API, which asks for credentials

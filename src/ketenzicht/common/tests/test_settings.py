@@ -37,3 +37,33 @@ def test_database_url_chooses_the_database(tmp_path: Path) -> None:
     )
     default = _setting("DATABASES", KETENZICHT_DATABASE_URL="", KETENZICHT_VAR_DIR=str(tmp_path))
     assert f"{tmp_path}/ketenzicht.sqlite3" in default
+
+
+def test_the_access_log_leaves_out_query_strings() -> None:
+    """A person search carries a V-number or a name in the query string (logging.md)."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    from ketenzicht.common.management.commands.serve import ACCESS_LOG_FORMAT
+
+    environ = {
+        "REMOTE_ADDR": "127.0.0.1",
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/api/v1/persons?vNumber=1234567890&name=Tesfay",
+        "PATH_INFO": "/api/v1/persons",
+        "QUERY_STRING": "vNumber=1234567890&name=Tesfay",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+    logger = Logger(Config())
+    atoms = logger.atoms(
+        SimpleNamespace(status="200 OK", sent=120, headers=[]),
+        [],
+        environ,
+        dt.timedelta(milliseconds=12),
+    )
+    line = ACCESS_LOG_FORMAT % atoms
+    assert '"GET /api/v1/persons HTTP/1.1" 200 120 12ms' in line
+    assert "1234567890" not in line and "Tesfay" not in line

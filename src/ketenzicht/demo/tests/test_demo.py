@@ -74,7 +74,7 @@ def test_demo_spread_and_repeated_people() -> None:
     assert len(years) >= 5
     # The same synthetic person is registered by several organisations.
     by_v_number: dict[str, set[int]] = {}
-    for v_number, organisation in PersonRecord.objects.exclude(v_number="").values_list(
+    for v_number, organisation in PersonRecord.objects.exclude(v_number__isempty=True).values_list(
         "v_number", "organisation_id"
     ):
         by_v_number.setdefault(v_number, set()).add(organisation)

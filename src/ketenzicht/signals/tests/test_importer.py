@@ -122,6 +122,23 @@ def test_xlsx_import(reporter: Actor) -> None:
     assert result.created == 2
 
 
+def test_a_workbook_that_unpacks_to_far_more_than_it_holds_is_refused_unread(
+    reporter: Actor,
+) -> None:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (50 * 1024 * 1024))  # 50 MB of zeros
+    assert len(buffer.getvalue()) < 200_000
+    result = run(reporter, buffer.getvalue(), "import.xlsx")
+    assert [e.message for e in result.errors] == [
+        "This workbook unpacks to far more than it holds; it is refused as unsafe."
+    ]
+    assert Signal.objects.count() == 0
+
+
 @settings(
     max_examples=40,
     deadline=None,

@@ -5,6 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+
 
 class Command(BaseCommand):
     help = "Serve the web application with gunicorn (static files through WhiteNoise)."
@@ -32,6 +34,10 @@ class Command(BaseCommand):
             str(options["threads"]),
             "--access-logfile",
             "-",
+            # Path without the query string: a search can carry a V-number or a name
+            # (docs/security/logging.md).
+            "--access-logformat",
+            ACCESS_LOG_FORMAT,
             "--forwarded-allow-ips",
             "127.0.0.1",
         ]
