@@ -42,6 +42,7 @@ from ketenzicht.signals.models import Signal
 
 BASE = os.environ["KZ_BASE"]
 RUN_TIME = os.environ.get("KZ_LOAD_TIME", "180s")
+THINK = float(os.environ.get("KZ_THINK", "0"))
 HERE = Path(__file__).resolve().parent
 
 # 16 users: who does what is in scripts/locustfile.py.
@@ -109,7 +110,8 @@ def account_plan(username: str) -> dict[str, object]:
 def report(stats_csv: Path) -> None:
     print(
         f"\nMachine: {platform.machine()}, {os.cpu_count()} cores; "
-        f"{Signal.objects.count():,} signals; 16 users, no think time, {RUN_TIME}\n"
+        f"{Signal.objects.count():,} signals; 16 users, "
+        f"{f'0-{2 * THINK:g} s think time' if THINK else 'no think time'}, {RUN_TIME}\n"
     )
     print("| endpoint class | requests | p50 ms | p95 ms | p99 ms | req/s | errors |")
     print("|---|---|---|---|---|---|---|")

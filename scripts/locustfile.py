@@ -1,9 +1,11 @@
 """Locust users for scripts/bench_load.py: three kinds of staff, 16 users in all, each with an
 account of its own (the plan file from bench_load.py holds tokens, sessions and ids).
 
-Requests are named by endpoint class so that locust reports a percentile per class. No think
-time: every user sends its next request as soon as the last one is answered, so 16 users are
-16 requests in flight -- the heaviest this workload gets, not a day in the office.
+Requests are named by endpoint class so that locust reports a percentile per class. With
+``KZ_THINK=0`` (the default) there is no think time: every user sends its next request as soon
+as the last one is answered, so 16 users are 16 requests in flight -- the heaviest this
+workload gets, and the percentiles mostly measure queueing. ``KZ_THINK=S`` waits 0 to 2S
+seconds between requests, like people reading a page, so they measure the requests.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import random
 import uuid
 from typing import Any
 
-from locust import HttpUser, constant, task
+from locust import HttpUser, between, constant, task
 
 PLAN: dict[str, Any] = json.loads(open(os.environ["KZ_LOAD_PLAN"]).read())  # noqa: SIM115
+THINK = float(os.environ.get("KZ_THINK", "0"))
 _next = {kind: itertools.count() for kind in ("frontline", "follow_up", "analyst")}
 
 
@@ -29,7 +32,7 @@ def today() -> dt.date:
 class Staff(HttpUser):
     abstract = True
     kind = ""
-    wait_time = constant(0)
+    wait_time = between(0, 2 * THINK) if THINK else constant(0)
 
     def on_start(self) -> None:
         accounts = PLAN[self.kind]

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 import segno
@@ -24,6 +25,7 @@ from . import mfa_services
 from .forms import AuthenticatorConfirmForm, SecondFactorForm
 from .mfa import has_second_factor, is_verified
 from .models import BackupCodes, User
+from .sessions import sessions_end, sessions_of
 
 
 def _next(request: HttpRequest) -> str:
@@ -77,8 +79,25 @@ def security_view(request: HttpRequest) -> HttpResponse:
             "backup": next((d for d in devices if isinstance(d, BackupCodes)), None),
             "enrolled": bool(devices),
             "required": settings.MFA_REQUIRED,
+            "sessions": sessions_of(request),
+            "max_sessions": settings.SESSION_MAX_CONCURRENT,
         },
     )
+
+
+@login_required
+@require_POST
+def sessions_end_view(request: HttpRequest) -> HttpResponse:
+    """End another session of this account (a desk left logged in), or all others."""
+    handle = request.POST.get("session", "")
+    ended = sessions_end(request, None if handle == "all" else handle)
+    if not ended:
+        raise Http404
+    messages.success(
+        request,
+        ngettext("%(n)s session ended.", "%(n)s sessions ended.", ended) % {"n": ended},
+    )
+    return redirect("mfa_setup")
 
 
 @login_required

@@ -18,7 +18,7 @@ from ketenzicht.audit.services import Context, audit_record
 from .actor import Actor
 from .mfa import IDP_MFA
 from .selectors import actor_for_user
-from .sessions import mark_login
+from .sessions import mark_login, sessions_limit
 
 
 def _context(request: HttpRequest | None) -> Context:
@@ -28,11 +28,12 @@ def _context(request: HttpRequest | None) -> Context:
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    if request is not None and hasattr(request, "session"):
-        mark_login(request)
-        if getattr(request, "kz_idp_mfa", False):
-            request.session[IDP_MFA] = True  # the provider asked the second factor
     with transaction.atomic():
+        if request is not None and hasattr(request, "session"):
+            mark_login(request)
+            if getattr(request, "kz_idp_mfa", False):
+                request.session[IDP_MFA] = True  # the provider asked the second factor
+            sessions_limit(user, keep=request.session.session_key or "", request=request)
         audit_record(
             actor=actor_for_user(user),
             action=Action.LOGIN,

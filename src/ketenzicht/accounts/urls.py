@@ -14,5 +14,6 @@ urlpatterns = [
         mfa_views.remove_view,
         name="mfa_remove",
     ),
+    path("account/sessies/beeindigen", mfa_views.sessions_end_view, name="sessions_end"),
     path("account/wachtwoord", password_views.PasswordChange.as_view(), name="password_change"),
 ]

@@ -86,7 +86,7 @@ ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
+    "qsessions",  # Django's sessions with their user, address and browser (ASVS 7.5.2)
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
@@ -120,7 +120,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ketenzicht.api.middleware.ApiOverHttpsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "qsessions.middleware.SessionMiddleware",
     "ketenzicht.common.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -307,6 +307,10 @@ WEBHOOK_LOOPBACK_HTTP = env_bool("WEBHOOK_LOOPBACK_HTTP", not env_bool("HTTPS"))
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Messages can name what was done to a case: keep them in the session, not in a cookie.
+SESSION_ENGINE = "qsessions.backends.db"
+# Sessions one account may have at once (several desks, a phone for the second factor); the
+# oldest ends when a new log-in goes past it (accounts.sessions, ASVS 7.1.2).
+SESSION_MAX_CONCURRENT = int(env("SESSION_MAX_CONCURRENT", "3"))
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Requests per user (common.ratelimit): every API call; searches for people (person lists

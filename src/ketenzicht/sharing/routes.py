@@ -44,6 +44,7 @@ ROUTES: dict[str, Exposure] = {
     "mfa_backup_codes": Exposure.ACCOUNT,
     "mfa_remove": Exposure.ACCOUNT,
     "password_change": Exposure.ACCOUNT,
+    "sessions_end": Exposure.ACCOUNT,
     "otp_webauthn:credential-registration-begin": Exposure.ACCOUNT,
     "otp_webauthn:credential-registration-complete": Exposure.ACCOUNT,
     "otp_webauthn:credential-authentication-begin": Exposure.ACCOUNT,

@@ -11,12 +11,12 @@ import sys
 import time
 
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.utils import timezone
 
 import pytest
 from axes.models import AccessAttempt
+from qsessions.backends.db import SessionStore
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import User
@@ -186,3 +186,71 @@ def test_production_settings_pass_the_deployment_check(tmp_path: object) -> None
     result = _deploy_check(demo)
     assert result.returncode != 0
     assert "ketenzicht.W001" in result.stderr and "ketenzicht.W002" in result.stderr
+
+
+# -- the account's own sessions (ASVS 7.1.2, 7.5.2) ---------------------------------------
+
+
+def _desk(user_agent: str) -> Client:
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_USER_AGENT=user_agent)
+    client.cookies["django_language"] = "nl"
+    assert _login(client, "reporter") == 302
+    return client
+
+
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+EDGE = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0.0"
+)
+
+
+def test_the_security_page_lists_the_sessions_and_ends_another(reporter: Actor) -> None:
+    reception, office = _desk(FIREFOX), _desk(EDGE)
+    page = office.get("/account/beveiliging").content.decode()
+    assert "Waar u bent ingelogd" in page
+    assert "Firefox 128" in page and "Edge 130" in page and "deze sessie" in page
+    # The other session is named by a handle, never by its key (a credential).
+    reception_key = reception.cookies[settings.SESSION_COOKIE_NAME].value
+    assert reception_key not in page
+    handle = page.split('name="session" value="')[1].split('"')[0]
+
+    ended = office.post("/account/sessies/beeindigen", {"session": handle})
+
+    assert ended.status_code == 302
+    assert reception.get("/signalen/").status_code == 302  # back to the log-in page
+    assert office.get("/signalen/").status_code == 200
+    event = AuditEvent.objects.filter(action="logout", explanation="ended by the user").get()
+    assert event.detail == {"sessions_ended": 1}
+    # Unknown or already ended: nothing to end, and it says so the same way.
+    assert office.post("/account/sessies/beeindigen", {"session": handle}).status_code == 404
+
+
+def test_all_other_sessions_end_at_once(reporter: Actor) -> None:
+    first, second, mine = _desk(FIREFOX), _desk(EDGE), _desk(FIREFOX)
+    assert mine.post("/account/sessies/beeindigen", {"session": "all"}).status_code == 302
+    assert first.get("/signalen/").status_code == 302
+    assert second.get("/signalen/").status_code == 302
+    assert mine.get("/signalen/").status_code == 200
+
+
+def test_a_new_login_beyond_the_limit_ends_the_oldest_session(
+    reporter: Actor, settings: object
+) -> None:
+    settings.SESSION_MAX_CONCURRENT = 2  # type: ignore[attr-defined]
+    oldest = _desk(FIREFOX)
+    time.sleep(0.01)
+    middle = _desk(EDGE)
+    newest = _desk(FIREFOX)
+    assert oldest.get("/signalen/").status_code == 302
+    assert middle.get("/signalen/").status_code == 200
+    assert newest.get("/signalen/").status_code == 200
+    assert AuditEvent.objects.filter(explanation="concurrent session limit").count() == 1
+
+
+def test_another_users_session_cannot_be_ended(reporter: Actor, colleague: Actor) -> None:
+    theirs = Client(HTTP_HOST="127.0.0.1")
+    assert _login(theirs, "colleague") == 302
+    mine = _desk(FIREFOX)
+    assert mine.post("/account/sessies/beeindigen", {"session": "all"}).status_code == 404
+    assert theirs.get("/signalen/").status_code == 200
