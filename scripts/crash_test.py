@@ -247,6 +247,7 @@ def main(backend: str, rounds: int) -> None:
         "DJANGO_SETTINGS_MODULE": "ketenzicht.conf.settings",
         "KETENZICHT_RATE_API": "1000000/minute",
         "KETENZICHT_MFA_REQUIRED": "0",
+        "KETENZICHT_DEMO": "1",  # demo --signals 0 builds the organisations and accounts
     }
     pg = None
     if backend == "postgres":

@@ -28,4 +28,13 @@ def second_factor_checks(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
                 id="ketenzicht.W002",
             )
         )
+    if settings.DEMO:
+        found.append(
+            Warning(
+                "The demo world is installed (KETENZICHT_DEMO=1): `ketenzicht demo` creates "
+                "accounts with one shared password.",
+                hint="Leave KETENZICHT_DEMO unset in production.",
+                id="ketenzicht.W003",
+            )
+        )
     return found

@@ -179,6 +179,8 @@ class LogoutView(auth_views.LogoutView):
             if id_token:
                 query["id_token_hint"] = id_token
             response["Location"] = f"{settings.OIDC_OP_LOGOUT_ENDPOINT}?{urlencode(query)}"
+        # The next person at the desk finds nothing of this one in the browser (ASVS 14.3.1).
+        response["Clear-Site-Data"] = '"cache", "storage"'
         return response
 
 

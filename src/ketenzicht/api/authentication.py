@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rest_framework import authentication, exceptions
@@ -13,7 +16,7 @@ from rest_framework.request import Request
 from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.accounts.models import User
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import CLI, audit_record
+from ketenzicht.audit.services import CLI, Context, audit_record
 
 from .models import ApiToken
 
@@ -23,10 +26,15 @@ def _digest(key: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, user: User) -> str:
-    """Create a token and return it; it is shown once and stored only as a digest."""
+def token_create(*, user: User, days: int | None = None) -> str:
+    """Create a token and return it; it is shown once and stored only as a digest. It
+    expires after ``days`` (default ``API_TOKEN_DAYS``)."""
     key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, digest=_digest(key), prefix=key[:8])
+    lifetime = dt.timedelta(days=days if days is not None else settings.API_TOKEN_DAYS)
+    expires = timezone.now() + lifetime
+    token = ApiToken.objects.create(
+        user=user, digest=_digest(key), prefix=key[:8], expires_at=expires
+    )
     audit_record(
         actor=SYSTEM,
         action=Action.TOKEN_CREATE,
@@ -34,8 +42,27 @@ def token_create(*, user: User) -> str:
         context=CLI,
         object_type="user",
         object_id=user.pk,
+        detail={"prefix": token.prefix, "expires": expires.date().isoformat()},
     )
     return key
+
+
+@transaction.atomic
+def token_revoke(*, prefix: str, reason: str) -> int:
+    """Revoke the live tokens that start with ``prefix`` (as ``token list`` shows them)."""
+    tokens = list(ApiToken.objects.filter(prefix=prefix, revoked_at__isnull=True))
+    ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=timezone.now())
+    for token in tokens:
+        audit_record(
+            actor=SYSTEM,
+            action=Action.REVOKE,
+            purpose=Purpose.ACCESS_CONTROL,
+            context=Context(channel="cli", explanation=reason),
+            object_type="user",
+            object_id=token.user_id,
+            detail={"token": token.prefix},
+        )
+    return len(tokens)
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -53,7 +80,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
         token = (
             ApiToken.objects.select_related("user")
-            .filter(digest=_digest(key), revoked_at__isnull=True)
+            .filter(digest=_digest(key), revoked_at__isnull=True, expires_at__gt=timezone.now())
             .first()
         )
         if token is None or not token.user.is_active:

@@ -13,6 +13,9 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)  # shown to administrators to tell tokens apart
     created_at = models.DateTimeField(auto_now_add=True)
+    # A token stops working at its expiry (API_TOKEN_DAYS after creation) or when revoked
+    # (`ketenzicht token revoke PREFIX`); a partner system gets a new one before then.
+    expires_at = models.DateTimeField(null=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 # Everything is served from this origin (no CDN); inline scripts and styles are not allowed.
@@ -61,3 +63,29 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ClientAddressMiddleware:
+    """Behind the TLS proxy every request comes from the proxy; the client's address is the
+    one the proxy put in ``X-Forwarded-For`` (ASVS 15.3.4). Only a peer listed in
+    ``TRUSTED_PROXIES`` is believed, and only the address it added (the last): whatever a
+    client wrote in the header itself comes before it and is ignored. Runs first, so the
+    audit trail, sessions, lockout and rate limits all see the client."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.proxies = frozenset(settings.TRUSTED_PROXIES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        peer = request.META.get("REMOTE_ADDR", "")
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if peer in self.proxies and forwarded:
+            client = forwarded.split(",")[-1].strip()
+            try:
+                ipaddress.ip_address(client)
+            except ValueError:
+                client = ""
+            if client:
+                request.META["KZ_PROXY_ADDR"] = peer
+                request.META["REMOTE_ADDR"] = client
+        return self.get_response(request)

@@ -113,10 +113,15 @@ INSTALLED_APPS = [
     "ketenzicht.audit",
     "ketenzicht.api",
     "ketenzicht.privacy",
-    "ketenzicht.demo",
 ]
+# The synthetic demo world (`ketenzicht demo`, its well-known accounts) exists only where it
+# is asked for: scripts/run, the benchmarks and the tests (ASVS 6.3.2, 15.2.3).
+DEMO = env_bool("DEMO")
+if DEMO:
+    INSTALLED_APPS.append("ketenzicht.demo")
 
 MIDDLEWARE = [
+    "ketenzicht.common.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ketenzicht.api.middleware.ApiOverHttpsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -273,6 +278,13 @@ if SESSION_COOKIE_SECURE:
     # __Host-: sent only over HTTPS, only to this host, for every path (ASVS 3.3.1).
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Peers whose X-Forwarded-For is believed (common.middleware.ClientAddressMiddleware): the
+# TLS proxy. Default: the proxy on this host when served behind TLS, nobody otherwise.
+TRUSTED_PROXIES = [
+    p.strip()
+    for p in env("TRUSTED_PROXIES", "127.0.0.1,::1" if env_bool("HTTPS") else "").split(",")
+    if p.strip()
+]
 if env_bool("HTTPS"):
     # Behind a TLS-terminating proxy on 127.0.0.1 that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -342,8 +354,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "ketenzicht.api.problems.problem_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["ketenzicht.common.ratelimit.ApiThrottle"],
     "UNAUTHENTICATED_USER": None,
+    # The client address is settled by ClientAddressMiddleware; never read the header here.
+    "NUM_PROXIES": 0,
 }
 API_VERSION = "1.0.0"
+# Lifetime of API tokens (`ketenzicht token create --days N` for another).
+API_TOKEN_DAYS = int(env("API_TOKEN_DAYS", "365"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ketenzicht API",
     "DESCRIPTION": (

@@ -17,4 +17,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if "ketenzicht.demo" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS.append("ketenzicht.demo")  # noqa: F405
 MFA_REQUIRED = False  # tests that are about the second factor turn it on

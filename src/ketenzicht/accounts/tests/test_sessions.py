@@ -129,7 +129,8 @@ def test_logging_out_ends_the_session_for_good(reporter: Actor) -> None:
     client = _client()
     _login(client, "reporter")
     stolen = client.cookies[settings.SESSION_COOKIE_NAME].value
-    client.post("/uitloggen")
+    response = client.post("/uitloggen")
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
     thief = _client()
     thief.cookies[settings.SESSION_COOKIE_NAME] = stolen
     assert thief.get("/signalen/").status_code == 302
@@ -182,10 +183,12 @@ def test_production_settings_pass_the_deployment_check(tmp_path: object) -> None
     demo = env | {
         "KETENZICHT_MFA_REQUIRED": "0",
         "KETENZICHT_WEBAUTHN_ORIGINS": "http://localhost:8000",
+        "KETENZICHT_DEMO": "1",
     }
     result = _deploy_check(demo)
     assert result.returncode != 0
-    assert "ketenzicht.W001" in result.stderr and "ketenzicht.W002" in result.stderr
+    for check in ("W001", "W002", "W003"):
+        assert f"ketenzicht.{check}" in result.stderr
 
 
 # -- the account's own sessions (ASVS 7.1.2, 7.5.2) ---------------------------------------
@@ -254,3 +257,25 @@ def test_another_users_session_cannot_be_ended(reporter: Actor, colleague: Actor
     mine = _desk(FIREFOX)
     assert mine.post("/account/sessies/beeindigen", {"session": "all"}).status_code == 404
     assert theirs.get("/signalen/").status_code == 200
+
+
+def test_an_administrator_can_log_one_account_or_everyone_out(
+    reporter: Actor, colleague: Actor, capsys: object
+) -> None:
+    from django.core.management import call_command
+
+    mine, theirs = _desk(FIREFOX), Client(HTTP_HOST="127.0.0.1")
+    assert _login(theirs, "colleague") == 302
+    token = token_create(user=User.objects.get(username="reporter"))
+
+    call_command("end_sessions", "--user", "reporter", "--tokens", "--reason", "laptop kwijt")
+
+    assert mine.get("/signalen/").status_code == 302
+    assert theirs.get("/signalen/").status_code == 200
+    api = Client(HTTP_HOST="127.0.0.1")
+    assert api.get("/api/v1/signals", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
+    event = AuditEvent.objects.filter(explanation="laptop kwijt").get()
+    assert event.detail == {"sessions_ended": 1, "tokens_revoked": 1}
+
+    call_command("end_sessions", "--all", "--reason", "vermoedelijk lek")
+    assert theirs.get("/signalen/").status_code == 302

@@ -302,3 +302,26 @@ def test_with_https_pages_redirect_but_the_api_refuses_plain_http(
     assert api.json()["title"] == "HTTPS required"
     secure = client.get("/api/v1/signals", HTTP_X_FORWARDED_PROTO="https")
     assert secure.status_code == 401  # through to the API, which asks for credentials
+
+
+def test_a_token_stops_working_when_it_expires_or_is_revoked(reporter: Actor, capsys: Any) -> None:
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from ketenzicht.api.models import ApiToken
+
+    user = User.objects.get(pk=reporter.user_id)
+    short, revoked = token_create(user=user, days=1), token_create(user=user)
+    client = Client(HTTP_HOST="127.0.0.1")
+    assert client.get("/api/v1/signals", HTTP_AUTHORIZATION=f"Token {short}").status_code == 200
+
+    ApiToken.objects.filter(prefix=short[:8]).update(expires_at=timezone.now())
+    assert client.get("/api/v1/signals", HTTP_AUTHORIZATION=f"Token {short}").status_code == 401
+
+    call_command("token", "list", "reporter")
+    listing = capsys.readouterr().out
+    assert revoked[:8] in listing and revoked not in listing  # the prefix, never the token
+    call_command("token", "revoke", revoked[:8], "--reason", "laptop gestolen")
+    assert client.get("/api/v1/signals", HTTP_AUTHORIZATION=f"Token {revoked}").status_code == 401
+    event = AuditEvent.objects.filter(action="revoke").get()
+    assert event.explanation == "laptop gestolen" and event.detail == {"token": revoked[:8]}

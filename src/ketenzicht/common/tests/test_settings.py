@@ -67,3 +67,22 @@ def test_the_access_log_leaves_out_query_strings() -> None:
     line = ACCESS_LOG_FORMAT % atoms
     assert '"GET /api/v1/persons HTTP/1.1" 200 120 12ms' in line
     assert "1234567890" not in line and "Tesfay" not in line
+
+
+def test_the_database_connection_can_verify_the_server_and_use_a_client_certificate() -> None:
+    """ASVS 12.3.4 and 13.2.1: TLS to PostgreSQL trusting only the internal CA, and a client
+    certificate instead of a password (docs/operations.md, "Database over TLS")."""
+    url = (
+        "postgres://ketenzicht@db.internal:5432/kz?sslmode=verify-full"
+        "&sslrootcert=/etc/ketenzicht/db-ca.pem&sslcert=/etc/ketenzicht/db-client.pem"
+        "&sslkey=/etc/ketenzicht/db-client.key"
+    )
+    databases = _setting("DATABASES", KETENZICHT_DATABASE_URL=url)
+    for option in (
+        "'sslmode': 'verify-full'",
+        "'sslrootcert': '/etc/ketenzicht/db-ca.pem'",
+        "'sslcert': '/etc/ketenzicht/db-client.pem'",
+        "'sslkey': '/etc/ketenzicht/db-client.key'",
+    ):
+        assert option in databases
+    assert "'PASSWORD': ''" in databases

@@ -1,0 +1,44 @@
+"""The client's address behind the TLS proxy (ASVS 15.3.4, 16.2.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+import pytest
+
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.audit.models import AuditEvent
+
+
+def _login_origin(forwarded: str | None) -> str:
+    client = Client(HTTP_HOST="127.0.0.1")  # the test client's peer is 127.0.0.1
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    response = client.post(
+        "/inloggen", {"username": "reporter", "password": "correct-horse-battery"}, **headers
+    )
+    assert response.status_code == 302
+    return AuditEvent.objects.filter(action="login").latest("id").origin
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "origin"),
+    [
+        ("203.0.113.9", "203.0.113.9"),  # what the proxy put there
+        ("198.51.100.7, 203.0.113.9", "203.0.113.9"),  # a client's own header comes first
+        ("2001:db8::5", "2001:db8::5"),
+        ("not-an-address", "127.0.0.1"),
+        (None, "127.0.0.1"),
+    ],
+)
+def test_the_proxys_forwarded_address_is_the_client(
+    reporter: Actor, settings: Any, forwarded: str | None, origin: str
+) -> None:
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    assert _login_origin(forwarded) == origin
+
+
+def test_without_a_trusted_proxy_the_header_is_ignored(reporter: Actor, settings: Any) -> None:
+    settings.TRUSTED_PROXIES = []
+    assert _login_origin("203.0.113.9") == "127.0.0.1"
