@@ -92,7 +92,7 @@ def sessions_of(request: HttpRequest) -> list[SessionRow]:
     rows = [
         SessionRow(
             handle=_handle(s.session_key),
-            device=s.device or _("unknown browser"),
+            device=_describe(s),
             address=s.ip or "",
             started=s.created_at,
             last_active=s.updated_at,
@@ -101,6 +101,19 @@ def sessions_of(request: HttpRequest) -> list[SessionRow]:
         for s in _live(request.user).order_by("-updated_at")
     ]
     return sorted(rows, key=lambda r: not r.current)
+
+
+def _describe(session: Session) -> str:
+    """ "Firefox 128 on Linux" from the browser's user agent (ua-parser, via qsessions)."""
+    info = session.device_info
+    if info is None or info.user_agent is None:
+        return _("unknown browser")
+    agent = info.user_agent
+    browser = " ".join(p for p in (agent.family, agent.major) if p)
+    system = info.os.family if info.os is not None else ""
+    if not system or system == "Other":
+        return browser
+    return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
 
 
 def sessions_end(request: HttpRequest, handle: str | None) -> int:

@@ -21,8 +21,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.chain import object_ref
 from ketenzicht.audit.models import Action, AuditEvent, ObjectType, Purpose, Result
@@ -311,6 +312,7 @@ def _track(track: VictimTrack) -> dict[str, Any]:
 def _consultations(objects: list[tuple[str, object]]) -> list[dict[str, Any]]:
     refs = {object_ref(kind, pk): kind for kind, pk in objects}
     names = dict(Organisation.objects.values_list("code", "name"))
+    names[SYSTEM.organisation_code] = str(_("Ketenzicht itself (automatic step)"))
     events = (
         AuditEvent.objects.filter(object_ref__in=list(refs))
         .order_by("occurred_at", "id")

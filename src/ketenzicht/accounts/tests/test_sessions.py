@@ -212,7 +212,8 @@ def test_the_security_page_lists_the_sessions_and_ends_another(reporter: Actor) 
     reception, office = _desk(FIREFOX), _desk(EDGE)
     page = office.get("/account/beveiliging").content.decode()
     assert "Waar u bent ingelogd" in page
-    assert "Firefox 128" in page and "Edge 130" in page and "deze sessie" in page
+    assert "Firefox 128 op Linux" in page and "Edge 130 op Windows" in page
+    assert "deze sessie" in page
     # The other session is named by a handle, never by its key (a credential).
     reception_key = reception.cookies[settings.SESSION_COOKIE_NAME].value
     assert reception_key not in page
