@@ -49,7 +49,7 @@ def subject_access_search(
     """The own organisation's records matching a request: a V-number, or a family name
     (any case) with the date of birth when given. None (audited) without the right."""
     if not policy.may_answer_subject_access(actor):
-        _audit_search(actor, context, Result.DENIED, 0)
+        _audit(actor, context, Action.LIST, Result.DENIED, detail={"found": 0})
         return None
     records = policy.subject_access_records(actor)
     if v_number:
@@ -64,20 +64,8 @@ def subject_access_search(
         records.select_related("location").order_by("created_at", "id")[:SEARCH_LIMIT],
         key=lambda r: (r.family_name.casefold(), r.given_name.casefold()),  # sealed: sort here
     )
-    _audit_search(actor, context, Result.OK, len(found))
+    _audit(actor, context, Action.LIST, Result.OK, detail={"found": len(found)})
     return found
-
-
-def _audit_search(actor: Actor, context: Context, result: str, found: int) -> None:
-    audit_record(
-        actor=actor,
-        action=Action.LIST,
-        purpose=Purpose.DATA_SUBJECT_RIGHTS,
-        context=context,
-        object_type=ObjectType.PERSON,
-        result=result,
-        detail={"found": found},
-    )
 
 
 def subject_access_record(
@@ -86,15 +74,7 @@ def subject_access_record(
     """The record the request is about, before exporting; None (audited) when it is not the
     actor's organisation's or the actor may not answer requests."""
     record = policy.subject_access_records(actor).filter(pk=person_id).first()
-    audit_record(
-        actor=actor,
-        action=Action.VIEW,
-        purpose=Purpose.DATA_SUBJECT_RIGHTS,
-        context=context,
-        object_type=ObjectType.PERSON,
-        object_id=person_id,
-        result=Result.OK if record else Result.DENIED,
-    )
+    _audit(actor, context, Action.VIEW, Result.OK if record else Result.DENIED, person_id)
     return record
 
 
@@ -106,7 +86,7 @@ def subject_access_report(
     with the request's reference as the explanation."""
     record = policy.subject_access_records(actor).filter(pk=person_id).first()
     if record is None:
-        _audit_export(actor, context, person_id, Result.DENIED, {"format": fmt})
+        _audit(actor, context, Action.EXPORT, Result.DENIED, person_id, {"format": fmt})
         return None
     records = _same_person(actor, record)
     record_ids = [r.pk for r in records]
@@ -164,11 +144,12 @@ def subject_access_report(
         ],
         "consultations": consultations,
     }
-    _audit_export(
+    _audit(
         actor,
         context,
-        record.pk,
+        Action.EXPORT,
         Result.OK,
+        record.pk,
         {
             "format": fmt,
             "records": len(records),
@@ -179,12 +160,18 @@ def subject_access_report(
     return report
 
 
-def _audit_export(
-    actor: Actor, context: Context, person_id: object, result: str, detail: dict[str, Any]
+def _audit(
+    actor: Actor,
+    context: Context,
+    action: str,
+    result: str,
+    person_id: object = None,
+    detail: dict[str, Any] | None = None,
 ) -> None:
+    """Every step of answering a request is on record with the same purpose."""
     audit_record(
         actor=actor,
-        action=Action.EXPORT,
+        action=action,
         purpose=Purpose.DATA_SUBJECT_RIGHTS,
         context=context,
         object_type=ObjectType.PERSON,
