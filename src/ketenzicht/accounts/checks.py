@@ -28,6 +28,23 @@ def second_factor_checks(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
                 id="ketenzicht.W002",
             )
         )
+    # Django checks the session cookie only when its own session app is installed; ours is
+    # django-qsessions, so the same checks are made here.
+    if not settings.SESSION_COOKIE_SECURE:
+        found.append(
+            Warning(
+                "The session cookie is sent over plain HTTP (SESSION_COOKIE_SECURE is off).",
+                hint="Serve behind TLS with KETENZICHT_HTTPS=1.",
+                id="ketenzicht.W004",
+            )
+        )
+    if not settings.SESSION_COOKIE_HTTPONLY:
+        found.append(
+            Warning(
+                "Scripts can read the session cookie (SESSION_COOKIE_HTTPONLY is off).",
+                id="ketenzicht.W005",
+            )
+        )
     if settings.DEMO:
         found.append(
             Warning(

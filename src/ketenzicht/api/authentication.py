@@ -3,9 +3,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +67,37 @@ def token_revoke(*, prefix: str, reason: str) -> int:
     return len(tokens)
 
 
+FAILED_TOKENS_RECORDED = 20
+
+
+def _minute() -> int:
+    return int(time.time() // 60)
+
+
+def _failed(request: Request, prefix: str) -> None:
+    """A refused token is a failed log-in (ASVS 16.3.1); only the first eight characters are
+    kept, as ``token list`` shows them, never the token. Successful calls are on record as
+    the reads and writes they make."""
+    origin = request.META.get("REMOTE_ADDR", "") or ""
+    # A client guessing tokens must not fill the audit trail: per address and minute the
+    # first FAILED_TOKENS_RECORDED are recorded, then one event says the rest were not.
+    window = f"kz:token-failures:{origin}:{_minute()}"
+    cache.add(window, 0, timeout=120)
+    seen = cache.incr(window)
+    if seen > FAILED_TOKENS_RECORDED + 1:
+        return
+    detail: dict[str, object] = {"token": prefix.encode("ascii", "replace").decode()[:8]}
+    if seen == FAILED_TOKENS_RECORDED + 1:
+        detail = {"more": "further refused tokens from this address this minute not recorded"}
+    audit_record(
+        actor=SYSTEM,
+        action=Action.LOGIN_FAILED,
+        purpose=Purpose.ACCESS_CONTROL,
+        context=Context(channel="api", origin=origin),
+        detail=detail,
+    )
+
+
 class ApiTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Token"
 
@@ -73,10 +106,12 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
+            _failed(request, "")
             raise exceptions.AuthenticationFailed(_("Invalid token header."))
         try:
             key = header[1].decode()
         except UnicodeError as exc:
+            _failed(request, "")
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
         token = (
             ApiToken.objects.select_related("user")
@@ -84,6 +119,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             .first()
         )
         if token is None or not token.user.is_active:
+            _failed(request, key[:8])
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         return token.user, token
 

@@ -122,6 +122,7 @@ if DEMO:
 
 MIDDLEWARE = [
     "ketenzicht.common.middleware.ClientAddressMiddleware",
+    "ketenzicht.common.middleware.RefuseTraceMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ketenzicht.api.middleware.ApiOverHttpsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -278,6 +279,8 @@ if SESSION_COOKIE_SECURE:
     # __Host-: sent only over HTTPS, only to this host, for every path (ASVS 3.3.1).
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-language"
+CSRF_COOKIE_SAMESITE = "Lax"
 # Peers whose X-Forwarded-For is believed (common.middleware.ClientAddressMiddleware): the
 # TLS proxy. Default: the proxy on this host when served behind TLS, nobody otherwise.
 TRUSTED_PROXIES = [
@@ -406,7 +409,10 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # UTC timestamps, and line breaks in messages escaped so that no input can forge a log
+    # line (ASVS 16.2.2, 16.4.1; common.logs).
+    "formatters": {"line": {"()": "ketenzicht.common.logs.OneLineUtcFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 

@@ -189,6 +189,12 @@ def test_production_settings_pass_the_deployment_check(tmp_path: object) -> None
     assert result.returncode != 0
     for check in ("W001", "W002", "W003"):
         assert f"ketenzicht.{check}" in result.stderr
+    # Without TLS the check fails too: no redirect, no HSTS, no secure cookies (ASVS 12.2.1).
+    plain = {k: v for k, v in env.items() if k != "KETENZICHT_HTTPS"}
+    result = _deploy_check(plain)
+    assert result.returncode != 0
+    for check in ("security.W004", "security.W008", "ketenzicht.W004", "security.W016"):
+        assert check in result.stderr
 
 
 # -- the account's own sessions (ASVS 7.1.2, 7.5.2) ---------------------------------------

@@ -325,3 +325,52 @@ def test_a_token_stops_working_when_it_expires_or_is_revoked(reporter: Actor, ca
     assert client.get("/api/v1/signals", HTTP_AUTHORIZATION=f"Token {revoked}").status_code == 401
     event = AuditEvent.objects.filter(action="revoke").get()
     assert event.explanation == "laptop gestolen" and event.detail == {"token": revoked[:8]}
+
+
+def test_a_refused_token_is_a_failed_login_on_record(db: None) -> None:
+    client = Client(HTTP_HOST="127.0.0.1")
+    for header in ("Token nietbestaand-token-123", "Token", "Token a b"):
+        assert client.get("/api/v1/signals", HTTP_AUTHORIZATION=header).status_code == 401
+    failures = list(AuditEvent.objects.filter(action="login_failed", channel="api").order_by("id"))
+    assert [e.detail for e in failures] == [{"token": "nietbest"}, {"token": ""}, {"token": ""}]
+    assert all(e.origin == "127.0.0.1" for e in failures)
+
+
+def test_guessing_tokens_cannot_fill_the_audit_trail(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ketenzicht.api import authentication
+    from ketenzicht.api.authentication import FAILED_TOKENS_RECORDED
+
+    monkeypatch.setattr(authentication, "_minute", lambda: 1000)  # all within one minute
+    client = Client(HTTP_HOST="127.0.0.1")
+    for n in range(FAILED_TOKENS_RECORDED + 15):
+        client.get("/api/v1/signals", HTTP_AUTHORIZATION=f"Token guess-{n:04d}")
+    failures = AuditEvent.objects.filter(action="login_failed", channel="api").order_by("id")
+    assert failures.count() == FAILED_TOKENS_RECORDED + 1
+    assert "not recorded" in failures.last().detail["more"]  # type: ignore[union-attr]
+
+
+def test_fields_a_client_may_not_set_are_ignored_not_assigned(
+    reporter: Actor, outsider: Actor
+) -> None:
+    """Mass assignment (ASVS 15.3.3): the organisation, id, times, status and version come
+    from the server, whatever the body says."""
+    forged = {
+        **VALID,
+        "id": "00000000-0000-0000-0000-000000000001",
+        "organisation": "avim-test",
+        "registeredAt": "2020-01-01T00:00:00Z",
+        "status": "closed",
+        "version": 99,
+        "anonymisedAt": "2020-01-01T00:00:00Z",
+        "createdBy": outsider.user_id,
+    }
+    response = client_for(reporter).post("/api/v1/signals", forged, content_type="application/json")
+    assert response.status_code == 201, response.content
+    signal = Signal.objects.get(pk=response.json()["id"])
+    assert str(signal.pk) != forged["id"]
+    assert signal.organisation_id == reporter.organisation_id
+    assert signal.created_by_id == reporter.user_id
+    assert (signal.status, signal.version, signal.anonymised_at) == ("registered", 1, None)
+    assert signal.received_at.year >= 2026

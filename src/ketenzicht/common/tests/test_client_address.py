@@ -1,4 +1,4 @@
-"""The client's address behind the TLS proxy (ASVS 15.3.4, 16.2.1)."""
+"""The client's address behind the TLS proxy (ASVS 15.3.4, 16.2.1), and no TRACE (13.4.4)."""
 
 from __future__ import annotations
 
@@ -42,3 +42,11 @@ def test_the_proxys_forwarded_address_is_the_client(
 def test_without_a_trusted_proxy_the_header_is_ignored(reporter: Actor, settings: Any) -> None:
     settings.TRUSTED_PROXIES = []
     assert _login_origin("203.0.113.9") == "127.0.0.1"
+
+
+@pytest.mark.parametrize("method", ["TRACE", "TRACK"])
+@pytest.mark.parametrize("path", ["/inloggen", "/signalen/", "/api/v1/signals"])
+def test_trace_is_refused_everywhere(db: None, method: str, path: str) -> None:
+    response = Client(HTTP_HOST="127.0.0.1").generic(method, path, HTTP_COOKIE="sessionid=geheim")
+    assert response.status_code == 405 and "TRACE" not in response["Allow"]
+    assert b"geheim" not in response.content

@@ -25,6 +25,9 @@ def _setting(name: str, **env: str) -> str:
 def test_https_turns_on_hsts_and_secure_cookies() -> None:
     assert _setting("SECURE_HSTS_SECONDS", KETENZICHT_HTTPS="1") == "31536000"
     assert _setting("SESSION_COOKIE_SECURE", KETENZICHT_HTTPS="1") == "True"
+    for cookie, name in (("SESSION", "sessionid"), ("CSRF", "csrftoken"), ("LANGUAGE", "language")):
+        assert _setting(f"{cookie}_COOKIE_NAME", KETENZICHT_HTTPS="1") == f"__Host-{name}"
+        assert _setting(f"{cookie}_COOKIE_SAMESITE", KETENZICHT_HTTPS="1") == "Lax"
     assert _setting("SECURE_HSTS_SECONDS", KETENZICHT_HTTPS="0") == "0"
 
 
@@ -86,3 +89,23 @@ def test_the_database_connection_can_verify_the_server_and_use_a_client_certific
     ):
         assert option in databases
     assert "'PASSWORD': ''" in databases
+
+
+def test_console_log_lines_are_utc_and_cannot_be_forged() -> None:
+    import logging
+
+    from ketenzicht.common.logs import OneLineUtcFormatter
+
+    record = logging.LogRecord(
+        "django.request",
+        logging.WARNING,
+        __file__,
+        1,
+        "Not Found: %s",
+        ("/x\r\n2026-01-01T00:00:00Z INFO audit: login ok",),
+        None,
+    )
+    record.created = 0.0  # 1970-01-01T00:00:00Z
+    line = OneLineUtcFormatter().format(record)
+    assert line.startswith("1970-01-01T00:00:00Z WARNING django.request: Not Found: /x\\r\\n")
+    assert "\n" not in line and "\r" not in line

@@ -139,6 +139,33 @@ def test_a_workbook_that_unpacks_to_far_more_than_it_holds_is_refused_unread(
     assert Signal.objects.count() == 0
 
 
+def test_a_workbook_with_xml_entities_is_refused(reporter: Actor) -> None:
+    """A billion-laughs or external-entity sheet never expands (defusedxml, ASVS 1.5.1)."""
+    import zipfile
+
+    workbook = Workbook()
+    for line in GOOD.strip().split("\n"):
+        workbook.active.append(line.split(","))
+    plain = io.BytesIO()
+    workbook.save(plain)
+    hostile = io.BytesIO()
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">'
+        '<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+    )
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(hostile, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
+                data = bomb.encode() + body  # declared entities alone are refused
+            target.writestr(item, data)
+    result = run(reporter, hostile.getvalue(), "import.xlsx")
+    assert [e.message for e in result.errors] == ["This file is not a valid XLSX workbook."]
+    assert Signal.objects.count() == 0
+
+
 @settings(
     max_examples=40,
     deadline=None,
