@@ -45,6 +45,32 @@ def second_factor_checks(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
                 id="ketenzicht.W005",
             )
         )
+    database = settings.DATABASES["default"]
+    host = str(database.get("HOST") or "")
+    if (
+        database["ENGINE"].endswith("postgresql")
+        and host not in ("", "localhost", "127.0.0.1", "::1")
+        and not host.startswith("/")
+        and database.get("OPTIONS", {}).get("sslmode") != "verify-full"
+    ):
+        found.append(
+            Warning(
+                f"The database on {host} is reached without verified TLS.",
+                hint="Add ?sslmode=verify-full&sslrootcert=... to KETENZICHT_DATABASE_URL "
+                "(docs/operations.md, Database over TLS).",
+                id="ketenzicht.W006",
+            )
+        )
+    if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend") and not (
+        settings.EMAIL_USE_TLS or getattr(settings, "EMAIL_USE_SSL", False)
+    ):
+        found.append(
+            Warning(
+                "E-mail goes to the relay without TLS.",
+                hint="Set KETENZICHT_EMAIL_USE_TLS=1.",
+                id="ketenzicht.W007",
+            )
+        )
     if settings.DEMO:
         found.append(
             Warning(

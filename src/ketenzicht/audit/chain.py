@@ -51,8 +51,19 @@ def link_hash(prev_hash: str, canonical_event: bytes) -> str:
     return hashlib.sha256(prev_hash.encode() + b"|" + canonical_event).hexdigest()
 
 
-def object_ref(object_type: str, object_id: object) -> str:
+def object_ref(object_type: str, object_id: object, key: str | None = None) -> str:
+    """The keyed reference a new event stores for an object (under the current key)."""
     if object_id in (None, ""):
         return ""
     message = f"{object_type}:{object_id}".encode()
-    return hmac.new(settings.AUDIT_HMAC_KEY.encode(), message, hashlib.sha256).hexdigest()
+    secret = key if key is not None else settings.AUDIT_HMAC_KEY
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def object_refs(object_type: str, object_id: object) -> list[str]:
+    """Every reference an object may have been stored under: the current key and the keys
+    it replaced (``AUDIT_HMAC_KEY_FALLBACKS``), so that rotating the key never hides older
+    events from an auditor or a subject access export. The chain's hashes are not keyed, so
+    rotation leaves it intact."""
+    keys = [settings.AUDIT_HMAC_KEY, *settings.AUDIT_HMAC_KEY_FALLBACKS]
+    return [object_ref(object_type, object_id, key) for key in keys]

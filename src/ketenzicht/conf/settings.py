@@ -49,6 +49,9 @@ SECRET_KEY = env("SECRET_KEY") or _secret_from_file("secret-key")
 # Key for the HMAC over audit object references; separate from SECRET_KEY so rotating one
 # does not invalidate the other.
 AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY") or _secret_from_file("audit-key")
+# Rotation: the new key in AUDIT_HMAC_KEY, the old one(s) here (comma-separated), so that
+# events stored under them are still found by object (audit.chain.object_refs).
+AUDIT_HMAC_KEY_FALLBACKS = [k for k in env("AUDIT_HMAC_KEY_FALLBACKS").split(",") if k]
 # Signed checkpoints of the audit chain (audit.checkpoints, ADR 0016): the Ed25519 key that
 # signs them (created on first use), where they are written, and the log's name in them.
 # Ship the checkpoint directory off the machine; give auditors `ketenzicht audit

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ketenzicht.common.encrypted_fields import EncryptedCharField
+
 
 class Channel(models.TextChoices):
     """What a message is about; subscriptions filter on it (a kanaal in the Dutch
@@ -53,7 +55,8 @@ class Subscription(models.Model):
         "accounts.Organisation", on_delete=models.CASCADE, related_name="subscriptions"
     )
     callback_url = models.URLField(_("callback URL"), max_length=500)
-    secret = models.CharField(max_length=128)  # HMAC key for the signature header
+    # HMAC key for the signature header; sealed at rest like case content (ADR 0021).
+    secret = EncryptedCharField(max_length=128)
     channels = models.JSONField(default=list)
     filters = models.JSONField(default=dict, blank=True)
     active = models.BooleanField(default=True)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Organisation
-from ketenzicht.audit.chain import object_ref
+from ketenzicht.audit.chain import object_refs
 from ketenzicht.audit.models import Action, AuditEvent, ObjectType, Purpose, Result
 from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.common.crypto import blind_index
@@ -297,7 +297,7 @@ def _track(track: VictimTrack) -> dict[str, Any]:
 
 
 def _consultations(objects: list[tuple[str, object]]) -> list[dict[str, Any]]:
-    refs = {object_ref(kind, pk): kind for kind, pk in objects}
+    refs = {ref: kind for kind, pk in objects for ref in object_refs(kind, pk)}
     names = dict(Organisation.objects.values_list("code", "name"))
     names[SYSTEM.organisation_code] = str(_("Ketenzicht itself (automatic step)"))
     events = (

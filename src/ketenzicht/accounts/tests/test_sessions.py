@@ -195,6 +195,19 @@ def test_production_settings_pass_the_deployment_check(tmp_path: object) -> None
     assert result.returncode != 0
     for check in ("security.W004", "security.W008", "ketenzicht.W004", "security.W016"):
         assert check in result.stderr
+    # Backends reached without verified TLS (ASVS 12.3.1, 12.3.2).
+    remote = env | {
+        "KETENZICHT_DATABASE_URL": "postgres://kz@db.internal:5432/kz?sslmode=require",
+        "KETENZICHT_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    result = _deploy_check(remote)
+    assert "ketenzicht.W006" in result.stderr and "ketenzicht.W007" in result.stderr
+    verified = remote | {
+        "KETENZICHT_DATABASE_URL": "postgres://kz@db.internal/kz?sslmode=verify-full",
+        "KETENZICHT_EMAIL_USE_TLS": "1",
+    }
+    result = _deploy_check(verified)
+    assert "ketenzicht.W006" not in result.stderr and "ketenzicht.W007" not in result.stderr
 
 
 # -- the account's own sessions (ASVS 7.1.2, 7.5.2) ---------------------------------------
