@@ -3,11 +3,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +16,7 @@ from rest_framework.request import Request
 from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.accounts.models import User
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import CLI, Context, audit_record
+from ketenzicht.audit.services import CLI, Context, audit_record, audit_refusal
 
 from .models import ApiToken
 
@@ -67,34 +65,16 @@ def token_revoke(*, prefix: str, reason: str) -> int:
     return len(tokens)
 
 
-FAILED_TOKENS_RECORDED = 20
-
-
-def _minute() -> int:
-    return int(time.time() // 60)
-
-
 def _failed(request: Request, prefix: str) -> None:
     """A refused token is a failed log-in (ASVS 16.3.1); only the first eight characters are
     kept, as ``token list`` shows them, never the token. Successful calls are on record as
-    the reads and writes they make."""
-    origin = request.META.get("REMOTE_ADDR", "") or ""
-    # A client guessing tokens must not fill the audit trail: per address and minute the
-    # first FAILED_TOKENS_RECORDED are recorded, then one event says the rest were not.
-    window = f"kz:token-failures:{origin}:{_minute()}"
-    cache.add(window, 0, timeout=120)
-    seen = cache.incr(window)
-    if seen > FAILED_TOKENS_RECORDED + 1:
-        return
-    detail: dict[str, object] = {"token": prefix.encode("ascii", "replace").decode()[:8]}
-    if seen == FAILED_TOKENS_RECORDED + 1:
-        detail = {"more": "further refused tokens from this address this minute not recorded"}
-    audit_record(
+    the reads and writes they make. Capped per address and minute (audit_refusal)."""
+    audit_refusal(
         actor=SYSTEM,
+        context=Context(channel="api", origin=request.META.get("REMOTE_ADDR", "") or ""),
+        control="api_token",
         action=Action.LOGIN_FAILED,
-        purpose=Purpose.ACCESS_CONTROL,
-        context=Context(channel="api", origin=origin),
-        detail=detail,
+        detail={"token": prefix.encode("ascii", "replace").decode()[:8]},
     )
 
 

@@ -44,6 +44,7 @@ class Action(models.TextChoices):
     MATCH_REVIEW = "match_review", _("decide whether two records are one person")
     SPLIT = "split", _("split a wrong link")
     PURGE = "purge", _("delete or anonymise after the retention period")
+    REFUSED = "refused", _("refused by a security control")
 
 
 class Purpose(models.TextChoices):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 
 from ketenzicht.accounts.actor import Actor
@@ -57,6 +59,43 @@ def audit_record(
         channel=context.channel,
         origin=context.origin[:64],
         detail=detail or {},
+    )
+
+
+# A client hammering a control (guessing tokens, running into a rate limit, replaying a form
+# without its CSRF token) must not fill the trail: per control, address and minute the first
+# REFUSALS_RECORDED are recorded, then one event says the rest were not.
+REFUSALS_RECORDED = 20
+
+
+def _minute() -> int:
+    return int(time.time() // 60)
+
+
+def audit_refusal(
+    *,
+    actor: Actor,
+    context: Context,
+    control: str,
+    action: str = "refused",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Record that a security control refused a request (ASVS 16.3.1, 16.3.3), capped."""
+    window = f"kz:refused:{control}:{context.origin}:{_minute()}"
+    cache.add(window, 0, timeout=120)
+    seen = cache.incr(window)
+    if seen > REFUSALS_RECORDED + 1:
+        return
+    recorded: dict[str, Any] = {"control": control, **(detail or {})}
+    if seen == REFUSALS_RECORDED + 1:
+        recorded = {"control": control, "more": "further refusals this minute not recorded"}
+    audit_record(
+        actor=actor,
+        action=action,
+        purpose="access_control",
+        context=context,
+        result=Result.DENIED,
+        detail=recorded,
     )
 
 

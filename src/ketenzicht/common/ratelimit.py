@@ -34,9 +34,25 @@ class UserScopeThrottle(UserRateThrottle):
     def get_rate(self) -> str:
         return str(settings.RATE_LIMITS[self.scope])
 
+    def allow_request(self, request: Any, view: Any) -> bool:
+        allowed = bool(super().allow_request(request, view))
+        if not allowed:
+            from ketenzicht.accounts.request_actor import get_actor
+            from ketenzicht.audit.services import Context, audit_refusal
+
+            channel = "api" if request.path.startswith("/api/") else "web"
+            origin = request.META.get("REMOTE_ADDR", "") or ""
+            audit_refusal(
+                actor=get_actor(request),
+                context=Context(channel=channel, origin=origin),
+                control="rate_limit",
+                detail={"scope": self.scope, "path": request.path[:200]},
+            )
+        return allowed
+
     def allows(self, request: HttpRequest) -> bool:
         """For a page: DRF's window only reads the user and the address of the request."""
-        return self.allow_request(request, None)  # type: ignore[arg-type]
+        return self.allow_request(request, None)
 
 
 class ApiThrottle(UserScopeThrottle):

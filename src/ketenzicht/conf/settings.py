@@ -284,6 +284,7 @@ if SESSION_COOKIE_SECURE:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     LANGUAGE_COOKIE_NAME = "__Host-language"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "ketenzicht.common.csrf.csrf_failure"
 # Peers whose X-Forwarded-For is believed (common.middleware.ClientAddressMiddleware): the
 # TLS proxy. Default: the proxy on this host when served behind TLS, nobody otherwise.
 TRUSTED_PROXIES = [

@@ -9,6 +9,7 @@ from django.test import Client
 import pytest
 
 from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.models import User
 from ketenzicht.audit.models import AuditEvent
 
 
@@ -50,3 +51,27 @@ def test_trace_is_refused_everywhere(db: None, method: str, path: str) -> None:
     response = Client(HTTP_HOST="127.0.0.1").generic(method, path, HTTP_COOKIE="sessionid=geheim")
     assert response.status_code == 405 and "TRACE" not in response["Allow"]
     assert b"geheim" not in response.content
+
+
+def test_a_form_without_its_csrf_token_is_refused_explained_and_on_record(
+    reporter: Actor,
+) -> None:
+    client = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
+    client.force_login(User.objects.get(pk=reporter.user_id))
+    client.cookies["django_language"] = "nl"
+    response = client.post("/account/sessies/beeindigen", {"session": "all"})
+    assert response.status_code == 403
+    assert "Het formulier kon niet worden verstuurd" in response.content.decode()
+    event = AuditEvent.objects.get(action="refused")
+    assert event.detail["control"] == "csrf" and event.actor == "reporter"
+
+
+def test_running_into_a_rate_limit_is_on_record(reporter: Actor, settings: Any) -> None:
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": "2/minute"}
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=reporter.user_id))
+    statuses = [client.get("/signalen/?kind=soft").status_code for _ in range(4)]
+    assert statuses == [200, 200, 429, 429]
+    refusals = AuditEvent.objects.filter(action="refused", detail__control="rate_limit")
+    assert refusals.count() == 2
+    assert refusals.first().detail["scope"] == "search"  # type: ignore[union-attr]
