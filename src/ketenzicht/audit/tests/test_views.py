@@ -59,3 +59,29 @@ def test_after_rotating_the_reference_key_older_events_are_still_found(
     assert rows == 1 + 2  # header + the create and the view
     audit_chain_link_pending()
     assert audit_chain_verify().intact  # the chain is not keyed: rotation leaves it whole
+
+
+def test_the_trail_exports_as_json_lines_a_receiver_can_verify(
+    reporter: Actor, capsys: Any
+) -> None:
+    import hashlib
+    import json
+
+    from django.core.management import call_command
+
+    from ketenzicht.audit.chain import GENESIS
+
+    register(reporter)
+    register(reporter)
+    call_command("audit", "export", "--explain", "naar de SIEM")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["seq"] for line in lines] == list(range(1, len(lines) + 1))
+    previous = GENESIS
+    for line in lines:  # the receiver recomputes the chain from the lines alone
+        body = json.dumps(line["event"], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert line["prev_hash"] == previous
+        assert hashlib.sha256(f"{previous}|{body}".encode()).hexdigest() == line["hash"]
+        previous = line["hash"]
+    call_command("audit", "export", "--after-seq", str(lines[-1]["seq"]), "--explain", "vervolg")
+    more = capsys.readouterr().out.splitlines()
+    assert len(more) == 1 and json.loads(more[0])["event"]["action"] == "export"

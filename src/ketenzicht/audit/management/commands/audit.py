@@ -13,6 +13,7 @@ from ketenzicht.audit.checkpoints import (
     checkpoints_read,
     own_verifier_key,
 )
+from ketenzicht.audit.exports import audit_export_lines
 from ketenzicht.audit.services import audit_chain_link_pending
 from ketenzicht.audit.verify import audit_chain_verify
 
@@ -45,6 +46,13 @@ class Command(BaseCommand):
         sub.add_parser("link", help="link committed events into the chain")
         sub.add_parser("checkpoint", help="link pending events, then sign the chain's head")
         sub.add_parser("verifier-key", help="print the public key that checks the checkpoints")
+        export = sub.add_parser(
+            "export",
+            help="linked events as JSON lines (the hashed event, its sequence number and "
+            "chain hash) for a log processor; audited",
+        )
+        export.add_argument("--after-seq", type=int, default=0, help="continue after this one")
+        export.add_argument("--explain", required=True, help="why (recorded)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -52,6 +60,12 @@ class Command(BaseCommand):
             self.stdout.write(str(own_verifier_key()))
             return
         linked = 0 if options.get("no_link") else audit_chain_link_pending()
+        if action == "export":
+            exported = audit_export_lines(
+                self.stdout, after_seq=options["after_seq"], explanation=options["explain"]
+            )
+            self.stderr.write(f"exported {exported} event(s)")
+            return
         if action == "link":
             self.stdout.write(f"linked {linked} event(s)")
             return
