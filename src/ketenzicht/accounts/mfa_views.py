@@ -25,6 +25,7 @@ from . import mfa_services
 from .forms import AuthenticatorConfirmForm, SecondFactorForm
 from .mfa import has_second_factor, is_verified
 from .models import BackupCodes, User
+from .reauth import confirm_url, recent_login_required, recently_authenticated
 from .sessions import sessions_end, sessions_of
 
 
@@ -80,6 +81,8 @@ def security_view(request: HttpRequest) -> HttpResponse:
             "enrolled": bool(devices),
             "required": settings.MFA_REQUIRED,
             "sessions": sessions_of(request),
+            "recent": recently_authenticated(request),
+            "confirm_url": confirm_url(request.path),
             "max_sessions": settings.SESSION_MAX_CONCURRENT,
         },
     )
@@ -101,6 +104,7 @@ def sessions_end_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@recent_login_required
 def authenticator_view(request: HttpRequest) -> HttpResponse:
     """Set up (or replace) the authenticator app: scan the code, confirm with six digits."""
     user = cast(User, request.user)
@@ -127,6 +131,7 @@ def authenticator_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@recent_login_required
 def backup_codes_view(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     if not is_verified(user) and has_second_factor(user):
@@ -138,6 +143,7 @@ def backup_codes_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@recent_login_required
 def remove_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     user = cast(User, request.user)
     model = {"authenticator": TOTPDevice, "key": WebAuthnCredential, "backup": BackupCodes}.get(

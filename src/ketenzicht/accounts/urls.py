@@ -16,4 +16,5 @@ urlpatterns = [
     ),
     path("account/sessies/beeindigen", mfa_views.sessions_end_view, name="sessions_end"),
     path("account/wachtwoord", password_views.PasswordChange.as_view(), name="password_change"),
+    path("account/bevestigen", password_views.reauthenticate_view, name="reauthenticate"),
 ]

@@ -15,6 +15,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from . import mfa_services
 from .models import User
+from .reauth import recent_login_required
 
 
 def _device(response: HttpResponse) -> WebAuthnCredential | None:
@@ -53,7 +54,7 @@ app_name = "otp_webauthn"
 urlpatterns = [
     path(
         "registration/begin/",
-        login_required(ceremony.BeginCredentialRegistrationView.as_view()),
+        login_required(recent_login_required(ceremony.BeginCredentialRegistrationView.as_view())),
         name="credential-registration-begin",
     ),
     path(

@@ -45,6 +45,7 @@ ROUTES: dict[str, Exposure] = {
     "mfa_remove": Exposure.ACCOUNT,
     "password_change": Exposure.ACCOUNT,
     "sessions_end": Exposure.ACCOUNT,
+    "reauthenticate": Exposure.ACCOUNT,
     "otp_webauthn:credential-registration-begin": Exposure.ACCOUNT,
     "otp_webauthn:credential-registration-complete": Exposure.ACCOUNT,
     "otp_webauthn:credential-authentication-begin": Exposure.ACCOUNT,

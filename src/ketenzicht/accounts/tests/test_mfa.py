@@ -288,3 +288,38 @@ def test_a_password_reset_by_an_administrator_keeps_the_second_factor(
     assert response.status_code == 302
     assert fresh.get("/signalen/")["Location"].startswith("/inloggen/tweede-stap")
     assert client.get("/signalen/").status_code == 302  # the old session ended
+
+
+def test_changing_the_second_factor_after_a_while_needs_the_password_again(
+    reporter: Actor,
+) -> None:
+    """ASVS 7.5.1: a desk left logged in cannot be used to add someone else's factor."""
+    from ketenzicht.accounts.reauth import REAUTH_SECONDS
+    from ketenzicht.accounts.sessions import STARTED
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies["django_language"] = "nl"
+    assert (
+        client.post(
+            "/inloggen", {"username": "reporter", "password": "correct-horse-battery"}
+        ).status_code
+        == 302
+    )
+    assert client.get("/account/beveiliging/authenticator").status_code == 200  # just logged in
+    session = client.session
+    session[STARTED] -= REAUTH_SECONDS + 60
+    session.save()
+
+    page = client.get("/account/beveiliging").content.decode()
+    assert "Bevestig dat u het bent" in page
+    away = client.get("/account/beveiliging/authenticator")
+    assert away.status_code == 302
+    assert away["Location"] == "/account/bevestigen?next=%2Faccount%2Fbeveiliging%2Fauthenticator"
+    assert client.post("/account/beveiliging/back-upcodes").status_code == 302
+    wrong = client.post(away["Location"], {"password": "niet-mijn-wachtwoord"})
+    assert wrong.status_code == 400 and "Dit is niet uw wachtwoord." in wrong.content.decode()
+    right = client.post(away["Location"], {"password": "correct-horse-battery"})
+    assert right.status_code == 302 and right["Location"] == "/account/beveiliging/authenticator"
+    assert client.get("/account/beveiliging/authenticator").status_code == 200
+    assert AuditEvent.objects.filter(action="login", explanation="password confirmed").exists()
+    assert AuditEvent.objects.filter(action="login_failed").count() == 1  # the wrong one
