@@ -26,7 +26,7 @@ CONFIRMED = "kz_reauthenticated"  # when the password was last confirmed (epoch 
 
 def recently_authenticated(request: HttpRequest) -> bool:
     last = max(request.session.get(STARTED, 0), request.session.get(CONFIRMED, 0))
-    return time.time() - last <= REAUTH_SECONDS
+    return bool(time.time() - last <= REAUTH_SECONDS)
 
 
 def mark_reauthenticated(request: HttpRequest) -> None:

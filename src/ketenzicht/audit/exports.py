@@ -5,7 +5,7 @@ chain itself and continue where it stopped (``--after-seq``)."""
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import Protocol
 
 from django.db import transaction
 
@@ -16,7 +16,11 @@ from .models import Action, AuditChainLink, Purpose
 from .services import Context, audit_record
 
 
-def audit_export_lines(out: TextIO, *, after_seq: int, explanation: str) -> int:
+class Writer(Protocol):
+    def write(self, text: str) -> object: ...
+
+
+def audit_export_lines(out: Writer, *, after_seq: int, explanation: str) -> int:
     rows = (
         AuditChainLink.objects.filter(seq__gt=after_seq)
         .order_by("seq")
