@@ -1,0 +1,72 @@
+"""Reads of the audit trail, for auditors only; reading it is itself audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.sharing import policy
+
+from .chain import object_refs
+from .models import Action, AuditEvent, Purpose
+from .services import Context, audit_record
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    actor: str = ""
+    organisation: str = ""
+    action: str = ""
+    result: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+@transaction.atomic
+def audit_event_list(
+    *,
+    actor: Actor,
+    context: Context,
+    filters: AuditFilters,
+    before_id: int | None = None,
+    size: int = 50,
+) -> tuple[list[AuditEvent], int | None]:
+    """A page of events, newest first, and the id to continue below (keyset on id)."""
+    if not policy.may_read_audit(actor):
+        return [], None
+    qs: QuerySet[AuditEvent] = AuditEvent.objects.select_related("link").order_by("-id")
+    if filters.actor:
+        qs = qs.filter(actor=filters.actor)
+    if filters.organisation:
+        qs = qs.filter(organisation=filters.organisation)
+    if filters.action:
+        qs = qs.filter(action=filters.action)
+    if filters.result:
+        qs = qs.filter(result=filters.result)
+    if filters.object_type:
+        qs = qs.filter(object_type=filters.object_type)
+        if filters.object_id:
+            qs = qs.filter(object_ref__in=object_refs(filters.object_type, filters.object_id))
+    if filters.since:
+        qs = qs.filter(occurred_at__date__gte=filters.since)
+    if filters.until:
+        qs = qs.filter(occurred_at__date__lte=filters.until)
+    if before_id:
+        qs = qs.filter(id__lt=before_id)
+    rows = list(qs[: size + 1])
+    next_id = rows[size - 1].id if len(rows) > size else None
+    audit_record(
+        actor=actor,
+        action=Action.LIST,
+        purpose=Purpose.AUDIT,
+        context=context,
+        object_type="audit_event",
+        detail={k: str(v) for k, v in filters.__dict__.items() if v},
+    )
+    return rows[:size], next_id

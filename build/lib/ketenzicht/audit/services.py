@@ -1,0 +1,122 @@
+"""Writing the audit trail and linking it into the hash chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+from ketenzicht.accounts.actor import Actor
+
+from .chain import GENESIS, chain_hash, object_ref
+from .models import AuditChainHead, AuditChainLink, AuditEvent, Result
+
+LINK_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a request came from: channel (web/api/cli/task), address, stated explanation."""
+
+    channel: str
+    origin: str = ""
+    explanation: str = ""
+
+
+CLI = Context(channel="cli")
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    purpose: str,
+    context: Context,
+    object_type: str = "",
+    object_id: object = None,
+    result: str = Result.OK,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. Call inside the transaction of the action it records.
+
+    If this insert fails, the exception aborts the action's transaction too.
+    """
+    return AuditEvent.objects.create(
+        occurred_at=dt.datetime.now(dt.UTC),
+        actor_id=actor.user_id or None,
+        actor=actor.username,
+        organisation=actor.organisation_code,
+        action=action,
+        object_type=object_type,
+        object_ref=object_ref(object_type, object_id),
+        purpose=purpose,
+        explanation=context.explanation[:500],
+        result=result,
+        channel=context.channel,
+        origin=context.origin[:64],
+        detail=detail or {},
+    )
+
+
+# A client hammering a control (guessing tokens, running into a rate limit, replaying a form
+# without its CSRF token) must not fill the trail: per control, address and minute the first
+# REFUSALS_RECORDED are recorded, then one event says the rest were not.
+REFUSALS_RECORDED = 20
+
+
+def _minute() -> int:
+    return int(time.time() // 60)
+
+
+def audit_refusal(
+    *,
+    actor: Actor,
+    context: Context,
+    control: str,
+    action: str = "refused",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Record that a security control refused a request (ASVS 16.3.1, 16.3.3), capped."""
+    window = f"kz:refused:{control}:{context.origin}:{_minute()}"
+    cache.add(window, 0, timeout=120)
+    seen = cache.incr(window)
+    if seen > REFUSALS_RECORDED + 1:
+        return
+    recorded: dict[str, Any] = {"control": control, **(detail or {})}
+    if seen == REFUSALS_RECORDED + 1:
+        recorded = {"control": control, "more": "further refusals this minute not recorded"}
+    audit_record(
+        actor=actor,
+        action=action,
+        purpose="access_control",
+        context=context,
+        result=Result.DENIED,
+        detail=recorded,
+    )
+
+
+def audit_chain_link_pending() -> int:
+    """Link every committed, unlinked event into the chain; returns how many were linked."""
+    linked = 0
+    while True:
+        with transaction.atomic():
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+                id=1, defaults={"seq": 0, "hash": GENESIS}
+            )
+            pending = list(AuditEvent.objects.filter(link__isnull=True).order_by("id")[:LINK_BATCH])
+            if not pending:
+                return linked
+            links = []
+            seq, prev = head.seq, head.hash
+            for event in pending:
+                seq += 1
+                digest = chain_hash(prev, event)
+                links.append(AuditChainLink(seq=seq, event=event, prev_hash=prev, hash=digest))
+                prev = digest
+            AuditChainLink.objects.bulk_create(links)
+            AuditChainHead.objects.filter(id=1).update(seq=seq, hash=prev)
+            linked += len(links)

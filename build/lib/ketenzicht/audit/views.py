@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ketenzicht.accounts.request_actor import get_actor
+from ketenzicht.common.context import request_context
+from ketenzicht.sharing import policy
+
+from .forms import AuditFilterForm
+from .selectors import AuditFilters, audit_event_list
+
+
+@login_required
+def audit_list_view(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    if not policy.may_read_audit(actor):
+        raise Http404
+    form = AuditFilterForm(request.GET or None)
+    filters = AuditFilters()
+    if form.is_bound and form.is_valid():
+        filters = AuditFilters(**form.cleaned_data)
+    before = request.GET.get("before", "")
+    events, next_id = audit_event_list(
+        actor=actor,
+        context=request_context(request, "web"),
+        filters=filters,
+        before_id=int(before) if before.isdigit() else None,
+    )
+    next_query = None
+    if next_id:
+        query = request.GET.copy()
+        query["before"] = str(next_id)
+        next_query = query.urlencode()
+    return render(
+        request, "audit/list.html", {"form": form, "events": events, "next_query": next_query}
+    )

@@ -1,0 +1,144 @@
+"""Encryption of fields at rest and keyed blind indexes (ADR 0021).
+
+A value is sealed with AES-256-GCM under the active key of a key ring, with a fresh 96-bit
+nonce and the column's name as associated data, so a ciphertext copied into another column
+does not open. The stored text says which key sealed it::
+
+    kz1:<key id>:<base64url(nonce || ciphertext || tag)>
+
+Old keys stay in the ring to open what they sealed until ``ketenzicht rotate_field_key``
+has sealed everything again under the active key. Opening fails loudly (``FieldDecryptError``):
+a wrong or missing key must never show ciphertext as if it were data, nor let a form save it
+back. The empty string is stored as itself, so required-but-blank columns keep working; that
+a field is empty is not secret.
+
+Lookups go through blind indexes: HMAC-SHA256 under a separate key over a purpose and the
+normalised value, so equal values are findable and nothing else is.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+PREFIX = "kz1"
+NONCE_BYTES = 12
+
+
+class FieldDecryptError(Exception):
+    """A stored value could not be opened: unknown key id, damaged or moved ciphertext."""
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    active: str
+    keys: dict[str, AESGCM]
+
+
+def parse_keys(text: str) -> dict[str, bytes]:
+    """``"k2:<base64 32 bytes>,k1:<...>"`` (first = active) into ids and keys."""
+    keys: dict[str, bytes] = {}
+    for part in text.split(","):
+        key_id, _, encoded = part.strip().partition(":")
+        if not key_id or not key_id.isalnum() or len(key_id) > 16:
+            raise ValueError(f"field key id {key_id!r}: 1-16 letters or digits")
+        try:
+            raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except ValueError as exc:
+            raise ValueError(f"field key {key_id}: not base64") from exc
+        if len(raw) != 32:
+            raise ValueError(f"field key {key_id}: {len(raw)} bytes, AES-256 needs 32")
+        if key_id in keys:
+            raise ValueError(f"field key id {key_id} given twice")
+        keys[key_id] = raw
+    if not keys:
+        raise ValueError("no field encryption key")
+    return keys
+
+
+def new_key_text(key_id: str) -> str:
+    return f"{key_id}:{base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip('=')}"
+
+
+@lru_cache(maxsize=4)
+def _ring(config: str) -> KeyRing:
+    keys = parse_keys(config)
+    return KeyRing(active=next(iter(keys)), keys={k: AESGCM(v) for k, v in keys.items()})
+
+
+def ring() -> KeyRing:
+    # Keyed by the setting's text, so a test that swaps keys gets its own ring.
+    return _ring(settings.FIELD_ENCRYPTION_KEYS)
+
+
+def seal(plaintext: str, column: str) -> str:
+    if plaintext == "":
+        return ""
+    keys = ring()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = keys.keys[keys.active].encrypt(nonce, plaintext.encode(), column.encode())
+    return f"{PREFIX}:{keys.active}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+
+def key_id_of(stored: str) -> str | None:
+    """Which key sealed a stored value (None for the empty string)."""
+    if stored == "":
+        return None
+    prefix, key_id, _ = stored.split(":", 2)
+    return key_id if prefix == PREFIX else None
+
+
+def open_sealed(stored: str, column: str) -> str:
+    if stored == "":
+        return ""
+    try:
+        prefix, key_id, body = stored.split(":", 2)
+        if prefix != PREFIX:
+            raise ValueError(prefix)
+        aead = ring().keys[key_id]
+        raw = base64.urlsafe_b64decode(body)
+        return aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], column.encode()).decode()
+    except (ValueError, KeyError, InvalidTag, UnicodeDecodeError) as exc:
+        raise FieldDecryptError(f"cannot open a value of {column}") from exc
+
+
+def normalise(value: str) -> str:
+    """Case, accents, spacing and punctuation do not make two names different for lookup."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join("".join(c if c.isalnum() else " " for c in letters).split())
+
+
+def blind_index(purpose: str, value: str) -> str:
+    """The keyed digest of a normalised value ("" for an empty one): 32 hex characters, so
+    128 bits, collision-free in practice and short in an index."""
+    normal = normalise(value)
+    if not normal:
+        return ""
+    message = f"{purpose}\x00{normal}".encode()
+    return hmac.new(_blind_key(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def keyed_digest(purpose: str, value: str) -> str:
+    """The blind index of a value taken exactly as given (already normalised features)."""
+    message = f"{purpose}\x00{value}".encode()
+    return hmac.new(_blind_key(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def blind_tokens(purpose: str, *values: str) -> set[str]:
+    """Digests of every word in the values: a name is found by any of its words."""
+    return {blind_index(purpose, word) for value in values for word in normalise(value).split()}
+
+
+def _blind_key() -> bytes:
+    return str(settings.BLIND_INDEX_KEY).encode()

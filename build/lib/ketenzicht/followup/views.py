@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketenzicht.accounts.request_actor import get_actor
+from ketenzicht.common.context import request_context
+from ketenzicht.common.forms import add_service_errors
+from ketenzicht.notifications.models import Message
+from ketenzicht.notifications.services import messages_mark_read
+from ketenzicht.sharing import policy
+
+from .forms import LAST_TWELVE_MONTHS, InformationForm, SlaPeriodForm, TransitionForm
+from .models import Referral
+from .selectors import may_handle, next_steps, overdue, referral_get, referral_list, sla_rows
+from .services import referral_add_information, referral_transition
+from .workflow import Step
+
+
+@login_required
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    """Referrals received and sent, and the user's messages: the daily work list."""
+    actor = get_actor(request)
+    if request.method == "POST":
+        messages_mark_read(actor=actor)
+        return redirect("followup:inbox")
+    context = request_context(request, "web")
+    received = referral_list(actor=actor, context=context, direction="received", size=50)
+    sent = referral_list(actor=actor, context=context, direction="sent", size=50)
+    inbox = list(Message.objects.filter(user_id=actor.user_id)[:30])
+    if not policy.may_follow_up(actor) and not inbox:
+        raise Http404
+    return render(
+        request,
+        "followup/inbox.html",
+        {
+            "received": [(r, overdue(r)) for r in received.items],
+            "sent": [(r, overdue(r)) for r in sent.items],
+            "inbox": inbox,
+            "unread": sum(1 for m in inbox if m.read_at is None),
+        },
+    )
+
+
+@login_required
+def referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
+    actor = get_actor(request)
+    context = request_context(request, "web")
+    referral = referral_get(actor=actor, context=context, referral_id=referral_id)
+    if referral is None:
+        raise Http404
+    handler = may_handle(actor, referral)
+    steps = next_steps(referral) if handler else []
+    informing = request.POST.get("action") == "information"
+    form = (
+        TransitionForm(None if informing else request.POST or None, steps=steps) if steps else None
+    )
+    reporter = not handler and policy.may_register(actor)
+    information = InformationForm(request.POST if informing else None) if reporter else None
+    if informing:
+        if information is None:
+            raise Http404
+        if information.is_valid():
+            updated = referral_add_information(
+                actor=actor,
+                context=context,
+                referral_id=referral.pk,
+                note=information.cleaned_data["information"],
+            )
+            if updated is None:
+                raise Http404
+            messages.success(request, _("The information has been sent to the receiving body."))
+            return redirect("followup:referral", referral_id=referral.pk)
+    elif request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            step = Step(
+                to=data["to"],
+                outcome=data["outcome"],
+                outcome_reason=data["outcome_reason"],
+                feedback=data["feedback"],
+                note=data["note"],
+                forward_to=data["forward_to"].pk if data["forward_to"] else None,
+            )
+            try:
+                referral_transition(
+                    actor=actor,
+                    context=context,
+                    referral_id=referral.pk,
+                    step=step,
+                    expected_version=int(request.POST.get("version") or 0) or None,
+                )
+            except Referral.DoesNotExist as exc:
+                raise Http404 from exc
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The referral has been updated."))
+                return redirect("followup:referral", referral_id=referral.pk)
+    return render(
+        request,
+        "followup/referral.html",
+        {
+            "referral": referral,
+            "form": form,
+            "information": information,
+            "handler": handler,
+            "overdue": overdue(referral),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def sla_view(request: HttpRequest) -> HttpResponse:
+    form = SlaPeriodForm(request.GET or {"period": LAST_TWELVE_MONTHS}, today=timezone.localdate())
+    since, until = form.bounds()
+    rows = sla_rows(
+        actor=get_actor(request), context=request_context(request, "web"), since=since, until=until
+    )
+    if rows is None:
+        raise Http404
+    return render(
+        request,
+        "followup/sla.html",
+        {"rows": rows, "form": form, "since": since, "until": until},
+        status=200 if form.is_valid() else 400,
+    )

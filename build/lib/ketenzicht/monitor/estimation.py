@@ -1,0 +1,424 @@
+"""Multiple systems estimation of a hidden number: how many victims no list recorded.
+
+The method is that of Chan, Silverman & Vincent (JASA 2021), as the R package SparseMSE
+implements it, so that the figures match the reference (``../shared/data/mse/README.md``):
+
+- a Poisson log-linear model on the 2^k - 1 observable list histories (zero counts
+  included), with every main effect and the two-list interactions chosen by forward stepwise
+  selection: at each step, the pair whose observed overlap is least likely under the current
+  fit (the smaller Poisson tail probability) is added while that probability is below the
+  threshold (0.02) and the resulting model passes the checks below;
+- a pair of lists without any case in common gets interaction minus infinity: the cells it
+  forces to zero are removed and it gets no parameter;
+- before a pair is accepted, a linear programme (Fienberg & Rinaldo 2012) tells whether the
+  maximum likelihood estimate exists, and the rank of the design whether the model is
+  identifiable;
+- the hidden number is exp(intercept); intervals are Wald on its log scale (given the model)
+  or a BCa bootstrap that reruns the whole selection on every resample and on every
+  jackknife deletion.
+
+No maintained Python package does this (ADR 0012); the fits are statsmodels GLMs and the
+linear programmes scipy's HiGHS. Pure module: no Django.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import math
+import os
+import warnings
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import statsmodels.api as sm
+from scipy.optimize import linprog
+from scipy.stats import norm, poisson
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
+THRESHOLD = 0.02
+Pair = tuple[int, int]
+
+
+class EstimationError(ValueError):
+    """The table cannot be estimated from (too few lists, no cases, bad input)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A capture-history table: every non-empty history of the lists, with its count."""
+
+    lists: tuple[str, ...]
+    histories: np.ndarray  # cells x lists, 0/1
+    counts: np.ndarray  # cells
+
+    @property
+    def observed(self) -> int:
+        return int(self.counts.sum())
+
+    def with_counts(self, counts: np.ndarray) -> Table:
+        return Table(self.lists, self.histories, counts)
+
+    def name(self, pair: Pair) -> str:
+        return f"{self.lists[pair[0]]}:{self.lists[pair[1]]}"
+
+
+def table(lists: Sequence[str], rows: Iterable[tuple[Sequence[int], int]]) -> Table:
+    """A table from ``(history, count)`` rows; repeated histories add up, missing ones are
+    zero, the all-zero history (the hidden number itself) may not appear."""
+    k = len(lists)
+    if k < 2:
+        raise EstimationError("at least two lists are needed")
+    if len(set(lists)) != k:
+        raise EstimationError("list names must differ")
+    histories = np.array(
+        sorted(
+            (h for h in itertools.product((0, 1), repeat=k) if any(h)),
+            key=lambda h: (sum(h), [-v for v in h]),
+        ),
+        dtype=np.int8,
+    )
+    position = {tuple(int(v) for v in h): i for i, h in enumerate(histories)}
+    counts = np.zeros(len(histories), dtype=np.int64)
+    for history, count in rows:
+        key = tuple(int(v) for v in history)
+        if len(key) != k or any(v not in (0, 1) for v in key):
+            raise EstimationError(f"a history needs one 0 or 1 per list: {key}")
+        if not any(key):
+            raise EstimationError("the all-zero history is what is estimated; leave it out")
+        if count < 0:
+            raise EstimationError(f"a count cannot be negative: {count}")
+        counts[position[key]] += int(count)
+    if counts.sum() == 0:
+        raise EstimationError("the table holds no cases")
+    return Table(tuple(lists), histories, counts)
+
+
+def read_csv(source: str | Path | Iterable[str]) -> Table:
+    """One 0/1 column per list and a ``count`` column (the CLI's input format)."""
+    if isinstance(source, str | Path):
+        with open(source, newline="", encoding="utf-8") as handle:
+            return _read(handle)
+    return _read(source)
+
+
+def _read(handle: Iterable[str]) -> Table:
+    reader = csv.reader(handle)
+    header = [h.strip() for h in next(reader, [])]
+    if "count" not in header:
+        raise EstimationError("the table needs a 'count' column")
+    at = header.index("count")
+    lists = [h for i, h in enumerate(header) if i != at]
+    rows = []
+    for line, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        try:
+            numbers = [int(v) for v in values]
+        except ValueError as error:
+            raise EstimationError(f"line {line}: only whole numbers, {values}") from error
+        if len(numbers) != len(header):
+            raise EstimationError(f"line {line}: {len(header)} values expected")
+        rows.append(([n for i, n in enumerate(numbers) if i != at], numbers[at]))
+    return table(lists, rows)
+
+
+# -- one model ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Design:
+    """The cells a model is fitted on and its design matrix."""
+
+    x: np.ndarray  # cells x (1 + lists + finite pairs)
+    y: np.ndarray
+    cells: np.ndarray  # indices into the table's cells
+    finite: tuple[Pair, ...]
+    infinite: tuple[Pair, ...]
+
+
+def design(t: Table, pairs: Sequence[Pair]) -> Design:
+    """Main effects plus ``pairs``; a pair without overlap removes its cells instead."""
+    keep = np.ones(len(t.counts), dtype=bool)
+    finite: list[Pair] = []
+    infinite: list[Pair] = []
+    for i, j in pairs:
+        both = (t.histories[:, i] == 1) & (t.histories[:, j] == 1)
+        if t.counts[keep & both].sum() == 0:
+            infinite.append((i, j))
+            keep &= ~both
+        else:
+            finite.append((i, j))
+    h = t.histories[keep].astype(float)
+    columns = [np.ones(len(h)), *h.T, *(h[:, i] * h[:, j] for i, j in finite)]
+    return Design(
+        np.column_stack(columns),
+        t.counts[keep].astype(float),
+        np.flatnonzero(keep),
+        tuple(finite),
+        tuple(infinite),
+    )
+
+
+def check(t: Table, pairs: Sequence[Pair]) -> int:
+    """0 when the model is fine; +1 when its maximum likelihood estimate does not exist
+    (the linear programme of Fienberg & Rinaldo finds no strictly positive table with the
+    same sufficient statistics); +2 when it is not identifiable (rank-deficient design)."""
+    d = design(t, pairs)
+    a = d.x.T
+    cells = a.shape[1]
+    # Variables: a table x (one value per cell) and s; maximise s subject to A x = A y and
+    # x >= s in every cell. The MLE exists iff the optimum is positive.
+    objective = np.zeros(cells + 1)
+    objective[-1] = -1.0
+    result = linprog(
+        objective,
+        A_ub=np.hstack([-np.eye(cells), np.ones((cells, 1))]),
+        b_ub=np.zeros(cells),
+        A_eq=np.hstack([a, np.zeros((a.shape[0], 1))]),
+        b_eq=a @ d.y,
+        bounds=[(0, None)] * (cells + 1),
+        method="highs",
+    )
+    exists = result.status == 0 and -result.fun > 1e-9
+    identifiable = np.linalg.matrix_rank(d.x) == d.x.shape[1]
+    return (0 if exists else 1) + (0 if identifiable else 2)
+
+
+@dataclass(frozen=True)
+class Fit:
+    table: Table
+    pairs: tuple[Pair, ...]  # in the order they were chosen
+    infinite: tuple[Pair, ...]
+    log_hidden: float  # the intercept
+    se_log_hidden: float
+    fitted: np.ndarray  # per table cell (zero where a pair forces it)
+
+    @property
+    def hidden(self) -> float:
+        return math.exp(self.log_hidden)
+
+    @property
+    def estimate(self) -> float:
+        return self.table.observed + self.hidden
+
+
+def fit(t: Table, pairs: Sequence[Pair] = ()) -> Fit:
+    """Maximum likelihood fit of the Poisson log-linear model with ``pairs``."""
+    d = design(t, pairs)
+    with warnings.catch_warnings():
+        # A list that captured nobody (possible in a resample) drives its main effect to
+        # minus infinity; the fit still gives the right hidden number, as R's glm does.
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = sm.GLM(d.y, d.x, family=sm.families.Poisson()).fit(tol=1e-12, maxiter=100)
+    params = np.asarray(result.params)
+    fitted = np.zeros(len(t.counts))
+    fitted[d.cells] = np.exp(d.x @ params)
+    cov = np.asarray(result.cov_params())
+    return Fit(
+        t,
+        tuple(pairs),
+        d.infinite,
+        float(params[0]),
+        float(math.sqrt(max(cov[0, 0], 0.0))),
+        fitted,
+    )
+
+
+# -- model choice ----------------------------------------------------------------------------
+
+
+def stepwise(t: Table, threshold: float = THRESHOLD) -> Fit:
+    """Forward selection of two-list interactions (Chan, Silverman & Vincent 2021)."""
+    k = len(t.lists)
+    candidates = [(i, j) for i in range(k - 1) for j in range(i + 1, k)]
+    both = {p: (t.histories[:, p[0]] == 1) & (t.histories[:, p[1]] == 1) for p in candidates}
+    overlap = {p: int(t.counts[both[p]].sum()) for p in candidates}
+    chosen: list[Pair] = []
+    current = fit(t)
+    for _step in candidates:
+        scored = []
+        for index, pair in enumerate(candidates):
+            if pair in chosen:
+                continue
+            expected = float(current.fitted[both[pair]].sum())
+            n = overlap[pair]
+            p = min(poisson.cdf(n, expected), poisson.sf(n - 1, expected))
+            scored.append((float(p), index, pair))
+        # The best candidate that passes the checks: checking in order of p-value gives
+        # the same choice as checking all (ties go to the first pair, as in SparseMSE).
+        best = None
+        for p, _index, pair in sorted(scored):
+            if p >= threshold:
+                break
+            if check(t, [*chosen, pair]) == 0:
+                best = pair
+                break
+        if best is None:
+            break
+        chosen.append(best)
+        current = fit(t, chosen)
+    return current
+
+
+def wald(f: Fit, level: float = 0.95) -> tuple[float, float]:
+    """Interval on the log scale of the hidden number, given the chosen model."""
+    z = norm.ppf(0.5 + level / 2)
+    n = f.table.observed
+    return (
+        n + math.exp(f.log_hidden - z * f.se_log_hidden),
+        n + math.exp(f.log_hidden + z * f.se_log_hidden),
+    )
+
+
+# -- bootstrap ---------------------------------------------------------------------------------
+
+
+def _estimates(t: Table, count_sets: Sequence[np.ndarray], threshold: float) -> list[float]:
+    return [stepwise(t.with_counts(c), threshold).estimate for c in count_sets]
+
+
+def _parallel(
+    t: Table, count_sets: list[np.ndarray], threshold: float, workers: int
+) -> list[float]:
+    if workers <= 1 or len(count_sets) < 2 * workers:
+        return _estimates(t, count_sets, threshold)
+    chunks = [count_sets[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        parts = list(pool.map(_estimates, [t] * workers, chunks, [threshold] * workers))
+    # Put the results back in the order of the count sets.
+    out: list[float] = [0.0] * len(count_sets)
+    for w, part in enumerate(parts):
+        for position, value in enumerate(part):
+            out[w + position * workers] = value
+    return out
+
+
+@dataclass(frozen=True)
+class Bootstrap:
+    low: float
+    high: float
+    estimates: np.ndarray = field(repr=False)
+    acceleration: float
+    bias: float  # z0
+
+
+def bca(
+    t: Table,
+    *,
+    resamples: int = 1000,
+    seed: int | None = None,
+    level: float = 0.95,
+    threshold: float = THRESHOLD,
+    workers: int | None = None,
+) -> Bootstrap:
+    """BCa bootstrap interval: multinomial resamples of the observed cases, the whole
+    stepwise selection rerun on each; acceleration from a count-weighted jackknife that
+    deletes one case of each observed history and reruns the selection too."""
+    workers = workers or min(os.cpu_count() or 1, 8)
+    point = stepwise(t, threshold).estimate
+    rng = np.random.default_rng(seed)
+    n = t.observed
+    draws = rng.multinomial(n, t.counts / n, size=resamples)
+    boot = np.array(_parallel(t, list(draws), threshold, workers))
+    occupied = np.flatnonzero(t.counts > 0)
+    deletions = []
+    for cell in occupied:
+        counts = t.counts.copy()
+        counts[cell] -= 1
+        deletions.append(counts)
+    jack = np.array(_parallel(t, deletions, threshold, workers))
+    weights = t.counts[occupied].astype(float)
+    centred = (weights @ jack) / n - jack
+    spread = float(weights @ centred**2)
+    acceleration = float(weights @ centred**3) / (6 * spread**1.5) if spread > 0 else 0.0
+    below = float(np.mean(boot < point))
+    # All resamples on one side: the bias correction is infinite; clamp to half a resample.
+    below = min(max(below, 0.5 / resamples), 1 - 0.5 / resamples)
+    z0 = float(norm.ppf(below))
+    limits = []
+    for alpha in (0.5 - level / 2, 0.5 + level / 2):
+        za = norm.ppf(alpha) + z0
+        q = float(norm.cdf(z0 + za / (1 - acceleration * za)))
+        limits.append(float(np.quantile(boot, q, method="median_unbiased")))
+    return Bootstrap(limits[0], limits[1], boot, acceleration, z0)
+
+
+# -- the answer --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Estimate:
+    observed: int
+    estimate: float
+    ci_low: float | None
+    ci_high: float | None
+    ci_method: str
+    model: list[str]
+    infinite: list[str]
+    warnings: list[str]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "observed": self.observed,
+            "estimate": self.estimate,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "ci_method": self.ci_method,
+            "model": self.model,
+            "infinite": self.infinite,
+            "warnings": self.warnings,
+        }
+
+
+def estimate(
+    t: Table,
+    *,
+    ci: str = "wald",
+    resamples: int = 1000,
+    seed: int | None = None,
+    threshold: float = THRESHOLD,
+    workers: int | None = None,
+) -> Estimate:
+    """Observed cases, the estimated total with an interval, the chosen model, and what a
+    reader must know before using the number."""
+    if ci not in ("wald", "bca"):
+        raise EstimationError("the interval is 'wald' or 'bca'")
+    chosen = stepwise(t, threshold)
+    notes = []
+    if check(t, chosen.pairs):
+        notes.append("the chosen model does not pass the existence and identifiability check")
+    empty_lists = [
+        name for i, name in enumerate(t.lists) if t.counts[t.histories[:, i] == 1].sum() == 0
+    ]
+    if empty_lists:
+        notes.append(f"lists without any case: {', '.join(empty_lists)}")
+    if t.observed < 50:
+        notes.append("fewer than 50 observed cases: the estimate is very uncertain")
+    if chosen.hidden > 5 * t.observed:
+        notes.append(
+            "the hidden number is more than five times the observed: read it as an order of "
+            "magnitude"
+        )
+    if ci == "wald":
+        low, high = wald(chosen)
+    else:
+        boot = bca(t, resamples=resamples, seed=seed, threshold=threshold, workers=workers)
+        low, high = boot.low, boot.high
+    for name in (t.name(p) for p in chosen.infinite):
+        notes.append(f"lists {name} share no case: their interaction is minus infinity")
+    return Estimate(
+        t.observed,
+        chosen.estimate,
+        low,
+        high,
+        ci,
+        [t.name(p) for p in chosen.pairs],
+        [t.name(p) for p in chosen.infinite],
+        notes,
+    )

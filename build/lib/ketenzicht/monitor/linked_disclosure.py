@@ -1,0 +1,379 @@
+"""Disclosure control for many published quantities that are sums of the same counts.
+
+The monitor publishes the same table for every municipality, police unit, province and the
+nation, with totals and twelve-month figures; police units and provinces overlap without
+nesting. Protecting each table on its own is not enough: a unit's cell minus its
+municipalities' published cells can give a suppressed municipal value. So every published
+quantity is written as a sum of *atoms* (the counts of one municipality, one row and one
+column) and all of them are protected together:
+
+1. primary suppression: every quantity below the threshold is hidden (shown as "<10");
+2. no equation (a total and the quantities it is the sum of) with exactly one hidden member;
+3. the attacker's audit: an attacker knows every published value, that counts are not
+   negative, that a "<10" lies below the threshold and an "x" at or above it. A count of
+   1 to 9 is safe when the attacker cannot pin it to one whole number. A zero needs no
+   protection (it describes no one; as in tau-ARGUS, where zero cells are safe by default)
+   and "x" partners need none of their own: what matters is that they keep the small
+   counts unpinned, which the audit checks. Linear programmes
+   over the atoms give, for each hidden quantity, two consistent solutions with different
+   values (a certificate that it is safe); solutions with random objectives settle most
+   quantities at once, a few left over get their own minimum and maximum, and any still
+   without a certificate is treated as pinned. A pinned quantity gets a published partner
+   from an equation it belongs to hidden as well (shown as "x"); repeat until nothing is
+   pinned.
+
+Pure module (numpy, scipy); ``monitor.publication`` builds the quantities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linprog
+
+from .disclosure import THRESHOLD
+
+# Each solution is a vertex of the attacker's polytope; a hidden quantity that differs
+# between two of them is proven safe. At most this many pushes per round, then at most
+# this many quantities checked one by one (two solutions each).
+MAX_PUSHES = 200
+ONE_BY_ONE = 30
+_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class Linked:
+    """Published quantities as sums of atoms.
+
+    ``sums`` is a 0/1 matrix, one row per quantity and one column per atom; ``equations``
+    name, for checks that need no solver, quantities that add up: ``(total, members)``;
+    ``preference`` orders the published quantities to hide as partners (lowest first: the
+    least useful to readers)."""
+
+    atoms: np.ndarray
+    sums: sparse.csr_matrix
+    equations: Sequence[tuple[int, Sequence[int]]]
+    preference: np.ndarray
+    # Blocks of quantities (one municipality's, in the same order) that are interchangeable
+    # for the attacker when they look the same: same group (the same wider areas) and the
+    # same published values and markers. Proving one block safe proves them all.
+    blocks: Sequence[tuple[str, np.ndarray]] = ()
+
+    @property
+    def values(self) -> np.ndarray:
+        return np.asarray(self.sums @ self.atoms).ravel()
+
+
+def protect_linked(
+    linked: Linked, threshold: int = THRESHOLD, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which quantities to hide: ``(hidden, small)``; ``small`` marks those hidden for being
+    below the threshold ("<10"), the others hidden are there to protect them ("x")."""
+    values = linked.values
+    small = values < threshold
+    hidden = small.copy()
+    rng = np.random.default_rng(seed)
+    members_of = _membership(linked)
+    while hidden.any() and not hidden.all():
+        _close_single_gaps(linked, values, hidden, small, threshold)
+        pinned = pinned_quantities(linked, hidden, small, threshold, rng)
+        if not pinned:
+            break
+        for index, binding in pinned.items():
+            # Best: a published quantity the attacker's proof rests on; else a partner in
+            # an equation; else anything that shares counts with it.
+            if not _hide_best(linked, values, hidden, binding) and not _hide_partner(
+                linked, values, hidden, members_of, index
+            ):
+                _hide_overlapping(linked, values, hidden, index)
+    return hidden, small
+
+
+def pinned_quantities(
+    linked: Linked,
+    hidden: np.ndarray,
+    small: np.ndarray,
+    threshold: int = THRESHOLD,
+    rng: np.random.Generator | None = None,
+) -> dict[int, list[int]]:
+    """The hidden counts of 1 to 9 an attacker may be able to pin to one whole number (every
+    one the audit cannot prove safe with two consistent solutions that differ in it), each
+    with the published quantities its smallest and largest value depend on, where known."""
+    rng = rng or np.random.default_rng(0)
+    problem = _Problem(linked, hidden, small, threshold, rng)
+    values = linked.values
+    need = hidden & sensitive(values, threshold)
+    stand_in: dict[int, int] = {}  # quantity -> the same quantity of an identical block
+    first: dict[tuple[Any, ...], np.ndarray] = {}
+    for group, block in linked.blocks:
+        shown = np.where(hidden[block], -1, values[block])
+        key = (group, hidden[block].tobytes(), small[block].tobytes(), shown.tobytes())
+        if key in first:
+            stand_in.update(zip(block.tolist(), first[key].tolist(), strict=True))
+        else:
+            first[key] = block
+    for q, other in stand_in.items():
+        need[other] |= need[q]  # the block that stands in is checked for both
+    targets = np.array([q for q in np.flatnonzero(need) if q not in stand_in], dtype=int)
+    rows = linked.sums[targets]
+    low = np.full(len(targets), np.inf)
+    high = np.full(len(targets), -np.inf)
+
+    def record(solution: np.ndarray) -> None:
+        values = np.asarray(rows @ solution).ravel()
+        np.minimum(low, values, out=low)
+        np.maximum(high, values, out=high)
+
+    def unproven() -> np.ndarray:
+        return np.flatnonzero(~_two_whole_numbers(low, high))
+
+    everything = np.asarray(rows.sum(axis=0)).ravel()
+    for objective in (everything, -everything, rng.normal(size=problem.atoms)):
+        record(problem.solve(objective))
+    # Push every quantity not yet proven safe one whole unit above the values seen so far,
+    # as many at once as the published figures allow, while that proves more of them;
+    # then below.
+    left = unproven()
+    pushes = 0
+    for up in (True, False):
+        while len(left) and pushes < MAX_PUSHES:
+            pushes += 1
+            record(problem.push(rows[left], high[left] if up else low[left], up))
+            before, left = len(left), unproven()
+            if before == len(left):
+                break
+    # The last few one by one: the smallest and largest value each can take. What is still
+    # unproven beyond that budget is treated as pinned (more suppression, never less).
+    pinned: dict[int, list[int]] = {}
+    for checked, k in enumerate(left):
+        if _two_whole_numbers(low[k : k + 1], high[k : k + 1])[0]:
+            continue  # proven by a solution found for an earlier quantity
+        binding: list[int] = []
+        if checked < ONE_BY_ONE:
+            objective = np.asarray(rows[k].todense()).ravel()
+            for direction in (objective, -objective):
+                solution, depends_on = problem.solve_with_binding(direction)
+                record(solution)
+                binding += depends_on
+            if _two_whole_numbers(low[k : k + 1], high[k : k + 1])[0]:
+                continue
+        pinned[int(targets[k])] = binding
+    # A quantity of a block that looks like another block is pinned when its stand-in is.
+    for q, other in stand_in.items():
+        if need[q] and other in pinned:
+            pinned[q] = []
+    return pinned
+
+
+def sensitive(values: np.ndarray, threshold: int = THRESHOLD) -> np.ndarray:
+    """The counts that could point at a person: 1 to 9."""
+    return (values > 0) & (values < threshold)
+
+
+def _two_whole_numbers(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    return np.floor(high + _EPS) - np.ceil(low - _EPS) >= 1
+
+
+class _Problem:
+    """The attacker's polytope over the atoms."""
+
+    def __init__(
+        self,
+        linked: Linked,
+        hidden: np.ndarray,
+        small: np.ndarray,
+        threshold: int,
+        rng: np.random.Generator,
+    ) -> None:
+        values = linked.values
+        self.rng = rng
+        self.atoms = len(linked.atoms)
+        # An upper bound only narrows the polytope, so a certificate found inside it holds;
+        # it keeps objectives bounded when even the grand total is hidden.
+        ceiling = float(max(values.max(initial=0), threshold) * 2 + threshold)
+        lower = np.zeros(self.atoms)
+        upper = np.full(self.atoms, ceiling)
+        sums = linked.sums.tocsr()
+        single = np.diff(sums.indptr) == 1
+        eq_rows, ub_rows, lb_rows = [], [], []
+        self.fixed_by = np.full(self.atoms, -1)  # the published quantity that is the atom
+        for q in range(sums.shape[0]):
+            if single[q]:
+                atom = sums.indices[sums.indptr[q]]
+                if not hidden[q]:
+                    lower[atom] = upper[atom] = values[q]
+                    self.fixed_by[atom] = q
+                elif small[q]:
+                    upper[atom] = min(upper[atom], threshold - 1)
+                else:
+                    lower[atom] = max(lower[atom], threshold)
+            elif not hidden[q]:
+                eq_rows.append(q)
+            elif small[q]:
+                ub_rows.append(q)
+            else:
+                lb_rows.append(q)
+        self.bounds = np.column_stack([lower, upper])
+        self.eq_rows = np.array(eq_rows, dtype=int)
+        self.a_eq = sums[eq_rows] if eq_rows else None
+        self.b_eq = values[eq_rows] if eq_rows else None
+        a_ub = [sums[ub_rows], -sums[lb_rows]]
+        b_ub = [np.full(len(ub_rows), threshold - 1.0), np.full(len(lb_rows), -float(threshold))]
+        self.a_ub = sparse.vstack(a_ub).tocsr() if ub_rows or lb_rows else None
+        self.b_ub = np.concatenate(b_ub) if ub_rows or lb_rows else None
+
+    def solve(self, objective: np.ndarray) -> np.ndarray:
+        return np.asarray(self._solve(objective).x)
+
+    def solve_with_binding(self, objective: np.ndarray) -> tuple[np.ndarray, list[int]]:
+        """A solution, and the published quantities whose values bound the objective (those
+        with a non-zero dual value)."""
+        result = self._solve(objective)
+        binding = []
+        if self.a_eq is not None:
+            binding += self.eq_rows[np.abs(result.eqlin.marginals) > _EPS].tolist()
+        fixed = (np.abs(result.lower.marginals) > _EPS) | (np.abs(result.upper.marginals) > _EPS)
+        binding += [int(q) for q in self.fixed_by[fixed] if q >= 0]
+        return np.asarray(result.x), binding
+
+    def push(self, rows: sparse.csr_matrix, seen: np.ndarray, up: bool) -> np.ndarray:
+        """A solution that moves as many of ``rows`` as it can at least one whole unit
+        above (``up``) or below the values ``seen``: maximise the sum of
+        ``s_q = min(1, sum_q - seen_q)`` (or ``seen_q - sum_q``), with ``s_q`` as extra
+        variables."""
+        count = rows.shape[0]
+        sign = -1.0 if up else 1.0
+        # s_q - (sum_q - seen_q) <= 0 (up) or s_q + sum_q - seen_q <= 0 (down)
+        extra = sparse.hstack([sign * rows, sparse.identity(count)]).tocsr()
+        a_ub = [extra]
+        b_ub = [sign * seen]
+        if self.a_ub is not None and self.b_ub is not None:
+            a_ub.insert(
+                0, sparse.hstack([self.a_ub, sparse.csr_matrix((self.a_ub.shape[0], count))])
+            )
+            b_ub.insert(0, self.b_ub)
+        a_eq = None
+        if self.a_eq is not None:
+            a_eq = sparse.hstack(
+                [self.a_eq, sparse.csr_matrix((self.a_eq.shape[0], count))]
+            ).tocsr()
+        bounds = np.vstack(
+            [self.bounds, np.column_stack([np.full(count, -np.inf), np.ones(count)])]
+        )
+        # Distinct weights make the solver fill whole units (a vertex) rather than spread
+        # fractions of one over many quantities, which proves nothing.
+        weights = self.rng.uniform(0.5, 1.5, size=count)
+        objective = np.concatenate([np.zeros(self.atoms), -weights])
+        result = linprog(
+            objective,
+            A_ub=sparse.vstack(a_ub).tocsr(),
+            b_ub=np.concatenate(b_ub),
+            A_eq=a_eq,
+            b_eq=self.b_eq,
+            bounds=bounds,
+            method="highs",
+        )
+        if result.status != 0:
+            raise RuntimeError(f"the attacker's problem could not be solved: {result.message}")
+        return np.asarray(result.x[: self.atoms])
+
+    def _solve(self, objective: np.ndarray) -> Any:
+        result = linprog(
+            objective,
+            A_ub=self.a_ub,
+            b_ub=self.b_ub,
+            A_eq=self.a_eq,
+            b_eq=self.b_eq,
+            bounds=self.bounds,
+            method="highs",
+        )
+        if result.status != 0:  # the true counts are always a solution
+            raise RuntimeError(f"the attacker's problem could not be solved: {result.message}")
+        return result
+
+
+def _membership(linked: Linked) -> dict[int, list[int]]:
+    """For each quantity, the equations it appears in (as total or member)."""
+    out: dict[int, list[int]] = {}
+    for e, (total, members) in enumerate(linked.equations):
+        for q in (total, *members):
+            out.setdefault(q, []).append(e)
+    return out
+
+
+def _close_single_gaps(
+    linked: Linked, values: np.ndarray, hidden: np.ndarray, small: np.ndarray, threshold: int
+) -> None:
+    """Checks on one equation at a time, without a solver: no equation with exactly one
+    hidden count of 1 to 9 (it would be the difference), and none whose hidden members
+    can only be all at their limits (a published 18 made of two "<10"s: both are 9)."""
+    at_risk = sensitive(values, threshold)
+    changed = True
+    while changed:
+        changed = False
+        for total, members in linked.equations:
+            everyone = [total, *members]
+            gaps = [q for q in everyone if hidden[q]]
+            if not any(at_risk[q] for q in gaps):
+                continue
+            if len(gaps) == 1 or (
+                not hidden[total] and _at_limits(values, hidden, small, threshold, total, members)
+            ):
+                changed |= _hide_best(linked, values, hidden, everyone)
+
+
+def _at_limits(
+    values: np.ndarray,
+    hidden: np.ndarray,
+    small: np.ndarray,
+    threshold: int,
+    total: int,
+    members: Sequence[int],
+) -> bool:
+    gaps = [q for q in members if hidden[q]]
+    if not gaps:
+        return False
+    left = values[total] - sum(values[q] for q in members if not hidden[q])
+    lowest = sum(0 if small[q] else threshold for q in gaps)
+    if left == lowest:
+        return True
+    return all(small[q] for q in gaps) and left == (threshold - 1) * len(gaps)
+
+
+def _hide_partner(
+    linked: Linked,
+    values: np.ndarray,
+    hidden: np.ndarray,
+    members_of: dict[int, list[int]],
+    index: int,
+) -> bool:
+    candidates = [
+        q
+        for e in members_of.get(index, [])
+        for q in (linked.equations[e][0], *linked.equations[e][1])
+    ]
+    return _hide_best(linked, values, hidden, candidates)
+
+
+def _hide_overlapping(linked: Linked, values: np.ndarray, hidden: np.ndarray, index: int) -> None:
+    """No equation holds the pinned quantity with a published one: hide a published
+    quantity that shares atoms with it."""
+    atoms = linked.sums[index].indices
+    overlapping = np.flatnonzero(np.asarray(linked.sums[:, atoms].sum(axis=1)).ravel())
+    if not _hide_best(linked, values, hidden, list(overlapping)):
+        hidden[np.flatnonzero(~hidden)] = True  # nothing else can protect it
+
+
+def _hide_best(
+    linked: Linked, values: np.ndarray, hidden: np.ndarray, candidates: Sequence[int]
+) -> bool:
+    published = [int(q) for q in candidates if not hidden[q]]
+    if not published:
+        return False
+    choice = min(published, key=lambda q: (linked.preference[q], values[q], q))
+    hidden[choice] = True
+    return True

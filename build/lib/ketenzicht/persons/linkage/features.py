@@ -1,0 +1,72 @@
+"""The comparison features of one person record: what the model compares, computed once.
+
+A record comes in as the CLI contract's columns (``record_id, source_org, given_name,
+family_name, date_of_birth, sex, nationality, v_number, phone``) and leaves as a flat row of
+normalised values, ``None`` where nothing usable was registered, so that Splink's null
+levels see missing data as missing rather than as disagreement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from . import normalise
+
+INPUT_COLUMNS = (
+    "record_id",
+    "source_org",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "v_number",
+    "phone",
+)
+
+
+def _or_none(value: str) -> str | None:
+    return value or None
+
+
+def record_features(record: Mapping[str, Any], dob_precision: str = "") -> dict[str, Any]:
+    """One row for the model. ``record`` holds the input columns (missing ones count as
+    empty); ``dob_precision`` is the registrar's own statement, when there is one."""
+    given = str(record.get("given_name") or "")
+    family = str(record.get("family_name") or "")
+    tokens = normalise.name_tokens(given, family)
+    keys = sorted({normalise.translit_key(t) for t in tokens} - {""})
+    born = normalise.birth_date(record.get("date_of_birth") or "", dob_precision)
+    sex = str(record.get("sex") or "").strip().upper()[:1]
+    return {
+        "unique_id": str(record["record_id"]),
+        "source_org": str(record.get("source_org") or ""),
+        # The raw names, for a default configuration and for showing a pair to a reviewer.
+        "given_name": _or_none(given.strip()),
+        "family_name": _or_none(family.strip()),
+        "name_sorted": _or_none(" ".join(sorted(tokens))),
+        "name_key": _or_none(" ".join(keys)),
+        "name_keys": keys or None,
+        "key_first": keys[0] if keys else None,
+        "key_last": keys[-1] if keys else None,
+        "dob": born.iso or None,
+        "dob_exact": born.precision == normalise.Precision.EXACT if born.value else None,
+        "dob_year": born.year,
+        # A blocking key only when the date can be trusted: placeholders would make huge blocks.
+        "dob_trusted": born.iso if born.precision == normalise.Precision.EXACT else None,
+        "dob_md": born.iso[5:] if born.precision == normalise.Precision.EXACT else None,
+        "v_number": _or_none(normalise.v_number(str(record.get("v_number") or ""))),
+        "phone": _or_none(normalise.phone_e164(str(record.get("phone") or ""))),
+        "nationality": _or_none(normalise.nationality(str(record.get("nationality") or ""))),
+        "sex": sex if sex in ("M", "F") else None,
+    }
+
+
+def age_on(features: Mapping[str, Any], day: dt.date) -> int | None:
+    """Whole years on ``day`` when the date of birth is exact, else None."""
+    if not features.get("dob") or not features.get("dob_exact"):
+        return None
+    born = dt.date.fromisoformat(features["dob"])
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -1,0 +1,276 @@
+"""The probabilistic linkage model: comparisons, blocking and training on Splink.
+
+Fellegi-Sunter, as Splink implements it, with comparisons that know this data:
+
+- names are compared on their particle-free, sorted words and on transliteration keys, so
+  swapped given and family names, reordered patronymics and other spellings still agree;
+  a shared name is worth less when the name is common (term frequencies);
+- two dates of birth that are both exact and equal agree strongly, a day/month swap is a
+  near-match, a 1-January placeholder agrees only on the year and only weakly;
+- a V-number agrees very strongly, one typo apart still strongly, and two different
+  V-numbers disagree strongly: these weights are fixed, not learnt;
+- a shared phone is evidence, but households share phones, so its weight is learnt from
+  data in which households are common.
+
+Training does what unsupervised training alone cannot on such data, where relatives and
+namesakes dominate the blocks: u from random pairs; m by expectation maximisation only in
+narrow blocks of the same V-number (nearly all true matches), with the V-number weights
+fixed; then, once reviewers have judged pairs, m from those labels.
+
+The database backend is DuckDB in process by default; ``backend="spark"`` runs the same
+model on Spark for very large batches (see ``docs/linkage.md``).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import Linker, SettingsCreator, block_on
+
+MODEL_VERSION = "ketenzicht-linkage-1"
+
+# The V-number is the one identifier the chain assigns itself; how often two registrations
+# of one person carry the same, a one-typo-off or another V-number is known from practice
+# rather than from the unlabelled data, so it is fixed.
+V_NUMBER_M = {"exact": 0.95, "typo": 0.035, "other": 0.015}
+
+
+def _fixed(level: Any, m: float) -> Any:
+    return level.configure(m_probability=m, fix_m_probability=True)
+
+
+def _exact_or_fixed_else(column: str, m_else: float) -> Any:
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column),
+            _fixed(cll.ElseLevel(), m_else),
+        ],
+    )
+
+
+def comparisons() -> list[Any]:
+    name = cl.CustomComparison(
+        output_column_name="name",
+        comparison_description="names: words, transliteration keys, shared words",
+        comparison_levels=[
+            cll.NullLevel("name_keys"),
+            cll.ExactMatchLevel("name_sorted", term_frequency_adjustments=True).configure(
+                label_for_charts="same name (words, any order)"
+            ),
+            cll.ExactMatchLevel("name_key", term_frequency_adjustments=True).configure(
+                label_for_charts="same name by transliteration"
+            ),
+            cll.ArrayIntersectLevel("name_keys", min_intersection=2).configure(
+                label_for_charts="two or more names in common"
+            ),
+            cll.JaroWinklerLevel("name_key", 0.88).configure(
+                label_for_charts="similar transliteration keys"
+            ),
+            cll.ArrayIntersectLevel("name_keys", min_intersection=1).configure(
+                label_for_charts="one name in common"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+    dob = cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_description="date of birth, with its precision",
+        comparison_levels=[
+            cll.NullLevel("dob"),
+            cll.CustomLevel("dob_l = dob_r AND dob_exact_l AND dob_exact_r", "same exact date"),
+            cll.CustomLevel(
+                "dob_exact_l AND dob_exact_r AND substr(dob_l, 1, 4) = substr(dob_r, 1, 4) "
+                "AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2) "
+                "AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)",
+                "day and month swapped",
+            ),
+            cll.CustomLevel(
+                "dob_exact_l AND dob_exact_r AND substr(dob_l, 6, 5) = substr(dob_r, 6, 5) "
+                "AND abs(dob_year_l - dob_year_r) = 1",
+                "year one off",
+            ),
+            cll.CustomLevel(
+                "dob_year_l = dob_year_r AND NOT (dob_exact_l AND dob_exact_r)",
+                "same year, one a 1-January placeholder or year only",
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+    v_number = cl.CustomComparison(
+        output_column_name="v_number",
+        comparison_description="V-number (fixed weights)",
+        comparison_levels=[
+            cll.NullLevel("v_number"),
+            _fixed(cll.ExactMatchLevel("v_number"), V_NUMBER_M["exact"]),
+            _fixed(cll.DamerauLevenshteinLevel("v_number", 1), V_NUMBER_M["typo"]),
+            _fixed(cll.ElseLevel(), V_NUMBER_M["other"]),
+        ],
+    )
+    phone = cl.CustomComparison(
+        output_column_name="phone",
+        comparison_description="phone (households share them)",
+        comparison_levels=[
+            cll.NullLevel("phone"),
+            cll.ExactMatchLevel("phone"),
+            # People change numbers often: another number is weak evidence against.
+            _fixed(cll.ElseLevel(), 0.3),
+        ],
+    )
+    # Registration errors aside, one person has one nationality and one sex; the data
+    # rarely shows true matches that disagree, so their weight is fixed rather than learnt.
+    nationality = _exact_or_fixed_else("nationality", 0.03)
+    sex = _exact_or_fixed_else("sex", 0.02)
+    return [name, dob, v_number, phone, nationality, sex]
+
+
+# Candidate pairs share all the fields of at least one of these. Without a shared identifier
+# a pair needs agreement on name *and* birth to reach the review band (the prior is about
+# -14 bits; a name alone weighs at most about +9, a common one much less), so name keys are
+# always paired with a birth field: that keeps blocks small at a million records (a name key
+# alone gives blocks of hundreds) while losing no pair that could be linked. Online linking
+# looks candidates up by the same keys (``online.blocking_keys``).
+BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
+    ("v_number",),
+    ("phone",),
+    ("name_key", "dob_year"),
+    ("name_key", "dob_md"),  # birth year one off
+    ("key_first", "dob_trusted"),
+    ("key_last", "dob_trusted"),
+    ("key_first", "key_last", "dob_year"),
+    ("dob_trusted", "nationality"),  # names spelt beyond recognition
+)
+
+
+def blocking_rules() -> list[Any]:
+    return [block_on(*fields) for fields in BLOCKING_KEYS]
+
+
+def settings(probability_two_random_records_match: float = 1e-4) -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=blocking_rules(),
+        probability_two_random_records_match=probability_two_random_records_match,
+        additional_columns_to_retain=["source_org"],
+        retain_intermediate_calculation_columns=True,
+        max_iterations=20,
+    )
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Match probability bands: above ``link`` automatic, from ``review`` a person decides."""
+
+    link: float = 0.95
+    review: float = 0.5
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+# DuckDB takes 80% of the machine's memory unless told otherwise; linkage shares the machine
+# with the application and its database, and DuckDB spills joins and sorts to disk instead.
+DUCKDB_MEMORY_LIMIT = "4GB"
+
+
+def _db_api(backend: str, threads: int | None = None) -> Any:
+    if backend == "spark":
+        from pyspark.sql import SparkSession
+        from splink import SparkAPI
+
+        return SparkAPI(spark_session=SparkSession.builder.getOrCreate())
+    import duckdb
+    from splink import DuckDBAPI
+
+    connection = duckdb.connect()
+    spill = Path(tempfile.gettempdir()) / "ketenzicht-duckdb"
+    connection.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    connection.execute(f"SET temp_directory = '{spill}'")
+    if threads:
+        connection.execute(f"SET threads TO {int(threads)}")
+    return DuckDBAPI(connection=connection)
+
+
+def linker_for(
+    rows: Sequence[Mapping[str, Any]] | Any,
+    model: SettingsCreator | dict[str, Any] | Path | str,
+    *,
+    backend: str = "duckdb",
+    threads: int | None = None,
+) -> Linker:
+    db_api = _db_api(backend, threads)
+    if isinstance(rows, Iterable):
+        import pyarrow as pa
+
+        # Columnar before it reaches the database: a list of a million dicts converted row
+        # by row costs gigabytes.
+        rows = pa.Table.from_pylist(list(rows))
+    table = db_api.register(rows)
+    return Linker(table, model, log_level="ERROR")
+
+
+def train(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    labels: Iterable[tuple[str, str, bool]] = (),
+    seed: int = 42,
+    backend: str = "duckdb",
+) -> dict[str, Any]:
+    """Train on ``rows`` (``features.record_features`` output) and, if given, reviewed
+    pairs ``(unique_id_l, unique_id_r, is_match)``. Returns the model as a dict."""
+    linker = linker_for(rows, settings(), backend=backend)
+    training = linker.training
+    training.estimate_probability_two_random_records_match([block_on("v_number")], recall=0.6)
+    training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    training.estimate_parameters_using_expectation_maximisation(
+        block_on("v_number"), estimate_without_term_frequencies=True
+    )
+    reviewed = [
+        {"unique_id_l": a, "unique_id_r": b, "clerical_match_score": 1.0 if same else 0.0}
+        for a, b, same in labels
+    ]
+    if any(r["clerical_match_score"] for r in reviewed):
+        table = linker._db_api.register(reviewed)
+        training.estimate_m_from_pairwise_labels(table)
+    model: dict[str, Any] = linker.misc.save_model_to_json()
+    model["ketenzicht_model_version"] = MODEL_VERSION
+    model["ketenzicht_labels"] = len(reviewed)
+    return model
+
+
+DEFAULT_MODEL = Path(__file__).parent / "data" / "default-model.json"
+
+
+def default_model() -> dict[str, Any]:
+    """The model shipped with Ketenzicht, trained on the synthetic generator: what a new
+    deployment links with until it has trained on its own records and reviews."""
+    return load(DEFAULT_MODEL)
+
+
+def save(model: Mapping[str, Any], path: Path) -> None:
+    path.write_text(json.dumps(model, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def load(path: Path) -> dict[str, Any]:
+    model: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return model
+
+
+def for_splink(model: Mapping[str, Any]) -> dict[str, Any]:
+    """The model without our own keys, as Splink reads it. Blocking is how candidates are
+    found, not what the model learnt: the current code's rules apply to every model."""
+    settings = {k: v for k, v in model.items() if not k.startswith("ketenzicht_")}
+    settings["blocking_rules_to_generate_predictions"] = [
+        rule.get_blocking_rule("duckdb").as_dict() for rule in blocking_rules()
+    ]
+    return settings

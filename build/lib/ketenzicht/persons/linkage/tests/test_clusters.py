@@ -1,0 +1,82 @@
+"""Clustering with reviewers' decisions, stable identifiers, and pairwise scores."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ketenzicht.persons.linkage.clusters import Pair, cluster, stable_ids
+from ketenzicht.persons.linkage.evaluate import pair_precision, pairwise
+
+ITEMS = list(range(12))
+pairs_strategy = st.lists(
+    st.tuples(
+        st.sampled_from(ITEMS), st.sampled_from(ITEMS), st.floats(0.0, 1.0), st.floats(-10, 20)
+    ).filter(lambda t: t[0] != t[1]),
+    max_size=40,
+)
+decisions = st.lists(
+    st.tuples(st.sampled_from(ITEMS), st.sampled_from(ITEMS)).filter(lambda t: t[0] != t[1]),
+    max_size=6,
+)
+
+
+def _where(groups: list[set[int]]) -> dict[int, int]:
+    return {item: number for number, group in enumerate(groups) for item in group}
+
+
+@given(pairs_strategy, decisions, decisions)
+def test_a_rejected_pair_is_never_in_one_cluster(
+    raw: list[tuple[int, int, float, float]],
+    confirmed: list[tuple[int, int]],
+    rejected: list[tuple[int, int]],
+) -> None:
+    pairs = [Pair(a, b, p, w) for a, b, p, w in raw]
+    groups = cluster(ITEMS, pairs, link_threshold=0.9, confirmed=confirmed, rejected=rejected)
+    where = _where(groups)
+    assert sorted(where) == ITEMS  # every item in exactly one cluster
+    assert sum(len(g) for g in groups) == len(ITEMS)
+    for a, b in rejected:
+        assert where[a] != where[b]
+    # Without rejections, every confirmed pair and every pair above the threshold links.
+    free = _where(cluster(ITEMS, pairs, link_threshold=0.9, confirmed=confirmed))
+    for a, b in confirmed:
+        assert free[a] == free[b]
+    for pair in pairs:
+        if pair.probability >= 0.9:
+            assert free[pair.left] == free[pair.right]
+
+
+def test_a_wrong_link_is_split_by_rejecting_it() -> None:
+    pairs = [Pair("a", "b", 0.99, 9.0), Pair("b", "c", 0.97, 5.0)]
+    assert len(cluster("abc", pairs, link_threshold=0.95)) == 1
+    split = cluster("abc", pairs, link_threshold=0.95, rejected=[("a", "c")])
+    assert sorted(map(sorted, split)) == [["a", "b"], ["c"]]  # the weaker link gives way
+
+
+@given(st.lists(st.sets(st.integers(0, 50), min_size=1), max_size=8), st.integers(0, 50))
+def test_a_relink_does_not_renumber_people_that_did_not_change(
+    raw_groups: list[set[int]], newcomer: int
+) -> None:
+    groups, seen = [], set()
+    for group in raw_groups:
+        group = group - seen
+        if group:
+            groups.append(group)
+            seen |= group
+    first = stable_ids(groups, {}, next_id=1)
+    assert stable_ids(groups, first, next_id=100) == first
+    if newcomer not in seen:
+        again = stable_ids([*groups, {newcomer}], first, next_id=100)
+        assert {k: v for k, v in again.items() if k != newcomer} == first
+        assert again[newcomer] == 100
+
+
+def test_pairwise_scores() -> None:
+    truth = {"a": 1, "b": 1, "c": 1, "d": 2}
+    predicted = {"a": 10, "b": 10, "c": 11, "d": 11}
+    scores = pairwise(predicted, truth)
+    # Predicted pairs: ab, cd; true pairs: ab, ac, bc; correct: ab.
+    assert (scores.predicted_pairs, scores.true_pairs, scores.correct_pairs) == (2, 3, 1)
+    assert scores.precision == 0.5 and round(scores.recall, 4) == 0.3333
+    assert pair_precision([("a", "b"), ("c", "d")], truth) == 0.5

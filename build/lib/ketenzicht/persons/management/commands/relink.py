@@ -1,0 +1,29 @@
+"""``ketenzicht relink [--train]``: (re)train the linkage model and link every person record
+into person clusters; identifiers of unchanged clusters stay the same."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from ketenzicht.audit.services import CLI
+from ketenzicht.persons.linkage_services import linkage_train, persons_relink
+
+
+class Command(BaseCommand):
+    help = "Link every person record into person clusters (--train: train the model first)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--train", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["train"]:
+            stored = linkage_train(context=CLI)
+            self.stdout.write(f"trained model {stored.version} on {stored.records} record(s)")
+        result = persons_relink(context=CLI)
+        self.stdout.write(
+            f"{result.records} record(s) in {result.clusters} cluster(s) with model "
+            f"{result.model_version}; {result.automatic} pair(s) linked automatically, "
+            f"{result.review} for review"
+        )

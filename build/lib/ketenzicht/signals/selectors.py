@@ -1,0 +1,227 @@
+"""Reads of signals. Every read goes through the sharing policy and is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.audit.models import Action, Purpose, Result
+from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.common.keyset import Page, paginate
+from ketenzicht.sharing import policy
+from ketenzicht.sharing.policy import Projection
+from ketenzicht.taxonomy.models import ExploitationType
+
+from .models import ImportJob, Signal, SignalRevision, Subject, SubjectRole
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class SubjectSummary:
+    role: str
+    person_id: uuid.UUID
+
+    def get_role_display(self) -> str:
+        return str(SubjectRole(self.role).label)
+
+
+@dataclass(frozen=True)
+class SignalRow:
+    """One row of a signal list: the signal with its types and who it is about.
+
+    Built with one query per relation for the whole page, without model instances for
+    subjects, because the list is the most requested read.
+    """
+
+    signal: Signal
+    exploitation_types: list[ExploitationType]
+    subjects: list[SubjectSummary]
+
+
+def _subjects(actor: Actor) -> Prefetch[str, QuerySet[Subject], str]:
+    """Subjects with their person records and identifiers, in two queries for any page."""
+    return Prefetch(
+        "subjects",
+        queryset=Subject.objects.filter(policy.shown_subjects(actor))
+        .select_related("record__organisation")
+        .prefetch_related("record__identifiers"),
+    )
+
+
+@dataclass(frozen=True)
+class SignalFilters:
+    kind: str = ""
+    status: str = ""
+    observed_from: dt.date | None = None
+    observed_to: dt.date | None = None
+    municipality: str = ""
+    exploitation_type: str = ""
+
+    def as_detail(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.__dict__.items() if v not in ("", None)}
+
+
+def _filtered(actor: Actor, filters: SignalFilters) -> QuerySet[Signal]:
+    qs = policy.visible_signals(actor)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.observed_from:
+        qs = qs.filter(observed_on__gte=filters.observed_from)
+    if filters.observed_to:
+        qs = qs.filter(observed_on__lte=filters.observed_to)
+    if filters.municipality:
+        qs = qs.filter(municipality_id=filters.municipality)
+    if filters.exploitation_type:
+        through = Signal.exploitation_types.through.objects.filter(
+            exploitationtype__code=filters.exploitation_type
+        )
+        qs = qs.filter(pk__in=through.values("signal_id"))
+    return qs
+
+
+def _rows(actor: Actor, signals: list[Signal]) -> list[SignalRow]:
+    ids = [signal.pk for signal in signals]
+    types: dict[uuid.UUID, list[ExploitationType]] = {pk: [] for pk in ids}
+    links = Signal.exploitation_types.through.objects.filter(signal_id__in=ids).select_related(
+        "exploitationtype"
+    )
+    for link in links:
+        types[link.signal_id].append(link.exploitationtype)
+    subjects: dict[uuid.UUID, list[SubjectSummary]] = {pk: [] for pk in ids}
+    for signal_id, role, record_id in (
+        Subject.objects.filter(policy.shown_subjects(actor), signal_id__in=ids)
+        .order_by("position", "id")
+        .values_list("signal_id", "role", "record_id")
+    ):
+        subjects[signal_id].append(SubjectSummary(role, record_id))
+    return [
+        SignalRow(
+            signal,
+            sorted(types[signal.pk], key=lambda t: t.position),
+            subjects[signal.pk],
+        )
+        for signal in signals
+    ]
+
+
+@transaction.atomic
+def signal_list(
+    *,
+    actor: Actor,
+    context: Context,
+    filters: SignalFilters = SignalFilters(),
+    cursor: str | None = None,
+    size: int = PAGE_SIZE,
+    purpose: str = Purpose.WORK_LIST,
+) -> Page[SignalRow]:
+    qs = _filtered(actor, filters).select_related("municipality", "organisation")
+    page = paginate(qs, stamp_field="received_at", cursor=cursor, size=size)
+    audit_record(
+        actor=actor,
+        action=Action.LIST,
+        purpose=purpose,
+        context=context,
+        object_type="signal",
+        detail={"filters": filters.as_detail(), "rows": len(page.items), "deep": bool(cursor)},
+    )
+    return Page(_rows(actor, page.items), page.next_cursor)
+
+
+def _attention_view(actor: Actor, signal: Signal) -> Signal:
+    """A fresh, unsaved copy holding only what the attention projection shows, so that no
+    template or serializer can reach content by accident."""
+    shown = Signal(
+        id=signal.pk,
+        kind=signal.kind,
+        organisation=signal.organisation,
+        received_at=signal.received_at,
+        handling_codes=list(signal.handling_codes),
+    )
+    shown.projection = Projection.ATTENTION
+    shown.names_victim = (
+        policy.visible_subjects(actor, Projection.ATTENTION)
+        .filter(signal_id=signal.pk, role=SubjectRole.PRESUMED_VICTIM)
+        .exists()
+    )
+    return shown
+
+
+@transaction.atomic
+def signal_get(
+    *,
+    actor: Actor,
+    context: Context,
+    signal_id: uuid.UUID | str,
+    purpose: str = Purpose.FOLLOW_UP,
+    action: str = Action.VIEW,
+    for_edit: bool = False,
+) -> Signal | None:
+    """One signal as the actor may see it, or None when it does not exist or is not visible.
+
+    The two cases look the same to the caller (forbidden looks like nonexistent); the audit
+    event tells them apart only by its result. ``signal.projection`` says how much the
+    actor sees: with ``ATTENTION`` only the reporting organisation, its contact, the dates,
+    the handling codes and ``signal.names_victim`` are loaded, never content. With
+    ``for_edit`` only a signal the actor may edit is returned (for edit and share forms).
+    """
+    qs = (
+        policy.editable_signals(actor)
+        if for_edit
+        else policy.visible_signals(actor, Projection.ATTENTION)
+    )
+    signal = (
+        qs.select_related(
+            "municipality",
+            "location",
+            "organisation",
+            "created_by",
+            "sharing_group",
+            "legal_basis",
+        )
+        .filter(pk=signal_id)
+        .first()
+    )
+    if signal is not None:
+        signal.projection = (
+            Projection.FULL if getattr(signal, "kz_full", False) else Projection.ATTENTION
+        )
+        if signal.projection == Projection.FULL:
+            from ketenzicht.followup.selectors import referrals_of_signal
+
+            prefetch_related_objects(
+                [signal], "exploitation_types", "indicators", "control_methods", _subjects(actor)
+            )
+            signal.referral_list = tuple(referrals_of_signal(actor=actor, signal=signal))
+        else:
+            signal = _attention_view(actor, signal)
+    audit_record(
+        actor=actor,
+        action=action,
+        purpose=purpose,
+        context=context,
+        object_type="signal",
+        object_id=signal_id,
+        result=Result.OK if signal else Result.DENIED,
+        detail={"projection": Projection(signal.projection).name.lower()} if signal else None,
+    )
+    return signal
+
+
+def signal_revisions(*, actor: Actor, signal: Signal) -> QuerySet[SignalRevision]:
+    """History of a signal the caller already read in full through ``signal_get``."""
+    if signal.projection != Projection.FULL:
+        return SignalRevision.objects.none()
+    return signal.revisions.select_related("changed_by")
+
+
+def import_job_list(*, actor: Actor) -> QuerySet[ImportJob]:
+    """Import jobs the actor started; the uploaded bytes are not loaded."""
+    return ImportJob.objects.filter(created_by_id=actor.user_id).defer("content")
