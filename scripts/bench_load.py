@@ -93,7 +93,7 @@ def account_plan(username: str) -> dict[str, object]:
     own = Signal.objects.filter(organisation=organisation).order_by("-received_at")
     step = max(1, own.count() // 500)
     actor = actor_for_user(user)
-    records = PersonRecord.objects.filter(organisation=organisation).exclude(v_number="")
+    records = PersonRecord.objects.filter(organisation=organisation, v_number__isempty=False)
     return {
         "username": username,
         "token": token_create(user=user),
