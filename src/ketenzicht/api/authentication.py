@@ -30,6 +30,8 @@ def token_create(*, user: User, days: int | None = None) -> str:
     """Create a token and return it; it is shown once and stored only as a digest. It
     expires after ``days`` (default ``API_TOKEN_DAYS``)."""
     key = secrets.token_urlsafe(32)
+    while key.startswith("-"):  # the prefix must be usable as a command-line argument
+        key = secrets.token_urlsafe(32)
     lifetime = dt.timedelta(days=days if days is not None else settings.API_TOKEN_DAYS)
     expires = timezone.now() + lifetime
     token = ApiToken.objects.create(

@@ -375,3 +375,9 @@ def test_fields_a_client_may_not_set_are_ignored_not_assigned(
     assert signal.created_by_id == reporter.user_id
     assert (signal.status, signal.version, signal.anonymised_at) == ("registered", 1, None)
     assert signal.received_at.year >= 2026
+
+
+def test_no_token_starts_with_a_dash(reporter: Actor) -> None:
+    """`token revoke PREFIX` takes the prefix as an argument: '-abc' would read as an option."""
+    user = User.objects.get(pk=reporter.user_id)
+    assert not any(token_create(user=user, days=1).startswith("-") for _ in range(300))
