@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class NotificationsConfig(AppConfig):
-    name = "ketenzicht.notifications"
-    label = "notifications"
-    default_auto_field = "django.db.models.BigAutoField"
