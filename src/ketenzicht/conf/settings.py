@@ -32,6 +32,14 @@ VAR_DIR = Path(env("VAR_DIR", str(PROJECT_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
+def env_secret(name: str) -> str:
+    """A secret from ``KETENZICHT_<NAME>`` or from the file ``KETENZICHT_<NAME>_FILE`` names,
+    e.g. a systemd credential (``LoadCredential=`` puts it under $CREDENTIALS_DIRECTORY, out
+    of the environment and readable by that service only)."""
+    path = env(f"{name}_FILE")
+    return Path(path).read_text().strip() if path else env(name)
+
+
 def _secret_from_file(name: str) -> str:
     """Read a generated secret from ``var/``, creating it (mode 0600) on first use.
 
@@ -45,10 +53,10 @@ def _secret_from_file(name: str) -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = env("SECRET_KEY") or _secret_from_file("secret-key")
+SECRET_KEY = env_secret("SECRET_KEY") or _secret_from_file("secret-key")
 # Key for the HMAC over audit object references; separate from SECRET_KEY so rotating one
 # does not invalidate the other.
-AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY") or _secret_from_file("audit-key")
+AUDIT_HMAC_KEY = env_secret("AUDIT_HMAC_KEY") or _secret_from_file("audit-key")
 # Rotation: the new key in AUDIT_HMAC_KEY, the old one(s) here (comma-separated), so that
 # events stored under them are still found by object (audit.chain.object_refs).
 AUDIT_HMAC_KEY_FALLBACKS = [k for k in env("AUDIT_HMAC_KEY_FALLBACKS").split(",") if k]
@@ -61,7 +69,7 @@ AUDIT_CHECKPOINT_DIR = Path(env("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-che
 AUDIT_LOG_ORIGIN = env("AUDIT_LOG_ORIGIN", "ketenzicht.local/audit")
 # Key of the hit/no-hit index pseudonyms (persons.index, ADR 0007). Changing it means
 # re-indexing: `ketenzicht reindex`. The id names the key in every index entry.
-INDEX_HMAC_KEY = env("INDEX_HMAC_KEY") or _secret_from_file("index-key")
+INDEX_HMAC_KEY = env_secret("INDEX_HMAC_KEY") or _secret_from_file("index-key")
 INDEX_KEY_ID = env("INDEX_KEY_ID") or "k1"
 
 
@@ -81,8 +89,8 @@ def _field_keys_from_file() -> str:
 # "id:base64,id:base64", the first seals, all open. Rotate: put a new key first, run
 # `ketenzicht rotate_field_key`, then drop the old one. Blind indexes for lookups use their
 # own key; changing it means `ketenzicht rotate_field_key --blind-indexes`.
-FIELD_ENCRYPTION_KEYS = env("FIELD_KEYS") or _field_keys_from_file()
-BLIND_INDEX_KEY = env("BLIND_INDEX_KEY") or _secret_from_file("blind-index-key")
+FIELD_ENCRYPTION_KEYS = env_secret("FIELD_KEYS") or _field_keys_from_file()
+BLIND_INDEX_KEY = env_secret("BLIND_INDEX_KEY") or _secret_from_file("blind-index-key")
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 

@@ -109,3 +109,20 @@ def test_console_log_lines_are_utc_and_cannot_be_forged() -> None:
     line = OneLineUtcFormatter().format(record)
     assert line.startswith("1970-01-01T00:00:00Z WARNING django.request: Not Found: /x\\r\\n")
     assert "\n" not in line and "\r" not in line
+
+
+def test_secrets_can_come_from_files_such_as_systemd_credentials(tmp_path: Path) -> None:
+    """ASVS 13.3.1: keys outside the environment, readable by one service only."""
+    from ketenzicht.common.crypto import new_key_text
+
+    ring = new_key_text("k7")
+    (tmp_path / "field-keys").write_text(ring + "\n")
+    (tmp_path / "secret").write_text("s" * 60)
+    env = {
+        "KETENZICHT_VAR_DIR": str(tmp_path / "var"),
+        "KETENZICHT_FIELD_KEYS_FILE": str(tmp_path / "field-keys"),
+        "KETENZICHT_SECRET_KEY_FILE": str(tmp_path / "secret"),
+    }
+    assert _setting("FIELD_ENCRYPTION_KEYS", **env) == ring
+    assert _setting("SECRET_KEY", **env) == "s" * 60
+    assert not (tmp_path / "var" / "field-keys").exists()  # nothing generated beside it
