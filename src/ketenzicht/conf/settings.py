@@ -139,6 +139,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "qsessions.middleware.SessionMiddleware",
     "ketenzicht.common.middleware.LanguageMiddleware",
+    # Before anything reads a body (the CSRF check reads forms), after the language is known.
+    "ketenzicht.common.uploads.RequestSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -319,6 +321,12 @@ X_FRAME_OPTIONS = "DENY"
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES
+# The size guard first (it only counts), then Django's own handlers.
+FILE_UPLOAD_HANDLERS = [
+    "ketenzicht.common.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 TASKS = {
     "default": {

@@ -207,3 +207,35 @@ def test_security_headers(reporter: Actor) -> None:
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert response["Cache-Control"] == "no-store"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_body_larger_than_any_upload_is_refused_before_it_is_read(
+    reporter: Actor, settings: Any
+) -> None:
+    """ASVS 5.2.1: by its declared length (before the CSRF check reads the form), and a body
+    without one is cut off by the upload handler."""
+    from django.core.files.uploadhandler import StopUpload
+
+    from ketenzicht.common.uploads import MARGIN, SizeLimitedUploadHandler
+
+    settings.IMPORT_MAX_BYTES = 1000
+    client = logged_in(reporter)
+    client.cookies["django_language"] = "nl"
+    declared = client.generic(
+        "POST",
+        "/signalen/import",
+        b"x" * 10,
+        content_type="multipart/form-data; boundary=b",
+        CONTENT_LENGTH=str(1000 + MARGIN + 1),
+    )
+    assert declared.status_code == 413
+    assert "Het bestand is te groot" in declared.content.decode()
+    api = client.generic(
+        "POST", "/api/v1/signals", b"{}", "application/json", CONTENT_LENGTH=str(10**9)
+    )
+    assert api.status_code == 413 and api["Content-Type"] == "application/problem+json"
+    handler = SizeLimitedUploadHandler()
+    assert handler.receive_data_chunk(b"x" * 10, 0) == b"x" * 10
+    with pytest.raises(StopUpload):
+        handler.receive_data_chunk(b"x" * 10, 1000 + MARGIN)
+    assert ImportJob.objects.count() == 0
