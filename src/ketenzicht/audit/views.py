@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.sharing import policy
+from ketenzicht.sharing.guards import denied
 
 from .forms import AuditFilterForm
 from .selectors import AuditFilters, audit_event_list
@@ -16,7 +17,7 @@ from .selectors import AuditFilters, audit_event_list
 def audit_list_view(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     if not policy.may_read_audit(actor):
-        raise Http404
+        raise denied(request, "audit_trail")
     form = AuditFilterForm(request.GET or None)
     filters = AuditFilters()
     if form.is_bound and form.is_valid():

@@ -16,6 +16,7 @@ from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
 from ketenzicht.sharing import policy
+from ketenzicht.sharing.guards import denied
 
 from .cases import case_add_signals, case_close, case_create, case_note_add
 from .forms import CaseForm, CaseNoteForm, CaseSignalsForm
@@ -54,7 +55,7 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The case has been opened."))
             return redirect("followup:case", case_id=case.pk)
     elif not policy.may_work_on_cases(actor):
-        raise Http404
+        raise denied(request, "cases")
     status = 400 if request.method == "POST" else 200
     return render(request, "followup/case_form.html", {"form": form}, status=status)
 

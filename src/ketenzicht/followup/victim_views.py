@@ -18,6 +18,7 @@ from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
 from ketenzicht.persons.selectors import person_get
 from ketenzicht.sharing import policy
+from ketenzicht.sharing.guards import denied
 
 from .forms import ComenshaForm, ReflectionForm
 from .victims import comensha_register, reflection_offer, resident_missing, steppable_tracks
@@ -88,7 +89,7 @@ def resident_missing_view(request: HttpRequest, person_id: str) -> HttpResponse:
     actor = get_actor(request)
     context = request_context(request, "web")
     if not policy.may_view_attention(actor):
-        raise Http404
+        raise denied(request, "attention_list")
     record = person_get(actor=actor, context=context, person_id=person_id)
     if record is None or record.organisation_id != actor.organisation_id or not record.location_id:
         raise Http404

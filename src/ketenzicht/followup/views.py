@@ -14,6 +14,7 @@ from ketenzicht.common.forms import add_service_errors
 from ketenzicht.notifications.models import Message
 from ketenzicht.notifications.services import messages_mark_read
 from ketenzicht.sharing import policy
+from ketenzicht.sharing.guards import denied
 
 from .forms import LAST_TWELVE_MONTHS, InformationForm, SlaPeriodForm, TransitionForm
 from .models import Referral
@@ -34,7 +35,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     sent = referral_list(actor=actor, context=context, direction="sent", size=50)
     inbox = list(Message.objects.filter(user_id=actor.user_id)[:30])
     if not policy.may_follow_up(actor) and not inbox:
-        raise Http404
+        raise denied(request, "referrals")
     return render(
         request,
         "followup/inbox.html",

@@ -13,6 +13,7 @@ from ketenzicht.common.forms import add_service_errors
 from ketenzicht.common.ratelimit import rate_limited
 from ketenzicht.geo.models import Municipality
 from ketenzicht.sharing import policy
+from ketenzicht.sharing.guards import denied
 
 from .assessment import (
     own_self_assessment,
@@ -32,7 +33,7 @@ from .tables import NATION
 def monitor_home_view(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     if not policy.may_view_aggregates(actor):
-        raise Http404
+        raise denied(request, "aggregates")
     chosen = request.GET.get("gebied", "")
     if chosen and chosen.isalnum() and len(chosen) <= 8:
         return redirect("monitor:area", scope=chosen)

@@ -15,6 +15,7 @@ from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
 from ketenzicht.sharing import policy
+from ketenzicht.sharing.guards import denied
 
 from .forms import SubscriptionForm
 from .selectors import delivery_log, subscription_get, subscription_list
@@ -62,7 +63,7 @@ def subscription_edit_view(
         if subscription is None:
             raise Http404
     elif not policy.may_manage_subscriptions(actor):
-        raise Http404
+        raise denied(request, "subscriptions")
     initial = (
         {
             "callback_url": subscription.callback_url,

@@ -15,6 +15,7 @@ from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.ratelimit import rate_limited
 from ketenzicht.sharing import policy
+from ketenzicht.sharing.guards import denied
 
 from .documents import as_pdf
 from .forms import SubjectExportForm, SubjectSearchForm
@@ -27,7 +28,7 @@ from .subject_access import subject_access_record, subject_access_report, subjec
 def requests_view(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     if not policy.may_answer_subject_access(actor):
-        raise Http404
+        raise denied(request, "subject_access")
     form = SubjectSearchForm(request.GET or None)
     found = None
     if form.is_valid():

@@ -10,9 +10,23 @@ from ketenzicht.accounts.request_actor import get_actor
 from . import policy
 
 
+def denied(request: HttpRequest, capability: str) -> Http404:
+    """Record that a role without ``capability`` tried a page (ASVS 16.3.2), and give the
+    answer an unknown page gets: raise what this returns."""
+    from ketenzicht.audit.services import Context, audit_refusal
+
+    audit_refusal(
+        actor=get_actor(request),
+        context=Context(channel="web", origin=request.META.get("REMOTE_ADDR", "") or ""),
+        control="authorization",
+        detail={"capability": capability, "path": request.path[:200]},
+    )
+    return Http404()
+
+
 def administrator_or_404(request: HttpRequest) -> Actor:
     """The acting administrator; anyone else gets the page that does not exist."""
     actor = get_actor(request)
     if not policy.may_administer(actor):
-        raise Http404
+        raise denied(request, "administer")
     return actor

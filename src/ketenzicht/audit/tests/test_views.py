@@ -85,3 +85,24 @@ def test_the_trail_exports_as_json_lines_a_receiver_can_verify(
     call_command("audit", "export", "--after-seq", str(lines[-1]["seq"]), "--explain", "vervolg")
     more = capsys.readouterr().out.splitlines()
     assert len(more) == 1 and json.loads(more[0])["event"]["action"] == "export"
+
+
+@pytest.mark.parametrize(
+    ("path", "capability"),
+    [
+        ("/audit/", "audit_trail"),
+        ("/privacy/inzageverzoeken", "subject_access"),
+        ("/delen/groepen", "administer"),
+        ("/monitor", "aggregates"),
+    ],
+)
+def test_a_page_the_role_may_not_see_is_a_refusal_on_record(
+    reporter: Actor, path: str, capability: str
+) -> None:
+    """ASVS 16.3.2: the answer is the unknown page's, the attempt is in the trail."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=reporter.user_id))
+    assert client.get(path).status_code == 404
+    refusal = AuditEvent.objects.get(action="refused")
+    assert refusal.detail == {"control": "authorization", "capability": capability, "path": path}
+    assert refusal.actor == "reporter" and refusal.result == "denied"
