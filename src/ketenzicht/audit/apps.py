@@ -5,3 +5,6 @@ class AuditConfig(AppConfig):
     name = "ketenzicht.audit"
     label = "audit"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (records unexpected errors)

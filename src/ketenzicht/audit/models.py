@@ -45,6 +45,7 @@ class Action(models.TextChoices):
     SPLIT = "split", _("split a wrong link")
     PURGE = "purge", _("delete or anonymise after the retention period")
     REFUSED = "refused", _("refused by a security control")
+    ERROR = "error", _("unexpected error")
 
 
 class Purpose(models.TextChoices):

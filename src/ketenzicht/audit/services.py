@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,21 @@ from .chain import GENESIS, chain_hash, object_ref
 from .models import AuditChainHead, AuditChainLink, AuditEvent, Result
 
 LINK_BATCH = 2000
+
+
+# An explanation is free text from the user or the client (X-Audit-Toelichting). The trail
+# holds no case content (ADR 0003), so what looks like an identifier is masked before it is
+# stored (ASVS 16.2.5): V-numbers and other long digit runs, phone numbers, e-mail addresses.
+_IDENTIFIERS = (
+    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[e-mail]"),
+    (re.compile(r"\+?\d[\d .-]{7,}\d"), "[nummer]"),
+)
+
+
+def scrub(text: str) -> str:
+    for pattern, mask in _IDENTIFIERS:
+        text = pattern.sub(mask, text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -54,7 +70,7 @@ def audit_record(
         object_type=object_type,
         object_ref=object_ref(object_type, object_id),
         purpose=purpose,
-        explanation=context.explanation[:500],
+        explanation=scrub(context.explanation)[:500],
         result=result,
         channel=context.channel,
         origin=context.origin[:64],
@@ -78,6 +94,7 @@ def audit_refusal(
     context: Context,
     control: str,
     action: str = "refused",
+    result: str = Result.DENIED,
     detail: dict[str, Any] | None = None,
 ) -> None:
     """Record that a security control refused a request (ASVS 16.3.1, 16.3.3), capped."""
@@ -94,7 +111,7 @@ def audit_refusal(
         action=action,
         purpose="access_control",
         context=context,
-        result=Result.DENIED,
+        result=result,
         detail=recorded,
     )
 

@@ -106,3 +106,38 @@ def test_a_page_the_role_may_not_see_is_a_refusal_on_record(
     refusal = AuditEvent.objects.get(action="refused")
     assert refusal.detail == {"control": "authorization", "capability": capability, "path": path}
     assert refusal.actor == "reporter" and refusal.result == "denied"
+
+
+def test_an_unexpected_error_is_on_record_without_its_message(reporter: Actor) -> None:
+    from django.core.signals import got_request_exception
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/signalen/abc")
+    request.user = User.objects.get(pk=reporter.user_id)
+    try:
+        raise ValueError("Senait Tesfay 1234567890")
+    except ValueError:
+        got_request_exception.send(sender=None, request=request)
+    event = AuditEvent.objects.get(action="error")
+    assert event.result == "error" and event.actor == "reporter"
+    assert event.detail == {
+        "control": "error",
+        "path": "/signalen/abc",
+        "method": "GET",
+        "error": "ValueError",
+    }
+    assert "Tesfay" not in str(event.detail)
+
+
+def test_identifiers_in_an_explanation_are_masked(reporter: Actor) -> None:
+    from ketenzicht.audit.services import Context
+    from ketenzicht.signals.selectors import signal_get
+
+    signal = register(reporter)
+    context = Context(
+        channel="api",
+        explanation="controle V-nummer 1234567890, tel +31 6 12345678, mail a.b@coa.example",
+    )
+    signal_get(actor=reporter, context=context, signal_id=signal.pk)
+    explanation = AuditEvent.objects.filter(action="view").latest("id").explanation
+    assert explanation == "controle V-nummer [nummer], tel [nummer], mail [e-mail]"
