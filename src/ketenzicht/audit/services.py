@@ -21,10 +21,13 @@ LINK_BATCH = 2000
 
 # An explanation is free text from the user or the client (X-Audit-Toelichting). The trail
 # holds no case content (ADR 0003), so what looks like an identifier is masked before it is
-# stored (ASVS 16.2.5): V-numbers and other long digit runs, phone numbers, e-mail addresses.
+# stored (ASVS 16.2.5): V-numbers (ten digits), phone numbers (international, or Dutch
+# starting with 0), e-mail addresses. References such as "AVG-2026-0042" and dates stay.
 _IDENTIFIERS = (
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[e-mail]"),
-    (re.compile(r"\+?\d[\d .-]{7,}\d"), "[nummer]"),
+    (re.compile(r"(?<![\w+])(?:\+|00)\d(?:[ .-]?\d){7,13}(?!\d)"), "[nummer]"),
+    (re.compile(r"(?<![\w-])0\d(?:[ .-]?\d){8}(?!\d)"), "[nummer]"),
+    (re.compile(r"(?<!\d)\d{10}(?!\d)"), "[nummer]"),
 )
 
 

@@ -5,6 +5,8 @@ from typing import Any
 from django.test import Client
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import User
@@ -136,8 +138,23 @@ def test_identifiers_in_an_explanation_are_masked(reporter: Actor) -> None:
     signal = register(reporter)
     context = Context(
         channel="api",
-        explanation="controle V-nummer 1234567890, tel +31 6 12345678, mail a.b@coa.example",
+        explanation="AVG-2026-0042 op 2026-11-30: V-nummer 1234567890, tel +31 6 12345678 "
+        "of 06-12345678, mail a.b@coa.example",
     )
     signal_get(actor=reporter, context=context, signal_id=signal.pk)
     explanation = AuditEvent.objects.filter(action="view").latest("id").explanation
-    assert explanation == "controle V-nummer [nummer], tel [nummer], mail [e-mail]"
+    assert explanation == (
+        "AVG-2026-0042 op 2026-11-30: V-nummer [nummer], tel [nummer] of [nummer], mail [e-mail]"
+    )
+
+
+@given(
+    before=st.text(alphabet=st.characters(blacklist_categories=["Nd"]), max_size=30),
+    v_number=st.from_regex(r"\A[1-9]\d{9}\Z", fullmatch=True),
+    after=st.text(alphabet=st.characters(blacklist_categories=["Nd"]), max_size=30),
+)
+def test_no_v_number_survives_masking(before: str, v_number: str, after: str) -> None:
+    from ketenzicht.audit.services import scrub
+
+    masked = scrub(f"{before} {v_number} {after}")
+    assert v_number not in masked and "[nummer]" in masked
