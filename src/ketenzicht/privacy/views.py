@@ -29,7 +29,9 @@ def requests_view(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     if not policy.may_answer_subject_access(actor):
         raise denied(request, "subject_access")
-    form = SubjectSearchForm(request.GET or None)
+    # A search is sent as a form post, so a person's V-number or name never stands in an
+    # address, the browser history or a log (ASVS 14.2.1).
+    form = SubjectSearchForm(request.POST or None)
     found = None
     if form.is_valid():
         found = subject_access_search(

@@ -81,7 +81,7 @@ def test_other_roles_cannot_search_or_export(role: str, coa: Organisation, signa
         subject_access_report(actor=actor, context=CONTEXT, person_id=record_id, fmt="json") is None
     )
     client = client_for(actor)
-    assert client.get("/privacy/inzageverzoeken?v_number=1234567890").status_code == 404
+    assert client.post("/privacy/inzageverzoeken", {"v_number": "1234567890"}).status_code == 404
     assert client.get(f"/privacy/inzageverzoeken/{record_id}").status_code == 404
     response = client.post(
         f"/privacy/inzageverzoeken/{record_id}", {"reference": "AVG-1", "fmt": "json"}
@@ -227,14 +227,14 @@ def test_the_search_page_explains_bad_input_and_shows_the_retention_periods(
     officer: Actor, signal: Signal
 ) -> None:
     client = client_for(officer)
-    empty = client.get("/privacy/inzageverzoeken?family_name=")
+    empty = client.post("/privacy/inzageverzoeken", {"family_name": ""})
     assert (
         empty.status_code == 400
         and "Geef een V-nummer of een achternaam." in empty.content.decode()
     )
-    short = client.get("/privacy/inzageverzoeken?v_number=123")
+    short = client.post("/privacy/inzageverzoeken", {"v_number": "123"})
     assert short.status_code == 400 and "Een V-nummer heeft tien cijfers." in short.content.decode()
-    found = client.get("/privacy/inzageverzoeken?v_number=1234567890")
+    found = client.post("/privacy/inzageverzoeken", {"v_number": "1234567890"})
     page = found.content.decode()
     assert found.status_code == 200 and "Senait Tesfay" in page
     assert f"/privacy/inzageverzoeken/{signal.subjects.get().record_id}" in page
