@@ -45,7 +45,7 @@ def test_a_sealed_value_opens_to_itself_and_never_shows_in_the_clear(
     sealed = seal(text, column)
     assert sealed.startswith("kz1:") and open_sealed(sealed, column) == text
     assert seal(text, column) != sealed  # a fresh nonce every time
-    if len(text) > 3:
+    if len(text) > 8:  # shorter strings can turn up in any random base64
         assert text not in sealed
 
 
@@ -110,8 +110,9 @@ def test_narratives_and_identity_fields_are_sealed_in_the_database(reporter: Act
         "case note": raw("followup_casenote", "text")[0],
     }
     everything = " ".join(stored.values())
-    for value in ("Senait", "Tesfay", "Senayt", "1234567890", "31612345678", "kas"):
-        assert value.lower() not in everything.lower(), value
+    # Exact words of six characters or more: a short word can turn up in random base64.
+    for value in ("Senait", "Tesfay", "Senayt", "1234567890", "31612345678", "nachts in een"):
+        assert value not in everything, value
     assert {k for k, v in stored.items() if not v.startswith("kz1:")} == set()
     blocking = raw(
         "persons_recordfeatures", "v_number || ' ' || name_key || ' ' || COALESCE(phone, '')"
