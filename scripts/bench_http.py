@@ -19,6 +19,12 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ketenzicht.conf.settings")
 django.setup()
 
+from django.conf import settings
+from django.test import Client
+
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from ketenzicht.accounts.models import User
 from ketenzicht.api.authentication import token_create
 from ketenzicht.common.keyset import encode_cursor
@@ -29,6 +35,19 @@ DURATION = os.environ.get("KZ_DURATION", "20s")
 HERE = Path(__file__).resolve().parent
 USER = "coa.terapel"
 DEEP_ROWS = 100_000
+
+
+def session_cookie(user: User) -> str:
+    """A session as after the log-in and the second step: django-otp keeps the verified
+    device's id in the session."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="benchmark")
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={session.session_key}"
 
 
 def prepare(workdir: Path) -> dict[str, Path]:

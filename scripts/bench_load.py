@@ -26,11 +26,8 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ketenzicht.conf.settings")
 django.setup()
 
-from django.conf import settings
-from django.test import Client
 
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from bench_http import session_cookie  # scripts/ is on the path when run as a script
 
 from ketenzicht.accounts.models import User
 from ketenzicht.accounts.selectors import actor_for_user
@@ -70,19 +67,6 @@ ACCOUNTS = {
         "rapporteur",
     ],
 }
-
-
-def session_cookie(user: User) -> str:
-    """A session as after the log-in and the second step: django-otp keeps the verified
-    device's id in the session."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="load test")
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    name = settings.SESSION_COOKIE_NAME
-    return f"{name}={session.session_key}"
 
 
 def account_plan(username: str) -> dict[str, object]:

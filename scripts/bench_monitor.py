@@ -20,11 +20,9 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ketenzicht.conf.settings")
 django.setup()
 
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
-from bench_http import wrk  # scripts/ is on the path when run as a script
+from bench_http import session_cookie, wrk  # scripts/ is on the path when run as a script
 
 from ketenzicht.accounts.models import User
 from ketenzicht.audit.services import Context
@@ -39,10 +37,7 @@ CONTEXT = Context(channel="cli", explanation="benchmark")
 
 
 def cookie(username: str) -> str:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    name = settings.SESSION_COOKIE_NAME
-    return f"{name}={client.cookies[name].value}; django_language=nl"
+    return f"{session_cookie(User.objects.get(username=username))}; django_language=nl"
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from django.core.checks import CheckMessage, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
-def second_factor_checks(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+def deployment_checks(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     found: list[CheckMessage] = []
     if not settings.MFA_REQUIRED:
         found.append(

@@ -14,7 +14,7 @@ from django.db import transaction
 from ketenzicht.accounts.actor import Actor
 
 from .chain import GENESIS, chain_hash, object_ref
-from .models import AuditChainHead, AuditChainLink, AuditEvent, Result
+from .models import AuditChainHead, AuditChainLink, AuditEvent, Purpose, Result
 
 LINK_BATCH = 2000
 
@@ -112,7 +112,7 @@ def audit_refusal(
     audit_record(
         actor=actor,
         action=action,
-        purpose="access_control",
+        purpose=Purpose.ACCESS_CONTROL,
         context=context,
         result=result,
         detail=recorded,

@@ -137,6 +137,7 @@ def keyed_digest(purpose: str, value: str) -> str:
 
 def blind_tokens(purpose: str, *values: str) -> set[str]:
     """Digests of every word in the values: a name is found by any of its words."""
+    # normalise() leaves no empty words, and blind_index gives "" only for those.
     return {blind_index(purpose, word) for value in values for word in normalise(value).split()}
 
 

@@ -8,6 +8,7 @@ values up through their blind index column instead.
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -107,14 +108,15 @@ class EncryptedBinaryField(EncryptedMixin, models.TextField):
     _pyi_private_get_type: Any
 
     def _to_text(self, value: Any) -> str:
-        import base64
-
-        return base64.b64encode(bytes(value)).decode() if value else ""
+        return bytes_text(bytes(value)) if value else ""
 
     def _from_text(self, text: str) -> Any:
-        import base64
-
         return base64.b64decode(text) if text else b""
+
+
+def bytes_text(raw: bytes) -> str:
+    """How an ``EncryptedBinaryField`` writes bytes before sealing them."""
+    return base64.b64encode(raw).decode() if raw else ""
 
 
 class BlindIndexField(models.CharField):
@@ -167,13 +169,13 @@ def tokens_text(purpose: str, values: list[Any]) -> str:
     words: list[str] = []
     for value in values:
         words.extend(value if isinstance(value, list) else [str(value or "")])
-    digests = sorted(crypto.blind_tokens(purpose, *words) - {""})
+    digests = sorted(crypto.blind_tokens(purpose, *words))
     return f" {' '.join(digests)} " if digests else ""
 
 
 def tokens_match(field: str, purpose: str, text: str) -> models.Q:
     """Records whose ``field`` (a ``BlindTokensField``) holds every word of ``text``."""
-    digests = crypto.blind_tokens(purpose, text) - {""}
+    digests = crypto.blind_tokens(purpose, text)
     if not digests:
         return models.Q(pk__in=[])
     query = models.Q()

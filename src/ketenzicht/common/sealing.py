@@ -14,6 +14,7 @@ from typing import Any
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from . import crypto
+from .encrypted_fields import bytes_text
 
 BATCH = 2000
 
@@ -64,22 +65,16 @@ def plain_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, memoryview | bytes):
-        return _bytes_text(bytes(value))
+        return bytes_text(bytes(value))
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
 
 
-def _bytes_text(raw: bytes) -> str:
-    import base64
-
-    return base64.b64encode(raw).decode() if raw else ""
-
-
 def binary_text(value: Any) -> str:
     """A former BinaryField's value as the base64 text ``EncryptedBinaryField`` seals."""
     if isinstance(value, str) and value.startswith("\\x"):
-        return _bytes_text(bytes.fromhex(value[2:]))
+        return bytes_text(bytes.fromhex(value[2:]))
     return plain_text(value)
 
 

@@ -126,7 +126,7 @@ def subject_access_report(
         },
         "personRecords": [_record(r) for r in records],
         "signals": [_signal(s) for s in subjects],
-        "disclosures": _disclosures(signal_ids),
+        "disclosures": _disclosures({s.signal_id: s.signal.reference for s in subjects}),
         "referrals": [_referral(r) for r in referrals],
         "victimTracks": [_track(t) for t in tracks],
         "missingReports": [
@@ -239,9 +239,9 @@ def _signal(subject: Subject) -> dict[str, Any]:
     }
 
 
-def _disclosures(signal_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+def _disclosures(references: dict[uuid.UUID, str]) -> list[dict[str, Any]]:
     """To whom the signals were made visible: sharing decisions and access by referral."""
-    references = {pk: str(pk)[:8].upper() for pk in signal_ids}
+    signal_ids = list(references)
     rows: list[dict[str, Any]] = [
         {
             "signal": references[d.signal_id],
