@@ -31,12 +31,18 @@ def _or_none(value: str) -> str | None:
     return value or None
 
 
+def _given_key(given: str) -> str | None:
+    words = normalise.name_tokens(given) if given.strip() else []
+    return (normalise.translit_key(words[0]) or None) if words else None
+
+
 def record_features(record: Mapping[str, Any], dob_precision: str = "") -> dict[str, Any]:
     """One row for the model. ``record`` holds the input columns (missing ones count as
     empty); ``dob_precision`` is the registrar's own statement, when there is one."""
     given = str(record.get("given_name") or "")
     family = str(record.get("family_name") or "")
     tokens = normalise.name_tokens(given, family)
+    translit_keys = [k for k in (normalise.translit_key(t) for t in tokens) if k]
     keys = sorted({normalise.translit_key(t) for t in tokens} - {""})
     born = normalise.birth_date(record.get("date_of_birth") or "", dob_precision)
     sex = str(record.get("sex") or "").strip().upper()[:1]
@@ -51,6 +57,11 @@ def record_features(record: Mapping[str, Any], dob_precision: str = "") -> dict[
         "name_keys": keys or None,
         "key_first": keys[0] if keys else None,
         "key_last": keys[-1] if keys else None,
+        # The first word of the given-name field: the person's own name in nearly every
+        # convention (the father's and grandfather's names follow it or stand as surname).
+        "key_given": _given_key(given),
+        # The second name in the order written: the father's name in most conventions.
+        "key_second": translit_keys[1] if len(translit_keys) > 1 else None,
         "dob": born.iso or None,
         "dob_exact": born.precision == normalise.Precision.EXACT if born.value else None,
         "dob_year": born.year,
