@@ -237,6 +237,9 @@ class RecordFeatures(models.Model):
     dob_trusted = models.CharField(max_length=10, null=True)
     dob_md = models.CharField(max_length=5, null=True)
     nationality = models.CharField(max_length=3, null=True)
+    key_given = models.CharField(max_length=100, null=True)
+    key_second = models.CharField(max_length=100, null=True)
+    dob = models.CharField(max_length=10, null=True)
 
     class Meta:
         # One index per blocking rule (``linkage.model.BLOCKING_KEYS``); name_sorted and
@@ -250,6 +253,10 @@ class RecordFeatures(models.Model):
                 fields=["key_first", "key_last", "dob_year"], name="features_first_last_year"
             ),
             models.Index(fields=["dob_trusted", "nationality"], name="features_dob_nat"),
+            models.Index(fields=["key_given", "dob"], name="features_given_dob"),
+            models.Index(
+                fields=["key_given", "key_second", "nationality"], name="features_given_second_nat"
+            ),
         ]
 
 

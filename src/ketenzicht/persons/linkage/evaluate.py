@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -46,3 +48,24 @@ def pair_precision(
         total += 1
         correct += truth[a] == truth[b]
     return correct / total if total else 1.0
+
+
+def blocking_recall(
+    rows: Iterable[Mapping[str, Any]],
+    truth: Mapping[Hashable, Hashable],
+    keys: Iterable[tuple[str, ...]],
+) -> float:
+    """The share of true pairs that share every field of at least one blocking key: the
+    pairs the model gets to score at all."""
+    keys = list(keys)
+    by_person: dict[Hashable, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_person[truth[row["unique_id"]]].append(row)
+    total = found = 0
+    for records in by_person.values():
+        for a, b in combinations(records, 2):
+            total += 1
+            found += any(
+                all(a.get(f) is not None and a.get(f) == b.get(f) for f in key) for key in keys
+            )
+    return found / total if total else 1.0

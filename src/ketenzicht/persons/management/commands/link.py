@@ -44,7 +44,9 @@ class Command(BaseCommand):
         elif options["model"]:
             trained = linkage_model.load(Path(options["model"]))
         else:
-            trained = linkage_model.train(rows, backend=options["backend"])
+            trained, fallback = linkage_model.train_or_default(rows, backend=options["backend"])
+            if fallback:
+                sys.stderr.write(fallback + "\n")
         if options["save_model"]:
             linkage_model.save(trained, Path(options["save_model"]))
         result = link(rows, trained, backend=options["backend"], threads=options["threads"])
