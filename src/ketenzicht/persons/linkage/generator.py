@@ -132,8 +132,10 @@ class Rates:
             if f.name in keep:
                 continue
             value = getattr(self, f.name)
-            changed[f.name] = value * factor if f.name in ("dob_missing", "v_missing") else min(
-                0.95, value * factor
+            changed[f.name] = (
+                value * factor
+                if f.name in ("dob_missing", "v_missing")
+                else min(0.95, value * factor)
             )
         return replace(self, **changed)
 
@@ -553,9 +555,7 @@ def _names(rng: random.Random, person: Person, organisation: str, rates: Rates) 
     grandfather = _spelling(rng, person.grandfather, rates)
     naming = person.origin.naming
     if naming in ("tigrinya", "somali"):
-        convention = rng.choices(
-            PATRONYMIC_CONVENTIONS, ORGANISATION_CONVENTIONS[organisation]
-        )[0]
+        convention = rng.choices(PATRONYMIC_CONVENTIONS, ORGANISATION_CONVENTIONS[organisation])[0]
         if convention == "father":
             return given, father
         if convention == "grandfather":
@@ -578,9 +578,7 @@ def _names(rng: random.Random, person: Person, organisation: str, rates: Rates) 
     return given, family
 
 
-def _date_of_birth(
-    rng: random.Random, person: Person, organisation: str, rates: Rates
-) -> str:
+def _date_of_birth(rng: random.Random, person: Person, organisation: str, rates: Rates) -> str:
     if rng.random() < DOB_MISSING[organisation] * rates.dob_missing:
         return ""
     born = person.date_of_birth
