@@ -22,7 +22,6 @@ import base64
 import hashlib
 import hmac
 import os
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,6 +29,8 @@ from django.conf import settings
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from .names import fold
 
 PREFIX = "kz1"
 NONCE_BYTES = 12
@@ -113,10 +114,10 @@ def open_sealed(stored: str, column: str) -> str:
 
 
 def normalise(value: str) -> str:
-    """Case, accents, spacing and punctuation do not make two names different for lookup."""
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join("".join(c if c.isalnum() else " " for c in letters).split())
+    """Case, accents, spacing and punctuation do not make two names different for lookup.
+    The one folding of names (``common.names``), so a name found by its blind index is the
+    name the hit index and linkage compare."""
+    return fold(value)
 
 
 def blind_index(purpose: str, value: str) -> str:

@@ -5,7 +5,7 @@ then passed through HMAC-SHA-256 under the deployment's index key. A plain hash 
 do: a V-number has ten digits, so all 10^10 hashes can be computed in hours (ENISA 2019);
 without the key, the tokens cannot be tested against guesses. The threat model is ADR 0007.
 
-This module holds no database code so the linkage issue can reuse the normalisation.
+This module holds no database code. Names are folded by ``common.names``, as everywhere.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+
+from ketenzicht.common.names import sorted_words
 
 TOKEN_CHARS = 32  # 128 bits of the HMAC: collisions are out of reach at any realistic size
 
@@ -29,10 +30,9 @@ class Feature:
 
 
 def normalise_name(*parts: str) -> str:
-    """Case, accents, punctuation and order of name parts do not matter."""
-    text = unicodedata.normalize("NFKD", " ".join(parts)).casefold()
-    letters = "".join(c if c.isalpha() else " " for c in text if not unicodedata.combining(c))
-    return " ".join(sorted(letters.split()))
+    """Case, accents, punctuation and order of name parts do not matter: the folded words
+    (``common.names``, as blind indexes and linkage fold them), sorted."""
+    return sorted_words(*parts)
 
 
 def pseudonym(key: str, value: str, *, secret: str | None = None) -> str:
