@@ -4,8 +4,7 @@ re-linking every record into person clusters (ADR 0009)."""
 from __future__ import annotations
 
 import logging
-import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -15,19 +14,22 @@ from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import Context, audit_record
 
 from .linkage import model as linkage_model
-from .linkage.clusters import Pair
-from .linkage.link import link, prior_weight
-from .linking import INDEXED, MIN_POPULATION, decisions, features_of, ordered, record_row
-from .models import (
-    HitNotice,
-    LinkageModel,
-    MatchReview,
-    PersonCluster,
-    PersonRecord,
-    RecordFeatures,
-    ReviewStatus,
+from .linkage.stream import MEMORY_LIMIT, BatchLinker
+from .linking import MIN_POPULATION, decisions
+from .models import LinkageModel
+from .relink import (
+    Read,
+    feed,
+    highest_cluster,
+    lock_clusters,
+    prune_notices,
+    raise_notices,
+    record_chunks,
+    requeue_reviews,
+    shared_clusters,
+    write_clusters,
 )
-from .services import notices_prune, withheld_everywhere
+from .services import withheld_everywhere
 
 
 @dataclass(frozen=True)
@@ -37,28 +39,15 @@ class RelinkResult:
     automatic: int
     review: int
     model_version: str
+    pairs: int = 0  # scored from the review threshold up
+    changed: int = 0  # records whose cluster changed
+    new_notices: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase
 
 
 def _rows() -> list[dict[str, Any]]:
     """Every record's feature row; stored features are brought up to date on the way."""
-    rows = []
-    stored = dict(RecordFeatures.objects.values_list("record_id", "row").iterator(chunk_size=5000))
-    stale: list[RecordFeatures] = []
-    records = PersonRecord.objects.prefetch_related("identifiers").order_by("pk")
-    for record in records.iterator(chunk_size=2000):
-        row = record_row(record, [i.value for i in record.identifiers.all() if i.kind == "phone"])
-        if stored.get(record.pk) != row:
-            stale.append(features_of(row, record.pk))
-        rows.append(row)
-    if stale:
-        RecordFeatures.objects.bulk_create(
-            stale,
-            batch_size=2000,
-            update_conflicts=True,
-            unique_fields=["record"],
-            update_fields=["row", *INDEXED],
-        )
-    return rows
+    return [row for chunk in record_chunks() for _record, row in chunk]
 
 
 def current_model() -> dict[str, Any]:
@@ -92,128 +81,74 @@ def linkage_train(*, context: Context) -> LinkageModel:
     return stored
 
 
-def _requeue_reviews(uncertain: list[Pair[str]], model: dict[str, Any]) -> int:
-    """The review queue becomes this run's uncertain band; decided pairs stay decided."""
-    wanted = {ordered(uuid.UUID(p.left), uuid.UUID(p.right)): p for p in uncertain}
-    pending = MatchReview.objects.filter(status=ReviewStatus.PENDING)
-    stale = [
-        pk
-        for pk, left, right in pending.values_list("pk", "left_id", "right_id")
-        if (left, right) not in wanted
-    ]
-    for start in range(0, len(stale), 2000):
-        MatchReview.objects.filter(pk__in=stale[start : start + 2000]).update(
-            status=ReviewStatus.SUPERSEDED
-        )
-    existing = {
-        (left, right): status
-        for left, right, status in MatchReview.objects.filter(
-            left_id__in=[k[0] for k in wanted]
-        ).values_list("left_id", "right_id", "status")
-    }
-    prior, version = prior_weight(model), str(model.get("ketenzicht_model_version", ""))
-    fresh = []
-    for (left, right), pair in wanted.items():
-        status = existing.get((left, right))
-        if status in (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED):
-            continue
-        values = {
-            "probability": pair.probability,
-            "weight": pair.weight,
-            "steps": [list(step) for step in pair.steps],
-            "prior": prior,
-            "model_version": version,
-            "status": ReviewStatus.PENDING,
-        }
-        if status is None:
-            fresh.append(MatchReview(left_id=left, right_id=right, **values))
-        else:
-            MatchReview.objects.filter(left_id=left, right_id=right).update(**values)
-    MatchReview.objects.bulk_create(fresh, batch_size=2000)
-    return len(wanted)
-
-
-def persons_relink(*, context: Context) -> RelinkResult:
+def persons_relink(
+    *, context: Context, index_moved: bool = True, memory_limit: str = MEMORY_LIMIT
+) -> RelinkResult:
     """Link every person record with the current model; clusters keep their identifiers
-    where their members did not change."""
-    logging.getLogger("splink").setLevel(logging.ERROR)
-    rows = _rows()
+    where their members did not change.
+
+    The register streams from the database into the linkage database in chunks
+    (``relink.feed``) and the outcome goes back in bulk, so memory does not grow with the
+    register. Notices the new clusters bear out are raised at once; ``index_moved`` also
+    lets the worker re-index the records that moved (the combination rules follow)."""
     model = current_model()
-    withheld = {str(pk) for pk in withheld_everywhere()}
-    rows = [r for r in rows if r["unique_id"] not in withheld]
-    previous = {
-        str(pk): cluster
-        for pk, cluster in PersonRecord.objects.filter(cluster__isnull=False).values_list(
-            "pk", "cluster_id"
-        )
-    }
+    withheld = withheld_everywhere()
     confirmed, rejected = decisions()
-    result = link(
-        rows,
-        model,
-        previous=previous,
-        confirmed=confirmed,
-        rejected=rejected,
-        min_population=MIN_POPULATION,
-    )
-    sizes: dict[int, int] = {}
-    for cluster in result.clusters.values():
-        sizes[cluster] = sizes.get(cluster, 0) + 1
-    with transaction.atomic():
-        PersonCluster.objects.exclude(pk__in=list(sizes)).delete()
-        existing = dict(PersonCluster.objects.values_list("pk", "size"))
-        PersonCluster.objects.bulk_create(
-            [PersonCluster(pk=c, size=n) for c, n in sizes.items() if c not in existing]
+    decided = {pk for pair in (*confirmed, *rejected) for pk in pair}
+    read = Read()
+    with BatchLinker(model, min_population=MIN_POPULATION, memory_limit=memory_limit) as linker:
+        feed(linker, withheld=withheld, decided=decided, read=read)
+        numbers = read.numbers
+
+        def coded(pairs: set[tuple[str, str]]) -> list[tuple[int, int]]:
+            return [(numbers[a], numbers[b]) for a, b in pairs if a in numbers and b in numbers]
+
+        linker.link(
+            confirmed=coded(confirmed), rejected=coded(rejected), next_id=highest_cluster() + 1
         )
-        # One statement per batch, not per cluster: a million records make ~400,000 clusters.
-        PersonCluster.objects.bulk_update(
-            [
-                PersonCluster(pk=c, size=n)
-                for c, n in sizes.items()
-                if c in existing and existing[c] != n
-            ],
-            ["size"],
-            batch_size=2000,
+        with transaction.atomic():
+            # Online linking may have made clusters meanwhile: new identifiers start above.
+            highest = lock_clusters()
+            linker.renumber_new_above(highest)
+            moved = write_clusters(linker, read.detach)
+            linker.band(coded(confirmed) + coded(rejected))
+            queued = requeue_reviews(linker, model)
+            withdrawn = prune_notices()
+            linker.timings.lap("write")
+            touched = linker.new_clusters_of_moved()
+            new_notices = raise_notices(shared_clusters(touched))
+            linker.timings.lap("notices")
+            audit_record(
+                actor=SYSTEM,
+                action=Action.UPDATE,
+                purpose=Purpose.ADMINISTRATION,
+                context=context,
+                object_type="person",
+                detail={
+                    "relink": True,
+                    "records": read.records,
+                    "clusters": linker.clusters,
+                    "changed": moved,
+                    "reviews": queued,
+                    "withdrawn_notices": withdrawn,
+                    "new_notices": new_notices,
+                    "model": model.get("ketenzicht_model_version", ""),
+                },
+            )
+            if index_moved and moved:
+                moved_ids = linker.moved_ids()
+                transaction.on_commit(lambda: _index_later(moved_ids))
+        return RelinkResult(
+            records=read.records,
+            clusters=linker.clusters,
+            automatic=linker.automatic,
+            review=queued,
+            model_version=str(model.get("ketenzicht_model_version", "")),
+            pairs=linker.pairs,
+            changed=moved,
+            new_notices=new_notices,
+            seconds=dict(linker.timings.seconds),
         )
-        changed = [
-            PersonRecord(pk=record_id, cluster_id=cluster)
-            for record_id, cluster in result.clusters.items()
-            if previous.get(record_id) != cluster
-        ]
-        PersonRecord.objects.bulk_update(changed, ["cluster"], batch_size=2000)
-        queued = _requeue_reviews(result.review, model)
-        # Notices the new clusters no longer bear out go now, also on records that stayed
-        # where they were while the other organisation's record moved away.
-        with_notices = list(HitNotice.objects.values_list("record_id", flat=True).distinct())
-        withdrawn = sum(
-            notices_prune(with_notices[start : start + 2000])
-            for start in range(0, len(with_notices), 2000)
-        )
-        audit_record(
-            actor=SYSTEM,
-            action=Action.UPDATE,
-            purpose=Purpose.ADMINISTRATION,
-            context=context,
-            object_type="person",
-            detail={
-                "relink": True,
-                "records": len(rows),
-                "clusters": len(sizes),
-                "changed": len(changed),
-                "reviews": queued,
-                "withdrawn_notices": withdrawn,
-                "model": model.get("ketenzicht_model_version", ""),
-            },
-        )
-    changed_ids = [record.pk for record in changed]
-    transaction.on_commit(lambda: _index_later(changed_ids))
-    return RelinkResult(
-        records=len(rows),
-        clusters=len(sizes),
-        automatic=len(result.automatic),
-        review=len(result.review),
-        model_version=str(model.get("ketenzicht_model_version", "")),
-    )
 
 
 def _index_later(record_ids: list[Any]) -> None:

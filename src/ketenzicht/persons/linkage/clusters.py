@@ -10,9 +10,9 @@ records it held, so people who did not change are not renumbered.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 
@@ -73,10 +73,12 @@ def cluster(
         small, large = sorted((components.members[ra], components.members[rb]), key=len)
         return not any(apart[m] & large for m in small if m in apart)
 
-    # Confirmed links first (a reviewer's word), then scores from the strongest down.
+    # Confirmed links first (a reviewer's word), then scores from the strongest down; pairs
+    # of equal weight (common: the same levels give the same weight) in the order of their
+    # items, so the outcome does not depend on the order the scorer listed them in.
     edges = [(float("inf"), a, b) for a, b in confirmed]
     edges += [(p.weight, p.left, p.right) for p in pairs if p.probability >= link_threshold]
-    for _weight, a, b in sorted(edges, key=lambda e: -e[0]):
+    for _weight, a, b in sorted(edges, key=lambda e: (-e[0], *sorted((str(e[1]), str(e[2]))))):
         if a in components.parent and b in components.parent and may_join(a, b):
             components.union(a, b)
     return list(components.members.values())
@@ -108,3 +110,121 @@ def stable_ids(
         for member in members:
             result[member] = chosen
     return result
+
+
+# --- the same, over integer-coded items, for a whole register ---------------------------
+#
+# A million records are a million Python objects in ``cluster`` and ``stable_ids``; here
+# items are the numbers 0..n-1 and pairs are arrays, so memory is a few bytes an item.
+
+
+def cluster_arrays(
+    n: int,
+    left: Any,
+    right: Any,
+    weight: Any,
+    *,
+    confirmed: tuple[Any, Any] | None = None,
+    rejected: tuple[Any, Any] | None = None,
+    names: Callable[[Any], Sequence[str]] | None = None,
+) -> Any:
+    """A cluster label (0..k-1) per item 0..n-1: the clusters ``cluster`` makes from the
+    linking pairs ``left[i]``-``right[i]`` of ``weight[i]`` (those at or above the automatic
+    threshold; the caller selects them) and the reviewers' confirmed and rejected pairs.
+
+    Without a rejection inside it, a cluster is a connected component of the linking and
+    confirmed pairs, whatever their order, so components are found at once; only the
+    components that hold both records of a rejected pair are merged again, greedily from
+    the strongest pair down, by ``cluster`` itself. ``names`` gives the items' own ids for
+    those, so that pairs of equal weight are taken in the same order as ``cluster`` on
+    the ids would take them."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
+    weight = np.asarray(weight, dtype=np.float64)
+    c_left, c_right = (
+        (np.asarray(confirmed[0], dtype=np.int64), np.asarray(confirmed[1], dtype=np.int64))
+        if confirmed is not None
+        else (np.empty(0, np.int64), np.empty(0, np.int64))
+    )
+    rows, cols = np.concatenate([left, c_left]), np.concatenate([right, c_right])
+    graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n)).tocsr()
+    _count, labels = connected_components(graph, directed=False)
+    labels = labels.astype(np.int64)
+    if rejected is None or len(rejected[0]) == 0:
+        return labels
+    r_left, r_right = np.asarray(rejected[0], np.int64), np.asarray(rejected[1], np.int64)
+    torn = np.unique(labels[r_left][labels[r_left] == labels[r_right]])
+    if len(torn) == 0:
+        return labels
+    in_torn = np.isin(labels, torn)
+    items = np.flatnonzero(in_torn)
+    named: list[Any] = list(names(items)) if names is not None else items.tolist()
+    number = dict(zip(named, items.tolist(), strict=True))
+    name_of = dict(zip(items.tolist(), named, strict=True))
+    mine = in_torn[left]
+    pairs = [
+        Pair(name_of[a], name_of[b], 1.0, w)
+        for a, b, w in zip(
+            left[mine].tolist(), right[mine].tolist(), weight[mine].tolist(), strict=True
+        )
+    ]
+    c_mine = in_torn[c_left]
+    groups = cluster(
+        named,
+        pairs,
+        link_threshold=1.0,
+        confirmed=[
+            (name_of[a], name_of[b])
+            for a, b in zip(c_left[c_mine].tolist(), c_right[c_mine].tolist(), strict=True)
+        ],
+        rejected=[
+            (name_of[a], name_of[b])
+            for a, b in zip(r_left.tolist(), r_right.tolist(), strict=True)
+            if a in name_of and b in name_of
+        ],
+    )
+    next_label = int(labels.max()) + 1
+    for group in groups:
+        labels[[number[m] for m in group]] = next_label
+        next_label += 1
+    return np.unique(labels, return_inverse=True)[1].astype(np.int64)
+
+
+def stable_ids_arrays(labels: Any, previous: Any, order: Any, *, next_id: int) -> tuple[Any, Any]:
+    """``stable_ids`` for labelled items: ``previous[i]`` is item i's earlier identifier
+    (-1 for none) and ``order`` the labels from the cluster that chooses first to the last
+    (``stable_ids`` orders by size, then by the smallest member). Returns the identifier of
+    each label and of each item."""
+    import numpy as np
+
+    labels = np.asarray(labels, dtype=np.int64)
+    previous = np.asarray(previous, dtype=np.int64)
+    count = int(labels.max()) + 1 if len(labels) else 0
+    had = previous >= 0
+    # Votes: per label, each earlier identifier with how many of its items had it, most
+    # votes first, then the smaller identifier (as ``stable_ids`` sorts them).
+    base = int(previous.max()) + 1 if had.any() else 1
+    keys, votes = np.unique(labels[had] * base + previous[had], return_counts=True)
+    vote_label, vote_id = keys // base, keys % base
+    by = np.lexsort((vote_id, -votes, vote_label))
+    vote_label, vote_id = vote_label[by], vote_id[by]
+    starts = np.searchsorted(vote_label, np.arange(count + 1))
+    chosen = np.empty(count, dtype=np.int64)
+    taken: set[int] = set()
+    candidates = vote_id.tolist()
+    bounds = starts.tolist()
+    for label in np.asarray(order, dtype=np.int64).tolist():
+        pick = -1
+        for cid in candidates[bounds[label] : bounds[label + 1]]:
+            if cid not in taken:
+                pick = cid
+                break
+        if pick < 0:
+            pick = next_id
+            next_id += 1
+        taken.add(pick)
+        chosen[label] = pick
+    return chosen, chosen[labels]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ketenzicht.persons.linkage.clusters import Pair, cluster, stable_ids
@@ -80,3 +80,66 @@ def test_pairwise_scores() -> None:
     assert (scores.predicted_pairs, scores.true_pairs, scores.correct_pairs) == (2, 3, 1)
     assert scores.precision == 0.5 and round(scores.recall, 4) == 0.3333
     assert pair_precision([("a", "b"), ("c", "d")], truth) == 0.5
+
+
+@settings(deadline=None)  # the first example imports scipy
+@given(pairs_strategy, decisions, decisions)
+def test_integer_coded_clustering_is_the_same_as_cluster(
+    raw: list[tuple[int, int, float, float]],
+    confirmed: list[tuple[int, int]],
+    rejected: list[tuple[int, int]],
+) -> None:
+    """``cluster_arrays`` (components, and ``cluster`` again only where a rejection tears
+    one) gives the clusters of ``cluster``; weights are rounded so that ties occur."""
+    import numpy as np
+
+    from ketenzicht.persons.linkage.clusters import cluster_arrays
+
+    pairs = [Pair(a, b, p, round(w)) for a, b, p, w in raw]
+    expected = {
+        frozenset(g)
+        for g in cluster(ITEMS, pairs, link_threshold=0.9, confirmed=confirmed, rejected=rejected)
+    }
+    linking = [p for p in pairs if p.probability >= 0.9]
+
+    def arrays(found: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray] | None:
+        return (np.array([a for a, _ in found]), np.array([b for _, b in found])) if found else None
+
+    labels = cluster_arrays(
+        len(ITEMS),
+        np.array([p.left for p in linking], dtype=np.int64),
+        np.array([p.right for p in linking], dtype=np.int64),
+        np.array([p.weight for p in linking], dtype=np.float64),
+        confirmed=arrays(confirmed),
+        rejected=arrays(rejected),
+    )
+    got: dict[int, set[int]] = {}
+    for item, label in enumerate(labels.tolist()):
+        got.setdefault(label, set()).add(item)
+    assert {frozenset(g) for g in got.values()} == expected
+    assert sorted(got) == list(range(len(got)))  # labels 0..k-1
+
+
+@given(
+    st.lists(st.integers(0, 5), min_size=1, max_size=30),
+    st.lists(st.integers(-1, 6), min_size=30, max_size=30),
+)
+def test_integer_coded_identifiers_are_those_of_stable_ids(
+    raw_labels: list[int], raw_previous: list[int]
+) -> None:
+    import numpy as np
+
+    from ketenzicht.persons.linkage.clusters import stable_ids_arrays
+
+    labels = np.unique(np.array(raw_labels), return_inverse=True)[1]
+    previous = np.array(raw_previous[: len(labels)], dtype=np.int64)
+    names = [f"r{i:03d}" for i in range(len(labels))]
+    groups: dict[int, set[str]] = {}
+    for name, label in zip(names, labels.tolist(), strict=True):
+        groups.setdefault(label, set()).add(name)
+    earlier = {n: int(p) for n, p in zip(names, previous.tolist(), strict=True) if p >= 0}
+    expected = stable_ids(list(groups.values()), earlier, next_id=100)
+    # The order stable_ids takes the clusters in: largest first, then by smallest member.
+    order = sorted(groups, key=lambda label: (-len(groups[label]), min(groups[label])))
+    _per_label, per_item = stable_ids_arrays(labels, previous, order, next_id=100)
+    assert dict(zip(names, per_item.tolist(), strict=True)) == expected

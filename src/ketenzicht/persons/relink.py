@@ -1,0 +1,432 @@
+"""Reading and writing a whole register for the batch re-link, in chunks and in bulk.
+
+``linkage_services.persons_relink`` links every record; these are its database halves:
+feature rows read in keyset chunks (stale stored features brought up to date on the way),
+clusters and sizes written with one statement per table from a temporary table (COPY on
+PostgreSQL), the review queue replaced by joins in the linkage database, and hit notices
+raised for whole clusters at once. None of it holds the register in Python or asks the
+database once per record.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Exists, Min, OuterRef
+from django.utils import timezone
+
+import numpy as np
+import pyarrow as pa
+
+from ketenzicht.signals.models import Subject
+
+from .linkage.clusters import Pair
+from .linkage.link import prior_weight
+from .linkage.stream import BatchLinker
+from .linking import INDEXED, features_of, record_row
+from .models import (
+    HitNotice,
+    IndexEntry,
+    MatchKey,
+    MatchReview,
+    PersonCluster,
+    PersonIdentifier,
+    PersonRecord,
+    RecordFeatures,
+    ReviewStatus,
+)
+
+CHUNK = 10_000
+WRITE_BATCH = 2000
+# What ``record_row`` reads of a record; the sealed aliases and the blind indexes stay
+# unread (and unopened).
+RECORD_FIELDS = (
+    "organisation_id",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "dob_precision",
+    "sex",
+    "nationality",
+    "v_number",
+    "cluster_id",
+)
+
+
+@dataclass
+class Read:
+    """What reading the register found besides the rows it fed the linker."""
+
+    records: int = 0  # linked (not withheld)
+    stale: int = 0  # stored features brought up to date
+    # Record number of every record in a reviewer's decision.
+    numbers: dict[str, int] = field(default_factory=dict)
+    detach: list[uuid.UUID] = field(default_factory=list)  # withheld, still in a cluster
+
+
+def record_chunks(size: int = CHUNK) -> Iterator[list[tuple[PersonRecord, dict[str, Any]]]]:
+    """Every record with its feature row, in chunks in identifier order; stored features
+    that differ from the row (or are missing) are written on the way."""
+    last: uuid.UUID | None = None
+    while True:
+        query = PersonRecord.objects.order_by("pk").only(*RECORD_FIELDS)
+        if last is not None:
+            query = query.filter(pk__gt=last)
+        records = list(query[:size])
+        if not records:
+            return
+        first, last = records[0].pk, records[-1].pk
+        phones: dict[uuid.UUID, list[str]] = defaultdict(list)
+        for record_id, value in PersonIdentifier.objects.filter(
+            kind="phone", record_id__gte=first, record_id__lte=last
+        ).values_list("record_id", "value"):
+            phones[record_id].append(value)
+        stored = dict(
+            RecordFeatures.objects.filter(record_id__gte=first, record_id__lte=last).values_list(
+                "record_id", "row"
+            )
+        )
+        rows = [(record, record_row(record, phones.get(record.pk, []))) for record in records]
+        stale = [
+            features_of(row, record.pk) for record, row in rows if stored.get(record.pk) != row
+        ]
+        if stale:
+            RecordFeatures.objects.bulk_create(
+                stale,
+                batch_size=WRITE_BATCH,
+                update_conflicts=True,
+                unique_fields=["record"],
+                update_fields=["row", *INDEXED],
+            )
+        yield rows
+
+
+def feed(linker: BatchLinker, *, withheld: set[uuid.UUID], decided: set[str], read: Read) -> None:
+    """Every record that may be linked into the linker, chunk by chunk."""
+    for chunk in record_chunks():
+        rows: list[dict[str, Any]] = []
+        previous: list[int | None] = []
+        for record, row in chunk:
+            if record.pk in withheld:
+                if record.cluster_id is not None:
+                    read.detach.append(record.pk)
+                continue
+            if row["unique_id"] in decided:
+                read.numbers[row["unique_id"]] = linker.count + len(rows)
+            rows.append(row)
+            previous.append(record.cluster_id)
+        linker.add(rows, previous)
+        read.records += len(rows)
+
+
+# --- writing clusters --------------------------------------------------------------------
+
+
+def _vendor() -> str:
+    return str(connection.vendor)
+
+
+def _fill(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Rows into a temporary table: COPY on PostgreSQL, batched inserts elsewhere."""
+    if _vendor() == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("%s" for _ in columns)
+    batch: list[Sequence[Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= WRITE_BATCH:
+            cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", batch)  # noqa: S608  # nosec B608
+            batch = []
+    if batch:
+        cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", batch)  # noqa: S608  # nosec B608
+
+
+def _record_key(record_id: str) -> Any:
+    """A record id as the database stores it (uuid on PostgreSQL, 32 hex digits in SQLite)."""
+    if _vendor() == "postgresql":
+        return record_id
+    return uuid.UUID(record_id).hex
+
+
+def lock_clusters() -> int:
+    """Keep online linking from making clusters until this transaction ends; the highest
+    cluster identifier now."""
+    if _vendor() == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {PersonCluster._meta.db_table} IN EXCLUSIVE MODE")
+    return highest_cluster()
+
+
+def highest_cluster() -> int:
+    from django.db.models import Max
+
+    in_records = PersonRecord.objects.aggregate(m=Max("cluster_id"))["m"] or 0
+    in_clusters = PersonCluster.objects.aggregate(m=Max("pk"))["m"] or 0
+    return max(int(in_records), int(in_clusters))
+
+
+def write_clusters(linker: BatchLinker, detach: Sequence[uuid.UUID]) -> int:
+    """Put every record whose cluster changed into it, in one UPDATE from a temporary table;
+    create, resize and drop clusters likewise. Returns the number of records moved."""
+    records = PersonRecord._meta.db_table
+    clusters = PersonCluster._meta.db_table
+    record_id = PersonRecord._meta.pk.column
+    cluster_id = PersonRecord._meta.get_field("cluster").column
+    uuid_type = "uuid" if _vendor() == "postgresql" else "char(32)"
+    now = timezone.now()
+    moved = 0
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS relink_moves")
+        cursor.execute("DROP TABLE IF EXISTS relink_sizes")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE relink_moves (record_id {uuid_type}, cluster_id bigint)"
+        )
+        cursor.execute("CREATE TEMPORARY TABLE relink_sizes (id bigint, size bigint)")
+
+        def moves() -> Iterator[tuple[Any, int]]:
+            nonlocal moved
+            for ids, cluster_ids in linker.changed():
+                moved += len(ids)
+                yield from zip(map(_record_key, ids), cluster_ids, strict=True)
+
+        _fill(cursor, "relink_moves", ("record_id", "cluster_id"), moves())
+        ids, sizes = linker.sizes()
+        _fill(
+            cursor, "relink_sizes", ("id", "size"), zip(ids.tolist(), sizes.tolist(), strict=True)
+        )
+        if _vendor() == "postgresql":
+            cursor.execute("ANALYZE relink_moves")
+            cursor.execute("ANALYZE relink_sizes")
+        cursor.execute(
+            f"INSERT INTO {clusters} (id, size, linked_at) SELECT s.id, s.size, %s "  # noqa: S608  # nosec B608
+            f"FROM relink_sizes s WHERE NOT EXISTS (SELECT 1 FROM {clusters} c WHERE c.id = s.id)",
+            [now],
+        )
+        cursor.execute(
+            f"UPDATE {clusters} SET size = s.size, linked_at = %s FROM relink_sizes s "  # noqa: S608  # nosec B608
+            f"WHERE {clusters}.id = s.id AND {clusters}.size <> s.size",
+            [now],
+        )
+        cursor.execute(
+            f"UPDATE {records} SET {cluster_id} = m.cluster_id FROM relink_moves m "  # noqa: S608  # nosec B608
+            f"WHERE {records}.{record_id} = m.record_id"
+        )
+        for start in range(0, len(detach), WRITE_BATCH):
+            PersonRecord.objects.filter(pk__in=detach[start : start + WRITE_BATCH]).update(
+                cluster=None
+            )
+        # A cluster no record is in any more goes (also one a withheld record left).
+        cursor.execute(
+            f"DELETE FROM {clusters} WHERE NOT EXISTS "  # noqa: S608  # nosec B608
+            f"(SELECT 1 FROM {records} r WHERE r.{cluster_id} = {clusters}.id)"
+        )
+        cursor.execute("DROP TABLE relink_moves")
+        cursor.execute("DROP TABLE relink_sizes")
+    return moved
+
+
+# --- the review queue --------------------------------------------------------------------
+
+
+def requeue_reviews(linker: BatchLinker, model: dict[str, Any]) -> int:
+    """The review queue becomes this run's uncertain band (``linker.band`` made it);
+    decided pairs stay decided. Compared in the linkage database with the reviews there
+    are, so only what differs is written."""
+    con = linker.con
+    con.execute(
+        "CREATE OR REPLACE TABLE reviews (pk BIGINT, l VARCHAR, r VARCHAR, status VARCHAR, "
+        "probability DOUBLE, weight DOUBLE, model_version VARCHAR)"
+    )
+    query = MatchReview.objects.order_by().values_list(
+        "pk", "left_id", "right_id", "status", "probability", "weight", "model_version"
+    )
+    batch: list[tuple[Any, ...]] = []
+
+    def flush() -> None:
+        columns = list(zip(*batch, strict=True))
+        existing = pa.table(  # noqa: F841 (DuckDB reads it)
+            {
+                "pk": pa.array(columns[0], pa.int64()),
+                "l": pa.array([str(v) for v in columns[1]]),
+                "r": pa.array([str(v) for v in columns[2]]),
+                "status": pa.array(columns[3], pa.string()),
+                "probability": pa.array(columns[4], pa.float64()),
+                "weight": pa.array(columns[5], pa.float64()),
+                "model_version": pa.array(columns[6], pa.string()),
+            }
+        )
+        con.execute("INSERT INTO reviews SELECT * FROM existing")
+        batch.clear()
+
+    for row in query.iterator(chunk_size=CHUNK):
+        batch.append(row)
+        if len(batch) >= CHUNK:
+            flush()
+    if batch:
+        flush()
+
+    version = str(model.get("ketenzicht_model_version", ""))
+    prior = prior_weight(model)
+    same = (
+        "least(b.unique_id_l, b.unique_id_r) = v.l AND greatest(b.unique_id_l, b.unique_id_r) = v.r"
+    )
+    stale = (
+        con.sql(
+            "SELECT v.pk FROM reviews v WHERE v.status = 'pending' AND NOT EXISTS "  # noqa: S608  # nosec B608
+            f"(SELECT 1 FROM band b WHERE {same})"
+        )
+        .fetchnumpy()["pk"]
+        .tolist()
+    )
+    for start in range(0, len(stale), WRITE_BATCH):
+        MatchReview.objects.filter(pk__in=stale[start : start + WRITE_BATCH]).update(
+            status=ReviewStatus.SUPERSEDED
+        )
+
+    def review(pair: Pair[str]) -> dict[str, Any]:
+        return {
+            "probability": pair.probability,
+            "weight": pair.weight,
+            "steps": [list(step) for step in pair.steps],
+            "prior": prior,
+            "model_version": version,
+            "status": ReviewStatus.PENDING,
+        }
+
+    for pairs, _table in linker.band_pairs(
+        "SELECT b.* FROM band b WHERE NOT EXISTS (SELECT 1 FROM reviews v WHERE "  # noqa: S608  # nosec B608
+        f"{same})"
+    ):
+        fresh = []
+        for pair in pairs:
+            left, right = sorted((uuid.UUID(pair.left), uuid.UUID(pair.right)))
+            fresh.append(MatchReview(left_id=left, right_id=right, **review(pair)))
+        MatchReview.objects.bulk_create(fresh, batch_size=WRITE_BATCH)
+    fields = ["probability", "weight", "steps", "prior", "model_version", "status"]
+    for pairs, table in linker.band_pairs(
+        "SELECT b.*, v.pk AS review_pk FROM band b JOIN reviews v ON "  # noqa: S608  # nosec B608
+        f"{same} WHERE v.status <> 'pending' OR v.model_version <> '{_quoted(version)}' "
+        "OR v.probability <> b.match_probability OR v.weight <> b.match_weight"
+    ):
+        pks = table.column("review_pk").to_pylist()
+        MatchReview.objects.bulk_update(
+            [MatchReview(pk=pk, **review(pair)) for pk, pair in zip(pks, pairs, strict=True)],
+            fields,
+            batch_size=500,
+        )
+    con.execute("DROP TABLE reviews")
+    return linker.band_count
+
+
+def _quoted(text: str) -> str:
+    return text.replace("'", "''")
+
+
+# --- hit notices ---------------------------------------------------------------------------
+
+
+def prune_notices() -> int:
+    """Withdraw every notice the clusters no longer bear out, in one statement: a notice
+    stands only while a record of the other organisation is in the record's cluster
+    (``services.notices_prune`` for all records at once)."""
+    bearing = PersonRecord.objects.filter(
+        cluster__isnull=False,
+        cluster_id=OuterRef("record__cluster_id"),
+        organisation_id=OuterRef("other_organisation_id"),
+    )
+    stale = HitNotice.objects.filter(~Exists(bearing))
+    count = stale.count()
+    if count:
+        stale.delete()
+    return count
+
+
+def shared_clusters(among: Iterable[int] | None = None) -> list[int]:
+    """Clusters with records of two organisations or more (of ``among``, when given)."""
+    found = (
+        PersonRecord.objects.filter(cluster__isnull=False)
+        .values("cluster_id")
+        .annotate(n=Count("organisation_id", distinct=True))
+        .filter(n__gt=1)
+        .values_list("cluster_id", flat=True)
+    )
+    ids = np.fromiter(found.iterator(chunk_size=CHUNK), dtype=np.int64)
+    if among is not None:
+        ids = np.intersect1d(ids, np.fromiter(among, dtype=np.int64))
+    return [int(i) for i in ids]
+
+
+def raise_notices(cluster_ids: Sequence[int], *, chunk: int = 2000) -> int:
+    """Notices for whole clusters, as ``services.records_index`` raises them for the
+    records it indexes: per record, one per other organisation with a record in its
+    cluster, matched on the identifiers they share (else "linked by comparison"), since
+    that organisation first knew the person. Existing notices stay as they are. Returns the
+    number of new notices."""
+    before = HitNotice.objects.count()
+    for start in range(0, len(cluster_ids), chunk):
+        _notices_for(cluster_ids[start : start + chunk])
+    return HitNotice.objects.count() - before
+
+
+def _notices_for(cluster_ids: Sequence[int]) -> None:
+    members = list(
+        PersonRecord.objects.filter(cluster_id__in=cluster_ids).values_list(
+            "pk", "organisation_id", "cluster_id", "created_at"
+        )
+    )
+    ids = [pk for pk, _org, _cluster, _created in members]
+    since = {pk: created for pk, _org, _cluster, created in members}
+    for record_id, first in (
+        Subject.objects.filter(record_id__in=ids)
+        .values("record_id")
+        .annotate(first=Min("signal__received_at"))
+        .values_list("record_id", "first")
+    ):
+        since[record_id] = min(since[record_id], first)
+    tokens: dict[uuid.UUID, dict[str, str]] = defaultdict(dict)
+    for record_id, key, token in IndexEntry.objects.filter(record_id__in=ids).values_list(
+        "record_id", "key", "token"
+    ):
+        tokens[record_id][token] = key
+    by_cluster: dict[int, list[tuple[uuid.UUID, int]]] = defaultdict(list)
+    for pk, org, cluster_id, _created in members:
+        by_cluster[cluster_id].append((pk, org))
+    notices = []
+    for people in by_cluster.values():
+        for record_id, org in people:
+            per_org: dict[int, tuple[set[str], Any, uuid.UUID]] = {}
+            for other_id, other_org in people:
+                if other_org == org:
+                    continue  # an organisation's own records are not a hit
+                mine, theirs = tokens.get(record_id, {}), tokens.get(other_id, {})
+                keys = {mine[t] for t in mine.keys() & theirs.keys()} or {MatchKey.LINKED.value}
+                found = per_org.get(other_org)
+                if found is None:
+                    per_org[other_org] = (keys, since[other_id], other_id)
+                else:
+                    earlier = since[other_id] < found[1]
+                    per_org[other_org] = (
+                        found[0] | keys,
+                        since[other_id] if earlier else found[1],
+                        other_id if earlier else found[2],
+                    )
+            for other_org, (keys, first, other_id) in per_org.items():
+                notices.append(
+                    HitNotice(
+                        organisation_id=org,
+                        record_id=record_id,
+                        other_organisation_id=other_org,
+                        other_record_id=other_id,
+                        matched_on=sorted(keys),
+                        since=first,
+                    )
+                )
+    HitNotice.objects.bulk_create(notices, batch_size=WRITE_BATCH, ignore_conflicts=True)
