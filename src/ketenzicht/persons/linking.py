@@ -9,6 +9,7 @@ uncertain band a ``MatchReview`` waits for a coordinator; reviewers' decisions a
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
@@ -20,10 +21,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
+from ketenzicht.accounts.actor import SYSTEM
+from ketenzicht.audit.chain import object_ref
+from ketenzicht.audit.models import Action, ObjectType, Purpose
+from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.common.crypto import keyed_digest
 
 from .linkage import model as linkage_model
+from .linkage import normalise
 from .linkage.clusters import Pair, cluster
+from .linkage.conflicts import conflicting_pairs
 from .linkage.features import record_features
 from .linkage.link import TF_COLUMNS, prior_weight, score
 from .linkage.online import Scorer, blocking_keys
@@ -37,6 +44,7 @@ from .models import (
 )
 
 SEX = {"female": "F", "male": "M"}
+TASK = Context(channel="task")
 THRESHOLDS = linkage_model.DEFAULT_THRESHOLDS
 # Enough for any real block; a name-and-year block beyond it is a data problem, not a person.
 CANDIDATE_LIMIT = 1000
@@ -53,6 +61,9 @@ INDEXED = (
     "dob_trusted",
     "dob_md",
     "nationality",
+    "key_given",
+    "key_second",
+    "dob",
 )
 
 
@@ -81,7 +92,18 @@ def _phones(record: PersonRecord) -> list[str]:
 
 # Blocking keys that carry a name, V-number or phone are stored as blind indexes (ADR
 # 0021); dates and nationality stay as they are (they are in the person record too).
-BLIND = frozenset({"v_number", "phone", "name_sorted", "name_key", "key_first", "key_last"})
+BLIND = frozenset(
+    {
+        "v_number",
+        "phone",
+        "name_sorted",
+        "name_key",
+        "key_first",
+        "key_last",
+        "key_given",
+        "key_second",
+    }
+)
 
 
 def blind_key(column: str, value: Any) -> Any:
@@ -226,6 +248,72 @@ def _resize(cluster_ids: Iterable[int]) -> None:
     )
 
 
+def memberships(cluster_ids: Iterable[int | None]) -> dict[str, int]:
+    """Record -> cluster for every record of these clusters, read before a change so that
+    ``audit_links`` can tell who was linked with whom."""
+    ids = {c for c in cluster_ids if c is not None}
+    if not ids:
+        return {}
+    return {
+        str(pk): cid
+        for pk, cid in PersonRecord.objects.filter(cluster_id__in=ids).values_list(
+            "pk", "cluster_id"
+        )
+    }
+
+
+def audit_links(before: Mapping[str, int], records: Iterable[str], context: Context) -> int:
+    """One audit event per record whose cluster mates changed: it joined others or others
+    joined it (``match``), clusters merged (``former_clusters`` names them all), or it was
+    split from records it was linked with (``split``). The event's object is the record, so
+    an auditor's search and a subject access export find it under each record concerned;
+    the other records are named by their keyed references, as the trail names objects
+    (ADR 0003). ``before`` maps every record of the clusters involved to its cluster before
+    the change (``memberships``); ``records`` are the records linked now. Returns the
+    number of events."""
+    after: dict[str, int | None] = {
+        str(pk): cid
+        for pk, cid in PersonRecord.objects.filter(
+            pk__in=[uuid.UUID(pk) for pk in {*before, *records}]
+        ).values_list("pk", "cluster_id")
+    }
+    for member, cid in PersonRecord.objects.filter(
+        cluster_id__in={c for c in after.values() if c is not None}
+    ).values_list("pk", "cluster_id"):
+        after[str(member)] = cid
+    was_in: dict[int, set[str]] = defaultdict(set)
+    for record, was_cluster in before.items():
+        was_in[was_cluster].add(record)
+    now_in: dict[int | None, set[str]] = defaultdict(set)
+    for record, now_cluster in after.items():
+        now_in[now_cluster].add(record)
+    events = 0
+    for pk in sorted(after):
+        was = was_in[before[pk]] - {pk} if pk in before else set()
+        now = now_in[after[pk]] - {pk} if after[pk] is not None else set()
+        if was == now:
+            continue
+        detail: dict[str, Any] = {
+            "linking": "intake",
+            "cluster": after[pk],
+            "former_clusters": sorted({before[m] for m in {pk, *now} if m in before}),
+            "records": sorted(object_ref(ObjectType.PERSON, m) for m in {pk, *now}),
+        }
+        if was - now:
+            detail["separated_from"] = sorted(object_ref(ObjectType.PERSON, m) for m in was - now)
+        audit_record(
+            actor=SYSTEM,
+            action=Action.MATCH if now - was else Action.SPLIT,
+            purpose=Purpose.VICTIM_PROTECTION,
+            context=context,
+            object_type=ObjectType.PERSON,
+            object_id=pk,
+            detail=detail,
+        )
+        events += 1
+    return events
+
+
 def detach(record_ids: Iterable[uuid.UUID]) -> None:
     """Take records out of their clusters (they link anew or not at all)."""
     ids = list(record_ids)
@@ -279,9 +367,10 @@ def _candidates(rows: Sequence[Mapping[str, Any]], exclude: set[str]) -> dict[st
     return found
 
 
-def link_records(records: Sequence[PersonRecord]) -> Linked:
+def link_records(records: Sequence[PersonRecord], context: Context = TASK) -> Linked:
     """Link records (``identifiers`` prefetched) into person clusters. Idempotent: records
-    already in a cluster whose features did not change are left alone."""
+    already in a cluster whose features did not change are left alone. Every record whose
+    cluster mates change is audited (``audit_links``)."""
     rows = {str(r.pk): record_row(r, _phones(r)) for r in records}
     stored = dict(
         RecordFeatures.objects.filter(record_id__in=[r.pk for r in records]).values_list(
@@ -291,6 +380,7 @@ def link_records(records: Sequence[PersonRecord]) -> Linked:
     changed = [r for r in records if r.cluster_id is None or stored.get(r.pk) != rows[str(r.pk)]]
     if not changed:
         return Linked(0, len(records), 0)
+    before = memberships(r.cluster_id for r in changed)
     with transaction.atomic():
         RecordFeatures.objects.bulk_create(
             [features_of(rows[str(r.pk)], r.pk) for r in changed],
@@ -309,7 +399,8 @@ def link_records(records: Sequence[PersonRecord]) -> Linked:
             candidates[str(extra.record_id)] = extra.row
         the_scorer = scorer()
         pairs = _score(new, candidates, the_scorer)
-        reviews = _assign(new, pairs, confirmed, the_scorer.model)
+        reviews = _assign(new, pairs, confirmed, the_scorer.model, before)
+        audit_links(before, new, context)
     now_in = dict(
         PersonRecord.objects.filter(pk__in=[r.pk for r in changed]).values_list("pk", "cluster_id")
     )
@@ -318,8 +409,8 @@ def link_records(records: Sequence[PersonRecord]) -> Linked:
     return Linked(len(changed), len(records) - len(changed), reviews)
 
 
-def link_record(record: PersonRecord) -> Linked:
-    return link_records([record])
+def link_record(record: PersonRecord, context: Context = TASK) -> Linked:
+    return link_records([record], context)
 
 
 def _score(
@@ -352,10 +443,12 @@ def _assign(
     pairs: Sequence[Pair[str]],
     confirmed: set[tuple[str, str]],
     model: Mapping[str, Any],
+    before: dict[str, int],
 ) -> int:
     """Put the new records into clusters: existing clusters stay whole, new records join
     them or each other by their automatic and confirmed links, never against a rejection;
-    joined clusters merge. Returns the number of pairs queued for review.
+    joined clusters merge. Returns the number of pairs queued for review; adds the clusters
+    it read to ``before`` (record -> cluster), for the audit.
 
     Only the clusters of records in a scored or confirmed pair can be joined, so only they
     are read (a million-record register has many candidates but few such clusters)."""
@@ -374,16 +467,31 @@ def _assign(
     ):
         members.setdefault(cid, []).append(str(pk))
         cluster_of[str(pk)] = cid
+        before.setdefault(str(pk), cid)
     items = set(new) | set(cluster_of)
     _confirmed, rejected = decisions([uuid.UUID(pk) for pk in items])
     together = [(group[0], other) for group in members.values() for other in group[1:]]
+    sure = together + [p for p in confirmed if set(p) <= items]
     groups = cluster(
-        items,
-        pairs,
-        link_threshold=THRESHOLDS.link,
-        confirmed=together + [p for p in confirmed if set(p) <= items],
-        rejected=rejected,
+        items, pairs, link_threshold=THRESHOLDS.link, confirmed=sure, rejected=rejected
     )
+    # Two V-numbers are two people (``linkage.conflicts``), as in a batch re-link: a merge
+    # that would join them is refused; a cluster a reviewer made stays as it is.
+    v_numbers: dict[str, str | None] = {pk: row.get("v_number") for pk, row in new.items()}
+    for pk, number in PersonRecord.objects.filter(
+        pk__in=[uuid.UUID(m) for m in cluster_of]
+    ).values_list("pk", "v_number"):
+        v_numbers[str(pk)] = normalise.v_number(number or "") or None
+    settled = {frozenset(p) for p in sure}
+    apart = [p for p in conflicting_pairs(groups, v_numbers) if frozenset(p) not in settled]
+    if apart:
+        groups = cluster(
+            items,
+            pairs,
+            link_threshold=THRESHOLDS.link,
+            confirmed=sure,
+            rejected=set(rejected) | set(apart),
+        )
     group_of: dict[str, int] = {}
     # Most new records start a person or join one existing person; both are written in
     # bulk (an intake of thousands of records touches thousands of clusters). Only a group
@@ -457,14 +565,20 @@ def supersede_settled(cluster_ids: Iterable[int]) -> int:
     ).update(status=ReviewStatus.SUPERSEDED)
 
 
-def unlink(record_ids: Iterable[uuid.UUID]) -> None:
+def unlink(record_ids: Iterable[uuid.UUID], context: Context = TASK) -> None:
     """Records that may not be linked any more (withheld from the index): no features, no
-    cluster, no waiting reviews."""
+    cluster, no waiting reviews; the split from their cluster mates is audited."""
     ids = list(record_ids)
     if not ids:
         return
+    before = memberships(
+        PersonRecord.objects.filter(pk__in=ids, cluster__isnull=False).values_list(
+            "cluster_id", flat=True
+        )
+    )
     RecordFeatures.objects.filter(record_id__in=ids).delete()
     MatchReview.objects.filter(
         Q(left_id__in=ids) | Q(right_id__in=ids), status=ReviewStatus.PENDING
     ).update(status=ReviewStatus.SUPERSEDED)
     detach(ids)
+    audit_links(before, [str(pk) for pk in ids], context)

@@ -11,6 +11,7 @@ from typing import Any
 
 from . import model as linkage_model
 from .clusters import Pair, cluster, stable_ids
+from .conflicts import conflicting_pairs
 
 
 @dataclass
@@ -43,8 +44,10 @@ def score(
     for comparison in model["comparisons"]:
         name = comparison["output_column_name"]
         wanted += [c for c in (f"gamma_{name}", f"mw_{name}", f"mw_tf_adj_{name}") if c in present]
-    # Every name is one of the table's own columns (checked above), quoted as an identifier.
-    columns = ", ".join(f'"{c}"' for c in wanted)
+    # Every name is one of the table's own columns (checked above), quoted as an identifier
+    # (Spark SQL reads a double-quoted name as a string).
+    quote = "`" if backend == "spark" else '"'
+    columns = ", ".join(f"{quote}{c}{quote}" for c in wanted)
     slim = predictions.query_sql(f"SELECT {columns} FROM {{this}}")  # noqa: S608  # nosec B608
     return pairs_from(slim.as_pyarrow_table(), model, steps_below=steps_below)
 
@@ -170,13 +173,24 @@ def link(
         threads=threads,
     )
     decided = {frozenset(p) for p in confirmed} | {frozenset(p) for p in rejected}
+    items = [str(r["unique_id"]) for r in rows]
+    confirmed, rejected = list(confirmed), list(rejected)
     groups = cluster(
-        [str(r["unique_id"]) for r in rows],
-        pairs,
-        link_threshold=thresholds.link,
-        confirmed=confirmed,
-        rejected=rejected,
+        items, pairs, link_threshold=thresholds.link, confirmed=confirmed, rejected=rejected
     )
+    # Two V-numbers in one cluster are two people: cluster again, keeping them apart
+    # (a reviewer's confirmation still wins).
+    v_numbers = {str(r["unique_id"]): r.get("v_number") for r in rows}
+    sure = {frozenset(p) for p in confirmed}
+    apart = [p for p in conflicting_pairs(groups, v_numbers) if frozenset(p) not in sure]
+    if apart:
+        groups = cluster(
+            items,
+            pairs,
+            link_threshold=thresholds.link,
+            confirmed=confirmed,
+            rejected=rejected + apart,
+        )
     previous = previous or {}
     ids = stable_ids(groups, previous, next_id=max(previous.values(), default=0) + 1)
     return LinkResult(

@@ -24,6 +24,7 @@ model on Spark for very large batches (see ``docs/linkage.md``).
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,7 +40,13 @@ MODEL_VERSION = "ketenzicht-linkage-1"
 # The V-number is the one identifier the chain assigns itself; how often two registrations
 # of one person carry the same, a one-typo-off or another V-number is known from practice
 # rather than from the unlabelled data, so it is fixed.
-V_NUMBER_M = {"exact": 0.95, "typo": 0.035, "other": 0.015}
+V_NUMBER_M = {"exact": 0.95, "adjacent": 0.004, "typo": 0.031, "other": 0.015}
+
+
+# Two different people carry one V-number only by a registrar's mistake (a relative's
+# number): far rarer than random sampling suggests on a small register, where most pairs
+# that share a V-number are the same person and so inflate u.
+V_NUMBER_U_EXACT = 1e-7
 
 
 def _fixed(level: Any, m: float) -> Any:
@@ -69,14 +76,29 @@ def comparisons() -> list[Any]:
             cll.ExactMatchLevel("name_key", term_frequency_adjustments=True).configure(
                 label_for_charts="same name by transliteration"
             ),
+            cll.And(
+                cll.ArraySubsetLevel("name_keys"),
+                cll.ArrayIntersectLevel("name_keys", min_intersection=2),
+            ).configure(label_for_charts="every name of the shorter in the longer"),
+            # Siblings share the father's (and grandfather's) name and differ in the given
+            # name; one person written under two conventions keeps the given name. So each
+            # partial agreement is split on whether the given names agree.
+            cll.And(
+                cll.ArrayIntersectLevel("name_keys", min_intersection=2),
+                cll.ExactMatchLevel("key_given"),
+            ).configure(label_for_charts="two or more names in common, the given name too"),
             cll.ArrayIntersectLevel("name_keys", min_intersection=2).configure(
-                label_for_charts="two or more names in common"
+                label_for_charts="two or more names in common, not the given name"
             ),
             cll.JaroWinklerLevel("name_key", 0.88).configure(
                 label_for_charts="similar transliteration keys"
             ),
+            cll.And(
+                cll.ArrayIntersectLevel("name_keys", min_intersection=1),
+                cll.ExactMatchLevel("key_given"),
+            ).configure(label_for_charts="the given name in common"),
             cll.ArrayIntersectLevel("name_keys", min_intersection=1).configure(
-                label_for_charts="one name in common"
+                label_for_charts="one name in common, not the given name"
             ),
             cll.ElseLevel(),
         ],
@@ -93,14 +115,23 @@ def comparisons() -> list[Any]:
                 "AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)",
                 "day and month swapped",
             ),
-            cll.CustomLevel(
-                "dob_exact_l AND dob_exact_r AND substr(dob_l, 6, 5) = substr(dob_r, 6, 5) "
-                "AND abs(dob_year_l - dob_year_r) = 1",
-                "year one off",
-            ),
+            cll.Or(
+                cll.And(
+                    cll.CustomLevel("dob_exact_l AND dob_exact_r"),
+                    cll.DamerauLevenshteinLevel("dob", 1),
+                ),
+                cll.CustomLevel(
+                    "dob_exact_l AND dob_exact_r AND substr(dob_l, 6, 5) = substr(dob_r, 6, 5) "
+                    "AND abs(dob_year_l - dob_year_r) = 1"
+                ),
+            ).configure(label_for_charts="one digit or the year one off"),
             cll.CustomLevel(
                 "dob_year_l = dob_year_r AND NOT (dob_exact_l AND dob_exact_r)",
                 "same year, one a 1-January placeholder or year only",
+            ),
+            cll.CustomLevel(
+                "abs(dob_year_l - dob_year_r) <= 2 AND NOT (dob_exact_l AND dob_exact_r)",
+                "estimated years one or two apart",
             ),
             cll.ElseLevel(),
         ],
@@ -110,7 +141,18 @@ def comparisons() -> list[Any]:
         comparison_description="V-number (fixed weights)",
         comparison_levels=[
             cll.NullLevel("v_number"),
-            _fixed(cll.ExactMatchLevel("v_number"), V_NUMBER_M["exact"]),
+            _fixed(cll.ExactMatchLevel("v_number"), V_NUMBER_M["exact"]).configure(
+                u_probability=V_NUMBER_U_EXACT, fix_u_probability=True
+            ),
+            # A household applies together and gets consecutive numbers: numbers a few
+            # apart are far more often siblings than a slip of the keyboard.
+            _fixed(
+                cll.CustomLevel(
+                    "abs(cast(v_number_l as bigint) - cast(v_number_r as bigint)) <= 9",
+                    "consecutive numbers (a household registered together)",
+                ),
+                V_NUMBER_M["adjacent"],
+            ),
             _fixed(cll.DamerauLevenshteinLevel("v_number", 1), V_NUMBER_M["typo"]),
             _fixed(cll.ElseLevel(), V_NUMBER_M["other"]),
         ],
@@ -147,6 +189,10 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("key_last", "dob_trusted"),
     ("key_first", "key_last", "dob_year"),
     ("dob_trusted", "nationality"),  # names spelt beyond recognition
+    ("key_given", "dob"),
+    # Given name and father's name (the second name written) without any birth field:
+    # estimated dates differ between organisations, and patronymic names share no surname.
+    ("key_given", "key_second", "nationality"),
 )
 
 
@@ -185,10 +231,9 @@ DUCKDB_MEMORY_LIMIT = "4GB"
 
 def _db_api(backend: str, threads: int | None = None) -> Any:
     if backend == "spark":
-        from pyspark.sql import SparkSession
-        from splink import SparkAPI
+        from . import spark
 
-        return SparkAPI(spark_session=SparkSession.builder.getOrCreate())
+        return spark.db_api()
     import duckdb
     from splink import DuckDBAPI
 
@@ -215,8 +260,46 @@ def linker_for(
         # Columnar before it reaches the database: a list of a million dicts converted row
         # by row costs gigabytes.
         rows = pa.Table.from_pylist(list(rows))
+    if backend == "spark":
+        from . import spark
+
+        # The model's SQL in Spark's dialect, term frequencies as lookup tables.
+        return spark.linker(db_api, rows, model)
     table = db_api.register(rows)
     return Linker(table, model, log_level="ERROR")
+
+
+class TrainingError(Exception):
+    """The input holds too few pairs to learn from (the message says what is missing)."""
+
+
+# Where expectation maximisation learns m, in order of preference: each round learns the
+# comparisons that do not use the block's own columns. Pairs that share a V-number are
+# nearly all one person; without V-numbers (an NGO's batch, another country's data), pairs
+# that share given name, father's name and nationality, or the full name, teach the birth
+# date, phone and the rest, and pairs that share an exact date teach the names.
+TRAINING_ROUNDS: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (("v_number",),),
+    (("key_given", "key_second", "nationality"), ("name_key",)),
+    (("dob_trusted", "sex"), ("dob_trusted",), ("dob",)),
+)
+# Fewer pairs than this in a block teach nothing reliable.
+MIN_TRAINING_PAIRS = 50
+
+
+def _pairs_in_block(rows: Sequence[Mapping[str, Any]], fields: tuple[str, ...]) -> int:
+    sizes: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        key = tuple(row.get(f) for f in fields)
+        if all(v is not None for v in key):
+            sizes[key] = sizes.get(key, 0) + 1
+    return sum(n * (n - 1) // 2 for n in sizes.values())
+
+
+def _usable_block(
+    rows: Sequence[Mapping[str, Any]], candidates: tuple[tuple[str, ...], ...]
+) -> tuple[str, ...] | None:
+    return next((b for b in candidates if _pairs_in_block(rows, b) >= MIN_TRAINING_PAIRS), None)
 
 
 def train(
@@ -227,14 +310,36 @@ def train(
     backend: str = "duckdb",
 ) -> dict[str, Any]:
     """Train on ``rows`` (``features.record_features`` output) and, if given, reviewed
-    pairs ``(unique_id_l, unique_id_r, is_match)``. Returns the model as a dict."""
+    pairs ``(unique_id_l, unique_id_r, is_match)``. Returns the model as a dict; raises
+    ``TrainingError`` when the input has too few pairs of any kind to learn from."""
+    blocks = [_usable_block(rows, candidates) for candidates in TRAINING_ROUNDS]
+    if not any(blocks):
+        raise TrainingError(
+            f"too few records share a V-number, a name with nationality or a birth date "
+            f"to learn from ({len(rows)} records)"
+        )
     linker = linker_for(rows, settings(), backend=backend)
     training = linker.training
-    training.estimate_probability_two_random_records_match([block_on("v_number")], recall=0.6)
-    training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
-    training.estimate_parameters_using_expectation_maximisation(
-        block_on("v_number"), estimate_without_term_frequencies=True
+    # The prior from the narrowest block there is: the V-number when the input has them.
+    first = next(b for b in blocks if b)
+    training.estimate_probability_two_random_records_match(
+        [block_on(*first)], recall=0.6 if first == ("v_number",) else 0.4
     )
+    training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    # With V-numbers, one round learns everything else; without, two rounds on other
+    # blocks learn the names and the rest from each other.
+    rounds = [blocks[0]] if blocks[0] else [b for b in blocks[1:] if b]
+    learnt = 0
+    for block in rounds:
+        try:
+            training.estimate_parameters_using_expectation_maximisation(
+                block_on(*block), estimate_without_term_frequencies=True
+            )
+            learnt += 1
+        except Exception as error:  # Splink raises bare exceptions here
+            logging.getLogger(__name__).info("training on %s learnt nothing: %s", block, error)
+    if not learnt:
+        raise TrainingError(f"no training block converged ({len(rows)} records)")
     reviewed = [
         {"unique_id_l": a, "unique_id_r": b, "clerical_match_score": 1.0 if same else 0.0}
         for a, b, same in labels
@@ -245,7 +350,19 @@ def train(
     model: dict[str, Any] = linker.misc.save_model_to_json()
     model["ketenzicht_model_version"] = MODEL_VERSION
     model["ketenzicht_labels"] = len(reviewed)
+    model["ketenzicht_trained_on"] = "blocks: " + "; ".join(" + ".join(b) for b in rounds if b)
     return model
+
+
+def train_or_default(
+    rows: Sequence[Mapping[str, Any]], *, backend: str = "duckdb"
+) -> tuple[dict[str, Any], str | None]:
+    """The model trained on ``rows`` or, when they hold too little to learn from, the
+    shipped model with a one-line reason."""
+    try:
+        return train(rows, backend=backend), None
+    except TrainingError as error:
+        return default_model(), f"cannot train on this input ({error}); using the shipped model"
 
 
 DEFAULT_MODEL = Path(__file__).parent / "data" / "default-model.json"
