@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Count, Exists, Min, OuterRef
 from django.utils import timezone
 
@@ -96,13 +96,7 @@ def record_chunks(size: int = CHUNK) -> Iterator[list[tuple[PersonRecord, dict[s
             features_of(row, record.pk) for record, row in rows if stored.get(record.pk) != row
         ]
         if stale:
-            RecordFeatures.objects.bulk_create(
-                stale,
-                batch_size=WRITE_BATCH,
-                update_conflicts=True,
-                unique_fields=["record"],
-                update_fields=["row", *INDEXED],
-            )
+            insert(stale, update=("record", ["row", *INDEXED]))
         yield rows
 
 
@@ -147,6 +141,64 @@ def _fill(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequen
             batch = []
     if batch:
         cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", batch)  # noqa: S608  # nosec B608
+
+
+def insert(
+    objects: Sequence[models.Model],
+    *,
+    ignore_conflicts: bool = False,
+    update: tuple[str, list[str]] | None = None,
+) -> None:
+    """``bulk_create`` for many rows: on PostgreSQL with COPY (through a temporary table
+    when conflicts are ignored, or update the fields ``update[1]`` of the row with the same
+    ``update[0]``)."""
+    if not objects:
+        return
+    model = type(objects[0])
+    if _vendor() != "postgresql":
+        model._default_manager.bulk_create(
+            objects,
+            batch_size=WRITE_BATCH,
+            ignore_conflicts=ignore_conflicts,
+            update_conflicts=update is not None,
+            unique_fields=[update[0]] if update else None,
+            update_fields=update[1] if update else None,
+        )
+        return
+    # Database-generated keys are left to the database.
+    fields = [f for f in model._meta.concrete_fields if not getattr(f, "db_returning", False)]
+    columns = [str(f.column) for f in fields]
+    rows = (
+        [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objects
+    )
+    table = model._meta.db_table
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if not ignore_conflicts and update is None:
+            _fill(cursor, table, columns, rows)
+            return
+        cursor.execute("DROP TABLE IF EXISTS relink_insert")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE relink_insert AS SELECT {names} FROM {table} WITH NO DATA"  # noqa: S608  # nosec B608
+        )
+        _fill(cursor, "relink_insert", columns, rows)
+        action = "ON CONFLICT DO NOTHING"
+        if update is not None:
+            sets = ", ".join(
+                f"{_column(model, u)} = EXCLUDED.{_column(model, u)}" for u in update[1]
+            )
+            action = f"ON CONFLICT ({_column(model, update[0])}) DO UPDATE SET {sets}"
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM relink_insert {action}"  # noqa: S608  # nosec B608
+        )
+        cursor.execute("DROP TABLE relink_insert")
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{name} is not a column of {model.__name__}")
+    return str(field.column)
 
 
 def _record_key(record_id: str) -> Any:
@@ -309,7 +361,7 @@ def requeue_reviews(linker: BatchLinker, model: dict[str, Any]) -> int:
         for pair in pairs:
             left, right = sorted((uuid.UUID(pair.left), uuid.UUID(pair.right)))
             fresh.append(MatchReview(left_id=left, right_id=right, **review(pair)))
-        MatchReview.objects.bulk_create(fresh, batch_size=WRITE_BATCH)
+        insert(fresh)
     fields = ["probability", "weight", "steps", "prior", "model_version", "status"]
     for pairs, table in linker.band_pairs(
         "SELECT b.*, v.pk AS review_pk FROM band b JOIN reviews v ON "  # noqa: S608  # nosec B608
@@ -429,4 +481,4 @@ def _notices_for(cluster_ids: Sequence[int]) -> None:
                         since=first,
                     )
                 )
-    HitNotice.objects.bulk_create(notices, batch_size=WRITE_BATCH, ignore_conflicts=True)
+    insert(notices, ignore_conflicts=True)
