@@ -16,6 +16,7 @@ from ketenzicht.accounts.models import Location, LocationKind, Membership
 from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import CLI, audit_record
+from ketenzicht.persons.linkage_services import persons_relink
 from ketenzicht.persons.models import PersonRecord
 from ketenzicht.persons.services import records_index, resident_register
 from ketenzicht.signals.intake import SignalInput, SubjectInput
@@ -37,9 +38,10 @@ RESIDENCE_KINDS = (
 
 PREFIX = "DEMO-"
 BATCH = 2000
-# Up to this many new signals, people are linked on intake as in production; a larger load
-# (benchmarks) only indexes them (``_index_without_linking``).
-ONLINE_LIMIT = 20_000
+# Up to this many new signals, people are linked batch by batch on intake, as in
+# production; a larger load links every record in one streamed batch afterwards
+# (``_index_then_link``): linking online costs milliseconds a record, hours for a million.
+LINK_ONLINE_UP_TO = 5_000
 INDEX_CHUNK = 5000
 # Share of signals per reporting organisation (COA and the police see most).
 REPORTERS = {
@@ -213,7 +215,7 @@ def load_demo_signals(total: int, *, progress: Callable[[int, int], None] | None
                 actors[code] = actor
     vocabulary = Vocabulary()
     created = 0
-    bulk = total - existing > ONLINE_LIMIT
+    bulk = total - existing > LINK_ONLINE_UP_TO
     for start in range(existing, total, BATCH):
         stop = min(total, start + BATCH)
         per_org: dict[str, list[tuple[SignalInput, dt.datetime]]] = defaultdict(list)
@@ -254,16 +256,16 @@ def load_demo_signals(total: int, *, progress: Callable[[int, int], None] | None
         if progress:
             progress(stop, total)
     if bulk and created:
-        _index_without_linking()
+        _index_then_link()
     return created
 
 
-def _index_without_linking() -> None:
-    """A large load (benchmarks) keeps the pseudonym index of its people but does not link
-    them: online linkage costs milliseconds per record (hours for a million), and a batch
-    re-link of the whole register holds it in memory (``ketenzicht relink`` afterwards, on
-    a machine that has the memory). Records stay outside person clusters, so figures count
-    each as a person and no hit notices are raised until the register is linked."""
+def _index_then_link() -> None:
+    """A large load (benchmarks) links every record as ``ketenzicht relink`` does: first
+    the pseudonym index of its people (what notices say they match on), then one streamed
+    batch re-link of the whole register, which puts every record in a person cluster and
+    raises the hit notices of those clusters in bulk. The attention list and the monitor
+    read the clusters."""
     ids = list(
         PersonRecord.objects.filter(subjects__signal__source_reference__startswith=PREFIX)
         .distinct()
@@ -271,6 +273,8 @@ def _index_without_linking() -> None:
     )
     for start in range(0, len(ids), INDEX_CHUNK):
         records_index(record_ids=ids[start : start + INDEX_CHUNK], context=CLI, link=False)
+    # The worker need not index the records again: the notices are raised here.
+    persons_relink(context=CLI, index_moved=False)
 
 
 def load_demo_residents(total_signals: int) -> int:

@@ -124,20 +124,40 @@ def test_demo_world_has_follow_up_history_with_real_deadline_figures() -> None:
     assert audit_chain_verify().intact
 
 
-def test_a_large_load_indexes_people_without_linking_them(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Above the online limit (benchmarks) the loader keeps the pseudonym index but does not
-    link people; the limit is lowered so that a small load takes that path."""
+def test_a_large_load_links_every_record_in_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the size linked batch by batch on intake (benchmarks) the loader links the
+    whole register in one streamed re-link; every record is in a person cluster, hit
+    notices follow the clusters and the monitor counts clusters as persons. The threshold
+    is lowered so that a small load takes that path."""
+    from ketenzicht.audit.models import AuditEvent
     from ketenzicht.demo import loader
     from ketenzicht.persons.models import HitNotice, IndexEntry
     from ketenzicht.persons.selectors import distinct_persons
+    from ketenzicht.persons.services import withheld_everywhere
 
-    monkeypatch.setattr(loader, "ONLINE_LIMIT", 100)
+    monkeypatch.setattr(loader, "LINK_ONLINE_UP_TO", 100)
     call_command("demo", signals=300, quiet=True)
     demo = PersonRecord.objects.filter(subjects__signal__isnull=False).distinct()
-    assert not demo.filter(cluster__isnull=False).exists()
-    assert distinct_persons(demo) == demo.count()  # each record counts as a person
+    linkable = demo.exclude(pk__in=withheld_everywhere())
+    assert linkable.count() > 300
+    assert not linkable.filter(cluster__isnull=True).exists()  # every record linked
+    assert distinct_persons(demo) < demo.count()  # people registered twice count once
     assert IndexEntry.objects.filter(record__in=demo).count() >= demo.count()
-    # Hits follow person clusters: none until the register is linked (ketenzicht relink).
-    assert not HitNotice.objects.filter(record__in=demo).exists()
+    # Notices come from the clusters: on both sides, only between two organisations' records
+    # in one cluster.
+    notices = list(
+        HitNotice.objects.filter(record__in=demo).values_list(
+            "record__cluster_id",
+            "other_record__cluster_id",
+            "organisation_id",
+            "other_organisation_id",
+        )
+    )
+    assert notices
+    assert all(mine == theirs and org != other for mine, theirs, org, other in notices)
+    assert AuditEvent.objects.filter(object_type="person", detail__relink=True).exists()
+    # Loading more, online, keeps the clusters of the people already there.
+    before = dict(linkable.values_list("pk", "cluster_id"))
+    call_command("demo", signals=330, quiet=True)
+    after = dict(PersonRecord.objects.filter(pk__in=before).values_list("pk", "cluster_id"))
+    assert sum(before[pk] == after[pk] for pk in before) > 0.95 * len(before)

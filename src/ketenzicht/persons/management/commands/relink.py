@@ -24,6 +24,10 @@ class Command(BaseCommand):
         result = persons_relink(context=CLI)
         self.stdout.write(
             f"{result.records} record(s) in {result.clusters} cluster(s) with model "
-            f"{result.model_version}; {result.automatic} pair(s) linked automatically, "
-            f"{result.review} for review"
+            f"{result.model_version}; {result.pairs} pair(s) scored, {result.automatic} "
+            f"linked automatically, {result.review} for review; {result.changed} record(s) "
+            f"changed cluster, {result.new_notices} new notice(s)"
         )
+        if options["verbosity"] > 1:
+            phases = ", ".join(f"{phase} {s:.1f} s" for phase, s in result.seconds.items())
+            self.stdout.write(f"time per phase: {phases}")
