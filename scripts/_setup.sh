@@ -29,6 +29,18 @@ setup_system() {
   as_root_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core "$@"
 }
 
+setup_java() {
+  # Java 17 for Spark (the linkage test on Spark): Debian's runtime when it is missing, and
+  # JAVA_HOME pointing at it unless set, whatever other Java is the default.
+  local home
+  home="/usr/lib/jvm/java-17-openjdk-$(dpkg --print-architecture)"
+  if [ ! -x "$home/bin/java" ] && [ "$(id -u)" = "0" ]; then
+    mkdir -p /usr/share/man/man1  # slim images lack it and the package's postinst needs it
+  fi
+  as_root_install openjdk-17-jre-headless
+  export JAVA_HOME="${JAVA_HOME:-$home}"
+}
+
 setup_python() {
   local extras="${1:-}"
   if [ ! -x "$VENV/bin/python" ]; then
