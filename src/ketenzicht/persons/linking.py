@@ -29,8 +29,8 @@ from ketenzicht.common.crypto import keyed_digest
 
 from .linkage import model as linkage_model
 from .linkage import normalise
-from .linkage.clusters import Pair, cluster
-from .linkage.conflicts import conflicting_pairs
+from .linkage.clusters import Pair
+from .linkage.conflicts import cluster_apart
 from .linkage.features import record_features
 from .linkage.link import TF_COLUMNS, prior_weight, score
 from .linkage.online import Scorer, blocking_keys
@@ -471,27 +471,22 @@ def _assign(
     items = set(new) | set(cluster_of)
     _confirmed, rejected = decisions([uuid.UUID(pk) for pk in items])
     together = [(group[0], other) for group in members.values() for other in group[1:]]
-    sure = together + [p for p in confirmed if set(p) <= items]
-    groups = cluster(
-        items, pairs, link_threshold=THRESHOLDS.link, confirmed=sure, rejected=rejected
-    )
     # Two V-numbers are two people (``linkage.conflicts``), as in a batch re-link: a merge
-    # that would join them is refused; a cluster a reviewer made stays as it is.
+    # that would join them is refused; a cluster as it stands is kept (its pairs count as
+    # confirmed).
     v_numbers: dict[str, str | None] = {pk: row.get("v_number") for pk, row in new.items()}
     for pk, number in PersonRecord.objects.filter(
         pk__in=[uuid.UUID(m) for m in cluster_of]
     ).values_list("pk", "v_number"):
         v_numbers[str(pk)] = normalise.v_number(number or "") or None
-    settled = {frozenset(p) for p in sure}
-    apart = [p for p in conflicting_pairs(groups, v_numbers) if frozenset(p) not in settled]
-    if apart:
-        groups = cluster(
-            items,
-            pairs,
-            link_threshold=THRESHOLDS.link,
-            confirmed=sure,
-            rejected=set(rejected) | set(apart),
-        )
+    groups = cluster_apart(
+        items,
+        pairs,
+        link_threshold=THRESHOLDS.link,
+        v_numbers=v_numbers,
+        confirmed=together + [p for p in confirmed if set(p) <= items],
+        rejected=rejected,
+    )
     group_of: dict[str, int] = {}
     # Most new records start a person or join one existing person; both are written in
     # bulk (an intake of thousands of records touches thousands of clusters). Only a group

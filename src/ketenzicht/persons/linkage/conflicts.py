@@ -12,11 +12,10 @@ numbers, so they are the signature of siblings.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from itertools import combinations
-from typing import TypeVar
 
-K = TypeVar("K", bound=Hashable)
+from .clusters import K, Pair, cluster
 
 
 def one_edit_apart(a: str, b: str) -> bool:
@@ -58,3 +57,28 @@ def conflicting_pairs(
             if v_numbers_conflict(str(va), str(vb)):
                 pairs.append((a, b))
     return pairs
+
+
+def cluster_apart(
+    items: Iterable[K],
+    pairs: Iterable[Pair[K]],
+    *,
+    link_threshold: float,
+    v_numbers: Mapping[K, str | None],
+    confirmed: Iterable[tuple[K, K]] = (),
+    rejected: Iterable[tuple[K, K]] = (),
+) -> list[set[K]]:
+    """``clusters.cluster``, then again with the pairs of two V-numbers in one cluster kept
+    apart as if rejected (a confirmed pair stays together)."""
+    items, pairs = list(items), list(pairs)
+    confirmed, rejected = list(confirmed), list(rejected)
+    groups = cluster(
+        items, pairs, link_threshold=link_threshold, confirmed=confirmed, rejected=rejected
+    )
+    sure = {frozenset(p) for p in confirmed}
+    apart = [p for p in conflicting_pairs(groups, v_numbers) if frozenset(p) not in sure]
+    if not apart:
+        return groups
+    return cluster(
+        items, pairs, link_threshold=link_threshold, confirmed=confirmed, rejected=rejected + apart
+    )

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import model as linkage_model
-from .clusters import Pair, cluster, stable_ids
-from .conflicts import conflicting_pairs
+from .clusters import Pair, stable_ids
+from .conflicts import cluster_apart
 
 
 @dataclass
@@ -173,24 +173,15 @@ def link(
         threads=threads,
     )
     decided = {frozenset(p) for p in confirmed} | {frozenset(p) for p in rejected}
-    items = [str(r["unique_id"]) for r in rows]
-    confirmed, rejected = list(confirmed), list(rejected)
-    groups = cluster(
-        items, pairs, link_threshold=thresholds.link, confirmed=confirmed, rejected=rejected
+    # Two V-numbers in one cluster are two people (``conflicts``).
+    groups = cluster_apart(
+        [str(r["unique_id"]) for r in rows],
+        pairs,
+        link_threshold=thresholds.link,
+        v_numbers={str(r["unique_id"]): r.get("v_number") for r in rows},
+        confirmed=confirmed,
+        rejected=rejected,
     )
-    # Two V-numbers in one cluster are two people: cluster again, keeping them apart
-    # (a reviewer's confirmation still wins).
-    v_numbers = {str(r["unique_id"]): r.get("v_number") for r in rows}
-    sure = {frozenset(p) for p in confirmed}
-    apart = [p for p in conflicting_pairs(groups, v_numbers) if frozenset(p) not in sure]
-    if apart:
-        groups = cluster(
-            items,
-            pairs,
-            link_threshold=thresholds.link,
-            confirmed=confirmed,
-            rejected=rejected + apart,
-        )
     previous = previous or {}
     ids = stable_ids(groups, previous, next_id=max(previous.values(), default=0) + 1)
     return LinkResult(
