@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +37,6 @@ from .models import (
     PersonCluster,
     PersonIdentifier,
     PersonRecord,
-    RecordFeatures,
     ReviewStatus,
 )
 
@@ -63,57 +62,82 @@ class Read:
     """What reading the register found besides the rows it fed the linker."""
 
     records: int = 0  # linked (not withheld)
-    stale: int = 0  # stored features brought up to date
     # Record number of every record in a reviewer's decision.
     numbers: dict[str, int] = field(default_factory=dict)
     detach: list[uuid.UUID] = field(default_factory=list)  # withheld, still in a cluster
 
 
-def record_chunks(size: int = CHUNK) -> Iterator[list[tuple[PersonRecord, dict[str, Any]]]]:
-    """Every record with its feature row, in chunks in identifier order; stored features
-    that differ from the row (or are missing) are written on the way."""
+def record_chunks(
+    size: int = CHUNK, *, withheld: Collection[uuid.UUID] = (), refresh: bool = False
+) -> Iterator[list[tuple[uuid.UUID, int | None, dict[str, Any] | None]]]:
+    """Every record as (id, cluster, feature row), in chunks in identifier order.
+
+    The row is the one stored with the record (``RecordFeatures``: intake keeps it up to
+    date, and a migration that changes normalisation recomputes it); a record without one
+    gets it computed and stored now, and ``refresh`` computes every row again and stores
+    those that differ. Withheld records get no row (and keep none)."""
     last: uuid.UUID | None = None
     while True:
-        query = PersonRecord.objects.order_by("pk").only(*RECORD_FIELDS)
+        query = PersonRecord.objects.order_by("pk")
         if last is not None:
             query = query.filter(pk__gt=last)
-        records = list(query[:size])
-        if not records:
+        batch = list(query.values_list("pk", "cluster_id", "features__row")[:size])
+        if not batch:
             return
-        first, last = records[0].pk, records[-1].pk
-        phones: dict[uuid.UUID, list[str]] = defaultdict(list)
+        last = batch[-1][0]
+        wanted = [pk for pk, _c, row in batch if pk not in withheld and (refresh or row is None)]
+        computed = _computed(wanted, {pk: row for pk, _c, row in batch if row is not None})
+        yield [
+            (pk, cluster_id, None if pk in withheld else computed.get(pk, row))
+            for pk, cluster_id, row in batch
+        ]
+
+
+def _computed(
+    record_ids: list[uuid.UUID], stored: dict[uuid.UUID, dict[str, Any]]
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """The feature rows of these records from what they hold now; rows that differ from
+    the stored ones (or are missing) are written."""
+    if not record_ids:
+        return {}
+    phones: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for start in range(0, len(record_ids), WRITE_BATCH):
+        part = record_ids[start : start + WRITE_BATCH]
         for record_id, value in PersonIdentifier.objects.filter(
-            kind="phone", record_id__gte=first, record_id__lte=last
+            kind="phone", record_id__in=part
         ).values_list("record_id", "value"):
             phones[record_id].append(value)
-        stored = dict(
-            RecordFeatures.objects.filter(record_id__gte=first, record_id__lte=last).values_list(
-                "record_id", "row"
-            )
-        )
-        rows = [(record, record_row(record, phones.get(record.pk, []))) for record in records]
-        stale = [
-            features_of(row, record.pk) for record, row in rows if stored.get(record.pk) != row
-        ]
-        if stale:
-            insert(stale, update=("record", ["row", *INDEXED]))
-        yield rows
+    rows = {}
+    for start in range(0, len(record_ids), WRITE_BATCH):
+        part = record_ids[start : start + WRITE_BATCH]
+        for record in PersonRecord.objects.filter(pk__in=part).only(*RECORD_FIELDS):
+            rows[record.pk] = record_row(record, phones.get(record.pk, []))
+    stale = [features_of(row, pk) for pk, row in rows.items() if stored.get(pk) != row]
+    insert(stale, update=("record", ["row", *INDEXED]))
+    return rows
 
 
-def feed(linker: BatchLinker, *, withheld: set[uuid.UUID], decided: set[str], read: Read) -> None:
+def feed(
+    linker: BatchLinker,
+    *,
+    withheld: set[uuid.UUID],
+    decided: set[str],
+    read: Read,
+    refresh: bool = False,
+) -> None:
     """Every record that may be linked into the linker, chunk by chunk."""
-    for chunk in record_chunks():
+    for chunk in record_chunks(withheld=withheld, refresh=refresh):
         rows: list[dict[str, Any]] = []
         previous: list[int | None] = []
-        for record, row in chunk:
-            if record.pk in withheld:
-                if record.cluster_id is not None:
-                    read.detach.append(record.pk)
+        for pk, cluster_id, row in chunk:
+            if row is None:  # withheld
+                if cluster_id is not None:
+                    read.detach.append(pk)
                 continue
             if row["unique_id"] in decided:
                 read.numbers[row["unique_id"]] = linker.count + len(rows)
             rows.append(row)
-            previous.append(record.cluster_id)
+            previous.append(cluster_id)
         linker.add(rows, previous)
         read.records += len(rows)
 
@@ -187,7 +211,9 @@ def insert(
             sets = ", ".join(
                 f"{_column(model, u)} = EXCLUDED.{_column(model, u)}" for u in update[1]
             )
-            action = f"ON CONFLICT ({_column(model, update[0])}) DO UPDATE SET {sets}"
+            # Column names of the model's own fields (``_column``), never input.
+            key = _column(model, update[0])
+            action = f"ON CONFLICT ({key}) DO UPDATE SET {sets}"  # nosec B608
         cursor.execute(
             f"INSERT INTO {table} ({names}) SELECT {names} FROM relink_insert {action}"  # noqa: S608  # nosec B608
         )
