@@ -46,8 +46,9 @@ class RelinkResult:
 
 
 def _rows() -> list[dict[str, Any]]:
-    """Every record's feature row; stored features are brought up to date on the way."""
-    return [row for chunk in record_chunks() for _record, row in chunk]
+    """Every record's feature row, computed from the record; stored features are brought
+    up to date on the way."""
+    return [row for chunk in record_chunks(refresh=True) for _pk, _c, row in chunk if row]
 
 
 def current_model() -> dict[str, Any]:
@@ -82,7 +83,11 @@ def linkage_train(*, context: Context) -> LinkageModel:
 
 
 def persons_relink(
-    *, context: Context, index_moved: bool = True, memory_limit: str = MEMORY_LIMIT
+    *,
+    context: Context,
+    index_moved: bool = True,
+    refresh_features: bool = False,
+    memory_limit: str = MEMORY_LIMIT,
 ) -> RelinkResult:
     """Link every person record with the current model; clusters keep their identifiers
     where their members did not change.
@@ -90,14 +95,16 @@ def persons_relink(
     The register streams from the database into the linkage database in chunks
     (``relink.feed``) and the outcome goes back in bulk, so memory does not grow with the
     register. Notices the new clusters bear out are raised at once; ``index_moved`` also
-    lets the worker re-index the records that moved (the combination rules follow)."""
+    lets the worker re-index the records that moved (the combination rules follow).
+    Stored feature rows are used as they are (records without one get it now);
+    ``refresh_features`` computes every row from its record again first."""
     model = current_model()
     withheld = withheld_everywhere()
     confirmed, rejected = decisions()
     decided = {pk for pair in (*confirmed, *rejected) for pk in pair}
     read = Read()
     with BatchLinker(model, min_population=MIN_POPULATION, memory_limit=memory_limit) as linker:
-        feed(linker, withheld=withheld, decided=decided, read=read)
+        feed(linker, withheld=withheld, decided=decided, read=read, refresh=refresh_features)
         numbers = read.numbers
 
         def coded(pairs: set[tuple[str, str]]) -> list[tuple[int, int]]:

@@ -233,3 +233,28 @@ def test_a_relink_raises_the_notices_its_clusters_bear_out() -> None:
     assert notices[(yusuf[1].pk, police.pk)] == ["linked"]
     # The same again raises nothing new.
     assert persons_relink(context=TEST_CONTEXT, index_moved=False).new_notices == 0
+
+
+def test_stored_features_are_used_and_refreshed_on_request() -> None:
+    """A re-link reads each record's stored feature row (intake keeps it current) and
+    computes only missing ones; ``--refresh-features`` computes every row again."""
+    from ketenzicht.persons.models import RecordFeatures
+
+    coa, ind = OrganisationFactory(code="coa"), OrganisationFactory(code="ind")
+    _background([coa, ind])
+    one = _record(coa, "Yusuf", "Al-Masri", "1990-06-12", v="1234567890")
+    two = _record(ind, "Samir", "Haddad", "1971-11-02", v="9999999999")
+    persons_relink(context=TEST_CONTEXT, index_moved=False)
+    assert RecordFeatures.objects.count() == PersonRecord.objects.count()
+    # Changed behind the index's back: the stored row still says Samir Haddad.
+    PersonRecord.objects.filter(pk=two.pk).update(
+        given_name="Youssef", family_name="Masri", date_of_birth=dt.date(1990, 6, 12)
+    )
+    PersonRecord.objects.filter(pk=two.pk).update(v_number="1234567890")
+    persons_relink(context=TEST_CONTEXT, index_moved=False)
+    clusters = dict(PersonRecord.objects.values_list("pk", "cluster_id"))
+    assert clusters[one.pk] != clusters[two.pk]
+    call_command("relink", "--refresh-features")
+    clusters = dict(PersonRecord.objects.values_list("pk", "cluster_id"))
+    assert clusters[one.pk] == clusters[two.pk]
+    assert RecordFeatures.objects.get(record=two).row["v_number"] == "1234567890"

@@ -1,5 +1,5 @@
-"""``ketenzicht relink [--train]``: (re)train the linkage model and link every person record
-into person clusters; identifiers of unchanged clusters stay the same."""
+"""``ketenzicht relink [--train] [--refresh-features]``: (re)train the linkage model and link
+every person record into person clusters; identifiers of unchanged clusters stay the same."""
 
 from __future__ import annotations
 
@@ -16,12 +16,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--train", action="store_true")
+        parser.add_argument(
+            "--refresh-features",
+            action="store_true",
+            help="compute every record's comparison features again (after a change of "
+            "normalisation that no migration applied)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["train"]:
             stored = linkage_train(context=CLI)
             self.stdout.write(f"trained model {stored.version} on {stored.records} record(s)")
-        result = persons_relink(context=CLI)
+        result = persons_relink(context=CLI, refresh_features=options["refresh_features"])
         self.stdout.write(
             f"{result.records} record(s) in {result.clusters} cluster(s) with model "
             f"{result.model_version}; {result.pairs} pair(s) scored, {result.automatic} "
