@@ -159,10 +159,7 @@ class BatchLinker:
         db_api = DuckDBAPI(connection=self.con)
         linker = Linker(db_api.register("linkage_input"), settings, log_level="ERROR")
         predictions = linker.inference.predict(threshold_match_probability=self.thresholds.review)
-        self.con.execute(
-            f"CREATE TABLE predictions AS SELECT * FROM {predictions.physical_name}"  # noqa: S608  # nosec B608 (Splink's own table name)
-        )
-        predictions.drop_table_from_database_and_remove_from_cache()
+        self.con.execute(f"ALTER TABLE {predictions.physical_name} RENAME TO predictions")
         self.con.execute("DROP TABLE linkage_input")
         self._present = _columns_of(self.con, "predictions")
         self.timings.lap("predict")
