@@ -220,6 +220,41 @@ def insert(
         cursor.execute("DROP TABLE relink_insert")
 
 
+def update(objects: Sequence[models.Model], fields: list[str]) -> None:
+    """``bulk_update`` for many rows: on PostgreSQL one UPDATE from a temporary table
+    filled with COPY (``bulk_update`` writes a CASE per field and row)."""
+    if not objects:
+        return
+    model = type(objects[0])
+    if _vendor() != "postgresql":
+        model._default_manager.bulk_update(objects, fields, batch_size=500)
+        return
+    pk = model._meta.pk
+    changed = [model._meta.get_field(name) for name in fields]
+    columns = [str(pk.column), *(_column(model, name) for name in fields)]
+    rows = (
+        [
+            pk.get_db_prep_save(obj.pk, connection),
+            *(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in changed),  # type: ignore[union-attr]
+        ]
+        for obj in objects
+    )
+    table = model._meta.db_table
+    names = ", ".join(columns)
+    sets = ", ".join(f"{c} = u.{c}" for c in columns[1:])
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS relink_update")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE relink_update AS SELECT {names} FROM {table} WITH NO DATA"  # noqa: S608  # nosec B608 (the model's own columns)
+        )
+        _fill(cursor, "relink_update", columns, rows)
+        cursor.execute(
+            f"UPDATE {table} SET {sets} FROM relink_update u "  # noqa: S608  # nosec B608 (the model's own columns)
+            f"WHERE {table}.{columns[0]} = u.{columns[0]}"
+        )
+        cursor.execute("DROP TABLE relink_update")
+
+
 def _column(model: type[models.Model], name: str) -> str:
     field = model._meta.get_field(name)
     if not isinstance(field, models.Field):
@@ -395,10 +430,9 @@ def requeue_reviews(linker: BatchLinker, model: dict[str, Any]) -> int:
         "OR v.probability <> b.match_probability OR v.weight <> b.match_weight"
     ):
         pks = table.column("review_pk").to_pylist()
-        MatchReview.objects.bulk_update(
+        update(
             [MatchReview(pk=pk, **review(pair)) for pk, pair in zip(pks, pairs, strict=True)],
             fields,
-            batch_size=500,
         )
     con.execute("DROP TABLE reviews")
     return linker.band_count
