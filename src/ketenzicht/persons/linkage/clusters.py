@@ -112,6 +112,81 @@ def stable_ids(
     return result
 
 
+def cluster_kept_apart(
+    items: Iterable[K],
+    pairs: Iterable[Pair[K]],
+    *,
+    link_threshold: float,
+    kinds: Mapping[K, tuple[Hashable, str]],
+    conflict: Callable[[str, str], bool],
+    confirmed: Iterable[tuple[K, K]] = (),
+    rejected: Iterable[tuple[K, K]] = (),
+) -> list[set[K]]:
+    """``cluster`` with, besides ``rejected``, every pair of items of one group whose
+    values conflict kept apart (``kinds[item]`` is its group and value), unless the pair
+    is confirmed: the clusters ``cluster`` makes with those pairs added to ``rejected``,
+    without listing them (a group of thousands of numbered records holds millions of such
+    pairs). Per cluster it keeps how many items of each group and value it holds, and a
+    merge is refused when some conflicting pair across the two sides is not confirmed."""
+    components = _Components(items)
+    apart: dict[K, set[K]] = defaultdict(set)
+    for a, b in rejected:
+        apart[a].add(b)
+        apart[b].add(a)
+    confirmed = list(confirmed)
+    sure: dict[K, set[K]] = defaultdict(set)
+    for a, b in confirmed:
+        sure[a].add(b)
+        sure[b].add(a)
+    held: dict[K, Counter[tuple[Hashable, str]]] = {
+        i: Counter([kinds[i]]) if i in kinds else Counter() for i in components.parent
+    }
+
+    def confirmed_across(
+        small: K, large: K, one: tuple[Hashable, str], other: tuple[Hashable, str]
+    ) -> int:
+        found = 0
+        for m in components.members[small]:
+            if m in sure and kinds.get(m) == one:
+                found += sum(
+                    1 for o in sure[m] if components.find(o) == large and kinds.get(o) == other
+                )
+        return found
+
+    def may_join(a: K, b: K) -> bool:
+        ra, rb = components.find(a), components.find(b)
+        if ra == rb:
+            return True
+        small, large = sorted((ra, rb), key=lambda r: len(components.members[r]))
+        if any(
+            apart[m] & components.members[large] for m in components.members[small] if m in apart
+        ):
+            return False
+        by_group: dict[Hashable, list[tuple[str, int]]] = defaultdict(list)
+        for (group, value), count in held[large].items():
+            by_group[group].append((value, count))
+        for (group, value), count in held[small].items():
+            for other, other_count in by_group.get(group, ()):
+                if conflict(value, other) and count * other_count > confirmed_across(
+                    small, large, (group, value), (group, other)
+                ):
+                    return False
+        return True
+
+    edges = [(float("inf"), a, b) for a, b in confirmed]
+    edges += [(p.weight, p.left, p.right) for p in pairs if p.probability >= link_threshold]
+    for _weight, a, b in sorted(edges, key=lambda e: (-e[0], *sorted((str(e[1]), str(e[2]))))):
+        if a in components.parent and b in components.parent and may_join(a, b):
+            ra, rb = components.find(a), components.find(b)
+            if ra == rb:
+                continue
+            components.union(a, b)
+            root = components.find(a)
+            other = rb if root == ra else ra
+            held[root] += held.pop(other)
+    return list(components.members.values())
+
+
 # --- the same, over integer-coded items, for a whole register ---------------------------
 #
 # A million records are a million Python objects in ``cluster`` and ``stable_ids``; here
@@ -127,6 +202,8 @@ def cluster_arrays(
     confirmed: tuple[Any, Any] | None = None,
     rejected: tuple[Any, Any] | None = None,
     names: Callable[[Any], Sequence[str]] | None = None,
+    numbered: Callable[[Any], tuple[Any, Sequence[str]]] | None = None,
+    conflict: Callable[[str, str], bool] | None = None,
 ) -> Any:
     """A cluster label (0..k-1) per item 0..n-1: the clusters ``cluster`` makes from the
     linking pairs ``left[i]``-``right[i]`` of ``weight[i]`` (those at or above the automatic
@@ -137,7 +214,13 @@ def cluster_arrays(
     components that hold both records of a rejected pair are merged again, greedily from
     the strongest pair down, by ``cluster`` itself. ``names`` gives the items' own ids for
     those, so that pairs of equal weight are taken in the same order as ``cluster`` on
-    the ids would take them."""
+    the ids would take them.
+
+    With ``numbered`` and ``conflict`` the clusters are then those of
+    ``conflicts.cluster_apart``: ``numbered(labels)`` gives the items (and their numbers)
+    of the clusters holding two numbers or more, and the components holding such a
+    cluster are merged again with the pairs of conflicting numbers of one cluster kept
+    apart (``cluster_kept_apart``)."""
     import numpy as np
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -152,45 +235,74 @@ def cluster_arrays(
     rows, cols = np.concatenate([left, c_left]), np.concatenate([right, c_right])
     graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n)).tocsr()
     _count, labels = connected_components(graph, directed=False)
-    labels = labels.astype(np.int64)
-    if rejected is None or len(rejected[0]) == 0:
-        return labels
-    r_left, r_right = np.asarray(rejected[0], np.int64), np.asarray(rejected[1], np.int64)
-    torn = np.unique(labels[r_left][labels[r_left] == labels[r_right]])
-    if len(torn) == 0:
-        return labels
-    in_torn = np.isin(labels, torn)
-    items = np.flatnonzero(in_torn)
-    named: list[Any] = list(names(items)) if names is not None else items.tolist()
-    number = dict(zip(named, items.tolist(), strict=True))
-    name_of = dict(zip(items.tolist(), named, strict=True))
-    mine = in_torn[left]
-    pairs = [
-        Pair(name_of[a], name_of[b], 1.0, w)
-        for a, b, w in zip(
-            left[mine].tolist(), right[mine].tolist(), weight[mine].tolist(), strict=True
-        )
-    ]
-    c_mine = in_torn[c_left]
-    groups = cluster(
-        named,
-        pairs,
-        link_threshold=1.0,
-        confirmed=[
+    components = labels.astype(np.int64)
+    r_left, r_right = (
+        (np.asarray(rejected[0], np.int64), np.asarray(rejected[1], np.int64))
+        if rejected is not None
+        else (np.empty(0, np.int64), np.empty(0, np.int64))
+    )
+
+    def again(in_rerun: Any, current: Any, kinds: dict[int, tuple[Hashable, str]] | None) -> Any:
+        """``current`` with the items of ``in_rerun`` clustered greedily once more."""
+        items = np.flatnonzero(in_rerun)
+        named: list[Any] = list(names(items)) if names is not None else items.tolist()
+        number = dict(zip(named, items.tolist(), strict=True))
+        name_of = dict(zip(items.tolist(), named, strict=True))
+        mine = in_rerun[left]
+        pairs = [
+            Pair(name_of[a], name_of[b], 1.0, w)
+            for a, b, w in zip(
+                left[mine].tolist(), right[mine].tolist(), weight[mine].tolist(), strict=True
+            )
+        ]
+        c_mine = in_rerun[c_left]
+        sure = [
             (name_of[a], name_of[b])
             for a, b in zip(c_left[c_mine].tolist(), c_right[c_mine].tolist(), strict=True)
-        ],
-        rejected=[
+        ]
+        apart = [
             (name_of[a], name_of[b])
             for a, b in zip(r_left.tolist(), r_right.tolist(), strict=True)
             if a in name_of and b in name_of
-        ],
-    )
-    next_label = int(labels.max()) + 1
-    for group in groups:
-        labels[[number[m] for m in group]] = next_label
-        next_label += 1
-    return np.unique(labels, return_inverse=True)[1].astype(np.int64)
+        ]
+        if kinds is None or conflict is None:
+            groups = cluster(named, pairs, link_threshold=1.0, confirmed=sure, rejected=apart)
+        else:
+            groups = cluster_kept_apart(
+                named,
+                pairs,
+                link_threshold=1.0,
+                kinds={name_of[i]: kind for i, kind in kinds.items() if i in name_of},
+                conflict=conflict,
+                confirmed=sure,
+                rejected=apart,
+            )
+        relabelled = current.copy()
+        next_label = int(relabelled.max()) + 1
+        for group in groups:
+            relabelled[[number[m] for m in group]] = next_label
+            next_label += 1
+        return np.unique(relabelled, return_inverse=True)[1].astype(np.int64)
+
+    labels = components
+    torn = np.unique(components[r_left][components[r_left] == components[r_right]])
+    if len(torn):
+        labels = again(np.isin(components, torn), components, None)
+    if numbered is None or conflict is None:
+        return labels
+    numbered_items, numbers = numbered(labels)
+    numbered_items = np.asarray(numbered_items, dtype=np.int64)
+    if len(numbered_items) == 0:
+        return labels
+    # Components holding a cluster of two numbers, with rejections and conflicts together.
+    kinds: dict[int, tuple[Hashable, str]] = {
+        item: (label, str(value))
+        for item, label, value in zip(
+            numbered_items.tolist(), labels[numbered_items].tolist(), numbers, strict=True
+        )
+    }
+    rerun = np.isin(components, np.unique(components[numbered_items]))
+    return again(rerun, labels, kinds)
 
 
 def stable_ids_arrays(labels: Any, previous: Any, order: Any, *, next_id: int) -> tuple[Any, Any]:

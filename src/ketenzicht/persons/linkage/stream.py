@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from . import model as linkage_model
 from .clusters import Pair, cluster_arrays, stable_ids_arrays
-from .conflicts import conflicting_pairs
+from .conflicts import v_numbers_conflict
 from .features import record_features
 from .link import TF_COLUMNS, level_labels, pairs_from
 
@@ -170,26 +170,19 @@ class BatchLinker:
         ).fetchnumpy()
         self.pairs = int(self.con.execute("SELECT count(*) FROM predictions").fetchall()[0][0])
         self.automatic = len(edges["rid_l"])
-        confirmed, rejected = list(confirmed), list(rejected)
-
-        def clustered(apart: list[tuple[int, int]]) -> Any:
-            return cluster_arrays(
-                self.count,
-                edges["rid_l"],
-                edges["rid_r"],
-                edges["match_weight"],
-                confirmed=_arrays(confirmed),
-                rejected=_arrays(rejected + apart),
-                names=self._names,
-            )
-
-        labels = clustered([])
-        # As ``link.link``: two V-numbers in one cluster are two people, so cluster once
-        # more keeping them apart, unless a reviewer confirmed the pair.
-        sure = {frozenset(p) for p in confirmed}
-        apart = [p for p in self._conflicts(labels) if frozenset(p) not in sure]
-        if apart:
-            labels = clustered(apart)
+        # As ``link.link``: two V-numbers in one cluster are two people
+        # (``conflicts.cluster_apart``), unless a reviewer confirmed the pair.
+        labels = cluster_arrays(
+            self.count,
+            edges["rid_l"],
+            edges["rid_r"],
+            edges["match_weight"],
+            confirmed=_arrays(confirmed),
+            rejected=_arrays(rejected),
+            names=self._names,
+            numbered=self._numbered,
+            conflict=v_numbers_conflict,
+        )
         order = self._order(labels)
         _ids, self.cluster_of = stable_ids_arrays(labels, previous, order, next_id=next_id)
         self.clusters = int(labels.max()) + 1 if len(labels) else 0
@@ -227,27 +220,20 @@ class BatchLinker:
             f"CREATE TABLE linkage_input AS SELECT *, {columns} FROM records"  # noqa: S608  # nosec B608
         )
 
-    def _conflicts(self, labels: Any) -> list[tuple[int, int]]:
-        """Pairs of record numbers in one cluster whose V-numbers conflict
-        (``conflicts.conflicting_pairs``), from the clusters with two V-numbers or more."""
+    def _numbered(self, labels: Any) -> tuple[Any, list[str]]:
+        """The records with a V-number in the clusters that hold two V-numbers or more,
+        and their numbers."""
         labelled = pa.table(  # noqa: F841 (DuckDB reads it)
             {"rid": np.arange(self.count, dtype=np.int64), "label": labels}
         )
         found = self.con.sql(
             "WITH numbered AS (SELECT l.label, r.rid, r.v_number FROM labelled l "
             "JOIN records r USING (rid) WHERE r.v_number IS NOT NULL) "
-            "SELECT label, rid, v_number FROM numbered WHERE label IN "
+            "SELECT rid, v_number FROM numbered WHERE label IN "
             "(SELECT label FROM numbered GROUP BY label HAVING count(DISTINCT v_number) > 1) "
-            "ORDER BY label, rid"
+            "ORDER BY rid"
         ).fetchnumpy()
-        groups: dict[int, list[int]] = {}
-        v_numbers: dict[int, str] = {}
-        for label, rid, v_number in zip(
-            found["label"].tolist(), found["rid"].tolist(), found["v_number"].tolist(), strict=True
-        ):
-            groups.setdefault(label, []).append(rid)
-            v_numbers[rid] = str(v_number)
-        return conflicting_pairs(groups.values(), v_numbers)
+        return found["rid"], [str(v) for v in found["v_number"].tolist()]
 
     def _names(self, numbers: Any) -> list[str]:
         """The record ids of these record numbers, in their order."""

@@ -143,3 +143,97 @@ def test_integer_coded_identifiers_are_those_of_stable_ids(
     order = sorted(groups, key=lambda label: (-len(groups[label]), min(groups[label])))
     _per_label, per_item = stable_ids_arrays(labels, previous, order, next_id=100)
     assert dict(zip(names, per_item.tolist(), strict=True)) == expected
+
+
+@settings(deadline=None)
+@given(
+    pairs_strategy,
+    decisions,
+    decisions,
+    st.lists(
+        st.tuples(st.integers(0, 1), st.sampled_from(["", "1", "2", "3"])), min_size=12, max_size=12
+    ),
+)
+def test_keeping_conflicting_values_apart_without_listing_the_pairs(
+    raw: list[tuple[int, int, float, float]],
+    confirmed: list[tuple[int, int]],
+    rejected: list[tuple[int, int]],
+    raw_kinds: list[tuple[int, str]],
+) -> None:
+    """``cluster_kept_apart`` (counts of group and value per cluster) makes the clusters of
+    ``cluster`` given every conflicting pair of one group as a rejection, less the
+    confirmed ones; and ``cluster_arrays`` with ``numbered`` those of ``cluster_apart``."""
+    import numpy as np
+
+    from ketenzicht.persons.linkage.clusters import cluster_arrays, cluster_kept_apart
+    from ketenzicht.persons.linkage.conflicts import cluster_apart
+
+    pairs = [Pair(a, b, p, round(w)) for a, b, p, w in raw]
+    kinds = {i: kind for i, kind in zip(ITEMS, raw_kinds, strict=True) if kind[1]}
+
+    def differ(a: str, b: str) -> bool:
+        return a != b
+
+    sure = {frozenset(p) for p in confirmed}
+    apart = [
+        (a, b)
+        for a in kinds
+        for b in kinds
+        if a < b
+        and kinds[a][0] == kinds[b][0]
+        and differ(kinds[a][1], kinds[b][1])
+        and frozenset((a, b)) not in sure
+    ]
+    expected = cluster(
+        ITEMS, pairs, link_threshold=0.9, confirmed=confirmed, rejected=rejected + apart
+    )
+    got = cluster_kept_apart(
+        ITEMS,
+        pairs,
+        link_threshold=0.9,
+        kinds=kinds,
+        conflict=differ,
+        confirmed=confirmed,
+        rejected=rejected,
+    )
+    assert {frozenset(g) for g in got} == {frozenset(g) for g in expected}
+
+    # The array form against conflicts.cluster_apart, V-numbers from the kinds' values.
+    v_numbers = {i: f"10{kind[1]}" for i, kind in kinds.items()}
+    reference = cluster_apart(
+        ITEMS,
+        pairs,
+        link_threshold=0.9,
+        v_numbers=v_numbers,
+        confirmed=confirmed,
+        rejected=rejected,
+    )
+    linking = [p for p in pairs if p.probability >= 0.9]
+
+    def arrays(found: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray] | None:
+        return (np.array([a for a, _ in found]), np.array([b for _, b in found])) if found else None
+
+    def numbered(labels: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        shared = [
+            i
+            for i in v_numbers
+            if len({v_numbers[j] for j in v_numbers if labels[j] == labels[i]}) > 1
+        ]
+        return np.array(sorted(shared), dtype=np.int64), [v_numbers[i] for i in sorted(shared)]
+
+    from ketenzicht.persons.linkage.conflicts import v_numbers_conflict
+
+    labels = cluster_arrays(
+        len(ITEMS),
+        np.array([p.left for p in linking], dtype=np.int64),
+        np.array([p.right for p in linking], dtype=np.int64),
+        np.array([p.weight for p in linking], dtype=np.float64),
+        confirmed=arrays(confirmed),
+        rejected=arrays(rejected),
+        numbered=numbered,
+        conflict=v_numbers_conflict,
+    )
+    found: dict[int, set[int]] = {}
+    for item, label in enumerate(labels.tolist()):
+        found.setdefault(label, set()).add(item)
+    assert {frozenset(g) for g in found.values()} == {frozenset(g) for g in reference}
