@@ -142,7 +142,9 @@ def scorer() -> Scorer:
             else linkage_model.default_model()
         )
         _scorers.clear()
-        _scorers[model_id] = Scorer(model)
+        # The prior for the register as it is now (``linkage.model.at_size``); it falls
+        # slowly as the register grows, and a new model or process reads it again.
+        _scorers[model_id] = Scorer(linkage_model.at_size(model, _population()))
     return _scorers[model_id]
 
 

@@ -163,6 +163,7 @@ def link(
     backend: str = "duckdb",
     threads: int | None = None,
 ) -> LinkResult:
+    model = linkage_model.at_size(model, max(len(rows), min_population))
     scored = with_term_frequencies(rows, min_population=min_population) if min_population else rows
     pairs = score(
         scored,

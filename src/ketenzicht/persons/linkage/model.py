@@ -350,6 +350,7 @@ def train(
     model: dict[str, Any] = linker.misc.save_model_to_json()
     model["ketenzicht_model_version"] = MODEL_VERSION
     model["ketenzicht_labels"] = len(reviewed)
+    model["ketenzicht_trained_records"] = len(rows)
     model["ketenzicht_trained_on"] = "blocks: " + "; ".join(" + ".join(b) for b in rounds if b)
     return model
 
@@ -381,6 +382,26 @@ def save(model: Mapping[str, Any], path: Path) -> None:
 def load(path: Path) -> dict[str, Any]:
     model: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return model
+
+
+PRIOR = "probability_two_random_records_match"
+
+
+def at_size(model: Mapping[str, Any], records: int) -> dict[str, Any]:
+    """The model for a register of ``records`` records: the prior (the probability that two
+    random records are one person) falls as the register grows, since each person has a
+    few records while the pairs grow with the square. A model trained on 20,000 records
+    and applied to a million would otherwise start 50 times too sure and chain namesakes
+    into clusters of thousands. Never raised above what training measured: a small input
+    says little about the population."""
+    trained = int(model.get("ketenzicht_trained_records") or 0)
+    scaled = dict(model)
+    if PRIOR not in model:
+        return scaled
+    prior = float(model.get("ketenzicht_prior_as_trained") or model[PRIOR])
+    scaled[PRIOR] = prior * trained / records if trained and records > trained else prior
+    scaled["ketenzicht_prior_as_trained"] = prior
+    return scaled
 
 
 def for_splink(model: Mapping[str, Any]) -> dict[str, Any]:

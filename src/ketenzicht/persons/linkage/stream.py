@@ -150,6 +150,8 @@ class BatchLinker:
         self._previous = []
         self.timings.lap("read")
         self._with_term_frequencies()
+        # The prior for a register of this size (``model.at_size``).
+        self.model = linkage_model.at_size(self.model, self.count)
         settings = linkage_model.for_splink(self.model)
         # The record number travels with each pair, so pairs need no join on the text ids.
         settings["additional_columns_to_retain"] = [
