@@ -318,14 +318,13 @@ def write_clusters(linker: BatchLinker, detach: Sequence[uuid.UUID]) -> int:
         if _vendor() == "postgresql":
             cursor.execute("ANALYZE relink_moves")
             cursor.execute("ANALYZE relink_sizes")
+        # One upsert, not INSERT ... WHERE NOT EXISTS: that anti-join scans the table being
+        # filled once per row (half an hour for 700,000 new clusters on PostgreSQL).
         cursor.execute(
-            f"INSERT INTO {clusters} (id, size, linked_at) SELECT s.id, s.size, %s "  # noqa: S608  # nosec B608
-            f"FROM relink_sizes s WHERE NOT EXISTS (SELECT 1 FROM {clusters} c WHERE c.id = s.id)",
-            [now],
-        )
-        cursor.execute(
-            f"UPDATE {clusters} SET size = s.size, linked_at = %s FROM relink_sizes s "  # noqa: S608  # nosec B608
-            f"WHERE {clusters}.id = s.id AND {clusters}.size <> s.size",
+            f"INSERT INTO {clusters} (id, size, linked_at) "  # noqa: S608  # nosec B608
+            "SELECT s.id, s.size, %s FROM relink_sizes s WHERE true "
+            f"ON CONFLICT (id) DO UPDATE SET size = excluded.size, linked_at = excluded.linked_at "
+            f"WHERE {clusters}.size <> excluded.size",
             [now],
         )
         cursor.execute(
