@@ -19,7 +19,7 @@ from .encrypted_fields import bytes_text
 BATCH = 2000
 
 
-def _rows(
+def keyset_batches(
     connection: BaseDatabaseWrapper, table: str, pk: str, columns: list[str]
 ) -> Iterator[list[tuple[Any, ...]]]:
     # Table and column names come from model metadata, never from input; values are bound.
@@ -41,7 +41,7 @@ def _rows(
             last = batch[-1][0]
 
 
-def _write(
+def write_rows(
     connection: BaseDatabaseWrapper,
     table: str,
     pk: str,
@@ -93,7 +93,7 @@ def seal_columns(
     rows written."""
     derived = derived or {}
     written = 0
-    for batch in _rows(connection, table, pk, [*columns, *extra]):
+    for batch in keyset_batches(connection, table, pk, [*columns, *extra]):
         updates = []
         for key, *read in batch:
             values, others = read[: len(columns)], read[len(columns) :]
@@ -103,7 +103,7 @@ def seal_columns(
             plain.update(zip(extra, others, strict=True))
             sealed = [crypto.seal(plain[c], f"{table}.{c}") for c in columns]
             updates.append((key, *sealed, *(f(plain) for f in derived.values())))
-        _write(connection, table, pk, [*columns, *derived], updates)
+        write_rows(connection, table, pk, [*columns, *derived], updates)
         written += len(updates)
     return written
 
@@ -112,7 +112,7 @@ def reseal_columns(connection: BaseDatabaseWrapper, table: str, columns: list[st
     """Seal again under the active key what another key sealed; returns values resealed."""
     active = crypto.ring().active
     resealed = 0
-    for batch in _rows(connection, table, pk, columns):
+    for batch in keyset_batches(connection, table, pk, columns):
         updates = []
         for key, *values in batch:
             if all(crypto.key_id_of(str(v or "")) in (None, active) for v in values):
@@ -124,7 +124,7 @@ def reseal_columns(connection: BaseDatabaseWrapper, table: str, columns: list[st
             updates.append(
                 (key, *(crypto.seal(p, lb) for p, lb in zip(plain, labels, strict=True)))
             )
-        _write(connection, table, pk, columns, updates)
+        write_rows(connection, table, pk, columns, updates)
         resealed += len(updates)
     return resealed
 

@@ -33,46 +33,10 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import migrations
 
-from ketenzicht.common import crypto
+from ketenzicht.common import crypto, sealing
 from ketenzicht.common.encrypted_fields import tokens_text
 
 BATCH = 2000
-
-
-def _batches(
-    connection: Any, table: str, pk: str, columns: list[str]
-) -> Iterator[list[tuple[Any, ...]]]:
-    # Table and column names are constants of this module; values are bound.
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in [pk, *columns])
-    last: Any = None
-    with connection.cursor() as cursor:
-        while True:
-            where = f"WHERE {quote(pk)} > %s " if last is not None else ""
-            cursor.execute(
-                f"SELECT {names} FROM {quote(table)} {where}"  # noqa: S608  # nosec B608
-                f"ORDER BY {quote(pk)} LIMIT {BATCH}",
-                [last] if last is not None else [],
-            )
-            batch = cursor.fetchall()
-            if not batch:
-                return
-            yield batch
-            last = batch[-1][0]
-
-
-def _write(
-    connection: Any, table: str, pk: str, columns: list[str], updates: list[tuple[Any, ...]]
-) -> None:
-    if not updates:
-        return
-    quote = connection.ops.quote_name
-    sets = ", ".join(f"{quote(c)} = %s" for c in columns)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {quote(table)} SET {sets} WHERE {quote(pk)} = %s",  # noqa: S608  # nosec B608
-            [(*values, key) for key, *values in updates],
-        )
 
 
 def _open(value: Any, column: str) -> str:
@@ -85,7 +49,7 @@ def recompute_blind_indexes(connection: Any) -> int:
     written = 0
     sealed = ["given_name", "family_name", "aliases", "v_number"]
     digests = ["v_number_digest", "family_name_digest", "name_digests"]
-    for batch in _batches(connection, table, "id", [*sealed, *digests]):
+    for batch in sealing.keyset_batches(connection, table, "id", [*sealed, *digests]):
         updates = []
         for key, *values in batch:
             given, family, aliases, v_number = (
@@ -98,16 +62,16 @@ def recompute_blind_indexes(connection: Any) -> int:
             )
             if new != tuple(v or "" for v in values[4:]):
                 updates.append((key, *new))
-        _write(connection, table, "id", digests, updates)
+        sealing.write_rows(connection, table, "id", digests, updates)
         written += len(updates)
     table = "persons_personidentifier"
-    for batch in _batches(connection, table, "id", ["value", "value_digest"]):
+    for batch in sealing.keyset_batches(connection, table, "id", ["value", "value_digest"]):
         updates = []
         for key, value, digest in batch:
             new_digest = crypto.blind_index("identifier", _open(value, f"{table}.value"))
             if new_digest != (digest or ""):
                 updates.append((key, new_digest))
-        _write(connection, table, "id", ["value_digest"], updates)
+        sealing.write_rows(connection, table, "id", ["value_digest"], updates)
         written += len(updates)
     return written
 
@@ -160,7 +124,7 @@ def recompute_name_pseudonyms(connection: Any) -> set[Any]:
                 if new and new[0] != token:
                     updates.append((pk, new[0]))
                     changed.add(record_id)
-            _write(connection, "persons_indexentry", "id", ["token"], updates)
+            sealing.write_rows(connection, "persons_indexentry", "id", ["token"], updates)
     return changed
 
 
@@ -235,7 +199,7 @@ def recompute_features(connection: Any, apps: Any = None) -> int:
     named = name_features()
     indexed = sorted({f.column for f in model._meta.concrete_fields} & set(named))
     written = 0
-    for batch in _batches(connection, table, "record_id", ["row", *indexed]):
+    for batch in sealing.keyset_batches(connection, table, "record_id", ["row", *indexed]):
         updates = []
         for key, sealed, *stored in batch:
             row = json.loads(_open(sealed, f"{table}.row") or "null")
@@ -261,7 +225,7 @@ def recompute_features(connection: Any, apps: Any = None) -> int:
                 continue
             text = json.dumps(new_row, ensure_ascii=False, sort_keys=True, default=str)
             updates.append((key, crypto.seal(text, f"{table}.row"), *blind))
-        _write(connection, table, "record_id", ["row", *indexed], updates)
+        sealing.write_rows(connection, table, "record_id", ["row", *indexed], updates)
         written += len(updates)
     return written
 

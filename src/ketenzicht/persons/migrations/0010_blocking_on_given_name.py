@@ -8,13 +8,12 @@ with the code in place from the names and date the row already holds.
 Reverse: the columns go; rows keep the extra keys, which older code ignores.
 """
 
-import importlib
 import json
 from typing import Any
 
 from django.db import migrations, models
 
-from ketenzicht.common import crypto
+from ketenzicht.common import crypto, sealing
 
 NEW = ("key_given", "key_second", "dob")
 BLIND = ("key_given", "key_second")
@@ -23,14 +22,12 @@ BLIND = ("key_given", "key_second")
 def fill(apps: Any, schema_editor: Any) -> None:
     from ketenzicht.persons.linkage.features import record_features
 
-    # The batch helpers of the migration before (a module name cannot be imported plainly).
-    previous = importlib.import_module("ketenzicht.persons.migrations.0009_one_name_normaliser")
     connection = schema_editor.connection
     table = "persons_recordfeatures"
-    for batch in previous._batches(connection, table, "record_id", ["row"]):
+    for batch in sealing.keyset_batches(connection, table, "record_id", ["row"]):
         updates = []
         for key, sealed in batch:
-            row = json.loads(previous._open(sealed, f"{table}.row") or "null")
+            row = json.loads(crypto.open_sealed(str(sealed or ""), f"{table}.row") or "null")
             if not isinstance(row, dict):
                 continue
             fresh = record_features(
@@ -53,7 +50,7 @@ def fill(apps: Any, schema_editor: Any) -> None:
             ]
             text = json.dumps(row, ensure_ascii=False, sort_keys=True, default=str)
             updates.append((key, crypto.seal(text, f"{table}.row"), *columns))
-        previous._write(connection, table, "record_id", ["row", *NEW], updates)
+        sealing.write_rows(connection, table, "record_id", ["row", *NEW], updates)
 
 
 class Migration(migrations.Migration):
