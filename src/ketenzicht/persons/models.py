@@ -242,8 +242,9 @@ class RecordFeatures(models.Model):
     dob = models.CharField(max_length=10, null=True)
 
     class Meta:
-        # One index per blocking rule (``linkage.model.BLOCKING_KEYS``); name_sorted and
-        # name_key alone also serve the name frequency counts.
+        # One index per blocking rule (``linkage.model.BLOCKING_KEYS``); the name_key rule
+        # uses the leading column of the first. name_sorted and name_key alone also serve
+        # the name frequency counts.
         indexes = [
             models.Index(fields=["name_key", "dob_year"], name="features_key_year"),
             models.Index(fields=["name_key", "dob_md"], name="features_key_md"),
@@ -254,9 +255,8 @@ class RecordFeatures(models.Model):
             ),
             models.Index(fields=["dob_trusted", "nationality"], name="features_dob_nat"),
             models.Index(fields=["key_given", "dob"], name="features_given_dob"),
-            models.Index(
-                fields=["key_given", "key_second", "nationality"], name="features_given_second_nat"
-            ),
+            models.Index(fields=["key_given", "key_second"], name="features_given_second"),
+            models.Index(fields=["key_second", "dob"], name="features_second_dob"),
         ]
 
 
