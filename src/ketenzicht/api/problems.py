@@ -13,6 +13,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from .parsers import MAX_DEPTH
+
 PROBLEM = "application/problem+json"
 
 
@@ -83,12 +85,15 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         )
     if isinstance(exc, exceptions.ParseError):
         # DRF's text carries the parser's own (English) exception message.
-        result = problem_response(
-            status.HTTP_400_BAD_REQUEST,
-            _("The request body is not valid JSON."),
-            _("Send a JSON object encoded as UTF-8."),
+        if exc.get_codes() == "too_deep":
+            advice = _("Nest arrays and objects at most %(depth)s levels deep.") % {
+                "depth": MAX_DEPTH
+            }
+        else:
+            advice = _("Send a JSON object encoded as UTF-8.")
+        return problem_response(
+            status.HTTP_400_BAD_REQUEST, _("The request body is not valid JSON."), advice
         )
-        return result
     detail = exc.detail if isinstance(exc, exceptions.APIException) else ""
     result = problem_response(response.status_code, str(detail) or _("Error"), "")
     for header in ("WWW-Authenticate", "Retry-After", "Allow"):

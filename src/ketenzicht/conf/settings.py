@@ -372,7 +372,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser with a nesting limit: a deeply nested body is a 400, not a 500.
+    "DEFAULT_PARSER_CLASSES": ["ketenzicht.api.parsers.DepthLimitedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ketenzicht.api.problems.problem_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["ketenzicht.common.ratelimit.ApiThrottle"],
