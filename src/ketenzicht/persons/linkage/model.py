@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,10 +177,12 @@ def comparisons() -> list[Any]:
 
 # Candidate pairs share all the fields of at least one of these. Without a shared identifier
 # a pair needs agreement on name *and* birth to reach the review band (the prior is about
-# -14 bits; a name alone weighs at most about +9, a common one much less), so name keys are
-# always paired with a birth field: that keeps blocks small at a million records (a name key
-# alone gives blocks of hundreds) while losing no pair that could be linked. Online linking
-# looks candidates up by the same keys (``online.blocking_keys``).
+# -14 bits; a name alone weighs at most about +9, a common one much less), so most name keys
+# are paired with a birth field. Three are not, because real registrations need them:
+# estimated dates differ between organisations (given name and father's name), patronymic
+# names share no surname (father's name and date), and swapped given and family names with
+# estimated years (the full set of name words). Online linking looks candidates up by the
+# same keys (``online.blocking_keys``).
 BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("v_number",),
     ("phone",),
@@ -190,14 +193,62 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("key_first", "key_last", "dob_year"),
     ("dob_trusted", "nationality"),  # names spelt beyond recognition
     ("key_given", "dob"),
-    # Given name and father's name (the second name written) without any birth field:
-    # estimated dates differ between organisations, and patronymic names share no surname.
-    ("key_given", "key_second", "nationality"),
+    ("key_given", "key_second"),
+    ("key_second", "dob"),
+    ("name_key",),
 )
+
+# A key value that more records share than this says nothing about who someone is (a
+# shelter's phone, the commonest given and father's names of a nationality, a placeholder)
+# and would make its block quadratic: a million records of a few thousand name pairs give a
+# billion candidate pairs. Batch linking leaves such blocks out (their pairs can still meet
+# through another key); online linking bounds candidates with ``CANDIDATE_LIMIT`` instead.
+BLOCK_CAP = 300
+
+
+def block_column(index: int) -> str:
+    """The column holding the ``index``-th blocking key's value, NULL when absent or when
+    more than ``BLOCK_CAP`` records share it."""
+    return f"block_{index}"
 
 
 def blocking_rules() -> list[Any]:
-    return [block_on(*fields) for fields in BLOCKING_KEYS]
+    return [block_on(block_column(i)) for i in range(len(BLOCKING_KEYS))]
+
+
+def with_block_columns(
+    rows: Iterable[Mapping[str, Any]], cap: int = BLOCK_CAP
+) -> list[dict[str, Any]]:
+    """``rows`` with a ``block_<i>`` column per blocking key (``block_column``), as
+    ``block_columns_sql`` computes it in a database."""
+    out = [dict(row) for row in rows]
+    for index, fields in enumerate(BLOCKING_KEYS):
+        values = [
+            "|".join(str(row[f]) for f in fields)
+            if all(row.get(f) is not None for f in fields)
+            else None
+            for row in out
+        ]
+        counts = Counter(v for v in values if v is not None)
+        column = block_column(index)
+        for row, value in zip(out, values, strict=True):
+            row[column] = value if value is not None and counts[value] <= cap else None
+    return out
+
+
+def block_columns_sql(cap: int = BLOCK_CAP) -> list[str]:
+    """The ``block_<i>`` columns as SQL select expressions over a table of feature rows, in
+    the SQL DuckDB and Spark share."""
+    expressions = []
+    for index, fields in enumerate(BLOCKING_KEYS):
+        present = " AND ".join(f"{f} IS NOT NULL" for f in fields)
+        value = "concat_ws('|', " + ", ".join(f"CAST({f} AS STRING)" for f in fields) + ")"
+        size = f"count(*) OVER (PARTITION BY {', '.join(fields)})"
+        expressions.append(
+            f"CASE WHEN {present} AND {size} <= {int(cap)} THEN {value} END "
+            f"AS {block_column(index)}"
+        )
+    return expressions
 
 
 def settings(probability_two_random_records_match: float = 1e-4) -> SettingsCreator:
@@ -259,7 +310,7 @@ def linker_for(
 
         # Columnar before it reaches the database: a list of a million dicts converted row
         # by row costs gigabytes.
-        rows = pa.Table.from_pylist(list(rows))
+        rows = pa.Table.from_pylist(with_block_columns(rows))
     if backend == "spark":
         from . import spark
 

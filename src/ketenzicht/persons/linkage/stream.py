@@ -210,13 +210,18 @@ class BatchLinker:
         self._assigned()
 
     def _with_term_frequencies(self) -> None:
-        """Splink's ``tf_`` columns as ``link.with_term_frequencies`` counts them: a value's
-        count over at least ``min_population`` records."""
+        """Splink's ``tf_`` columns as ``link.with_term_frequencies`` counts them (a value's
+        count over at least ``min_population`` records), and the capped blocking keys
+        (``model.block_columns_sql``)."""
         population = max(self.count, self.min_population) or 1
         columns = ", ".join(
-            f"CASE WHEN {c} IS NULL THEN NULL ELSE "
-            f"CAST(count(*) OVER (PARTITION BY {c}) AS DOUBLE) / {int(population)} END AS tf_{c}"
-            for c in TF_COLUMNS
+            [
+                f"CASE WHEN {c} IS NULL THEN NULL ELSE "
+                f"CAST(count(*) OVER (PARTITION BY {c}) AS DOUBLE) / {int(population)} "
+                f"END AS tf_{c}"
+                for c in TF_COLUMNS
+            ]
+            + linkage_model.block_columns_sql()
         )
         self.con.execute(
             f"CREATE TABLE linkage_input AS SELECT *, {columns} FROM records"  # noqa: S608  # nosec B608
