@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
 
+from .private_files import prepare_sqlite_file, prepare_var_dir
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 
@@ -29,7 +31,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 VAR_DIR = Path(env("VAR_DIR", str(PROJECT_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# 0700, its files 0600, and a umask that keeps it so for whatever is written later.
+prepare_var_dir(VAR_DIR)
 
 
 def env_secret(name: str) -> str:
@@ -178,6 +181,8 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ketenzicht.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
+        prepare_sqlite_file(Path(DATABASES["default"]["NAME"]))
     # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN so two
     # writers never deadlock on a lock upgrade; FULL sync survives power loss (security.md §4).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -281,6 +286,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
+# Stored files (uploads, collectstatic) private as the rest of var/ (conf.private_files).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
