@@ -1,10 +1,15 @@
 """Encryption of fields at rest and keyed blind indexes (ADR 0021).
 
 A value is sealed with AES-256-GCM under the active key of a key ring, with a fresh 96-bit
-nonce and the column's name as associated data, so a ciphertext copied into another column
-does not open. The stored text says which key sealed it::
+nonce and, as associated data, the column's name and the key of its row, so a ciphertext
+copied into another column or another row does not open. The stored text says which key
+sealed it and how it is bound::
 
-    kz1:<key id>:<base64url(nonce || ciphertext || tag)>
+    kz2:<key id>:<base64url(nonce || ciphertext || tag)>    bound to table.column.<row key>
+    kz1:<key id>:<...>                                      bound to table.column only
+
+``kz1`` is what the migrations before the row binding wrote; ``followup/0005`` sealed every
+such value again as ``kz2``, and the model fields open only ``kz2`` (ADR 0021).
 
 Old keys stay in the ring to open what they sealed until ``ketenzicht rotate_field_key``
 has sealed everything again under the active key. Opening fails loudly (``FieldDecryptError``):
@@ -32,7 +37,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from .names import fold
 
-PREFIX = "kz1"
+PREFIX = "kz2"  # bound to its row
+COLUMN_PREFIX = "kz1"  # bound to its column only: written by migrations before the row binding
+PREFIXES = (PREFIX, COLUMN_PREFIX)
 NONCE_BYTES = 12
 
 
@@ -82,13 +89,22 @@ def ring() -> KeyRing:
     return _ring(settings.FIELD_ENCRYPTION_KEYS)
 
 
-def seal(plaintext: str, column: str) -> str:
+def associated_data(column: str, row: str | None) -> bytes:
+    """What a value is bound to: ``table.column``, and with a row key ``table.column.<row>``
+    (a UUID's 32 hex digits: no dot, so the text cannot be read two ways)."""
+    return (column if row is None else f"{column}.{row}").encode()
+
+
+def seal(plaintext: str, column: str, row: str | None = None) -> str:
+    """Seal a value of ``column`` (``table.column``) for the row whose key is ``row``; without
+    a row only the column binds it, as the migrations before the row binding did."""
     if plaintext == "":
         return ""
     keys = ring()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = keys.keys[keys.active].encrypt(nonce, plaintext.encode(), column.encode())
-    return f"{PREFIX}:{keys.active}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+    sealed = keys.keys[keys.active].encrypt(nonce, plaintext.encode(), associated_data(column, row))
+    prefix = COLUMN_PREFIX if row is None else PREFIX
+    return f"{prefix}:{keys.active}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
 
 def key_id_of(stored: str) -> str | None:
@@ -96,19 +112,27 @@ def key_id_of(stored: str) -> str | None:
     if stored == "":
         return None
     prefix, key_id, _ = stored.split(":", 2)
-    return key_id if prefix == PREFIX else None
+    return key_id if prefix in PREFIXES else None
 
 
-def open_sealed(stored: str, column: str) -> str:
+def row_bound(stored: str) -> bool:
+    return stored.startswith(f"{PREFIX}:")
+
+
+def open_sealed(stored: str, column: str, row: str | None = None) -> str:
+    """The plaintext of a stored value of ``column`` in the row whose key is ``row``. A value
+    bound to its column only opens only without a row, and one bound to a row only with that
+    row: an older value put back in a row does not open as if it belonged there."""
     if stored == "":
         return ""
     try:
         prefix, key_id, body = stored.split(":", 2)
-        if prefix != PREFIX:
+        if prefix != (COLUMN_PREFIX if row is None else PREFIX):
             raise ValueError(prefix)
         aead = ring().keys[key_id]
         raw = base64.urlsafe_b64decode(body)
-        return aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], column.encode()).decode()
+        plain = aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], associated_data(column, row))
+        return plain.decode()
     except (ValueError, KeyError, InvalidTag, UnicodeDecodeError) as exc:
         raise FieldDecryptError(f"cannot open a value of {column}") from exc
 

@@ -1,5 +1,7 @@
 """Sealing columns in place: the data migrations that encrypt what was stored in the clear,
 and ``rotate_field_key`` that seals everything again under the active key (ADR 0021).
+Values are bound to their row (``table.column.<row key>``): ``reseal_columns`` also binds
+what older migrations sealed for the column only.
 
 Works on raw rows, not models, so that it runs the same inside a migration (historical
 models) and outside, and so that it never decrypts what it does not have to.
@@ -8,13 +10,15 @@ models) and outside, and so that it never decrypts what it does not have to.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from . import crypto
-from .encrypted_fields import bytes_text
+from .encrypted_fields import bytes_text, row_key_text
 
 BATCH = 2000
 
@@ -86,12 +90,15 @@ def seal_columns(
     convert: Callable[[Any], str] = plain_text,
     derived: dict[str, Callable[[dict[str, Any]], Any]] | None = None,
     extra: tuple[str, ...] = (),
+    row_key: str | None = None,
 ) -> int:
     """Seal every value of ``columns`` still in the clear; ``derived`` columns (blind
     indexes) are computed from the row's plaintext and the ``extra`` columns read with it.
-    Rows already sealed are left alone, so running it twice changes nothing. Returns the
-    rows written."""
+    With ``row_key`` (the column holding the row's UUID) values are bound to their row; the
+    migrations before the row binding sealed for the column only. Rows already sealed are
+    left alone, so running it twice changes nothing. Returns the rows written."""
     derived = derived or {}
+    extra = (*extra, row_key) if row_key and row_key not in extra else extra
     written = 0
     for batch in keyset_batches(connection, table, pk, [*columns, *extra]):
         updates = []
@@ -101,28 +108,34 @@ def seal_columns(
                 continue
             plain = {c: convert(v) for c, v in zip(columns, values, strict=True)}
             plain.update(zip(extra, others, strict=True))
-            sealed = [crypto.seal(plain[c], f"{table}.{c}") for c in columns]
+            row = row_key_text(plain[row_key]) if row_key else None
+            sealed = [crypto.seal(plain[c], f"{table}.{c}", row) for c in columns]
             updates.append((key, *sealed, *(f(plain) for f in derived.values())))
         write_rows(connection, table, pk, [*columns, *derived], updates)
         written += len(updates)
     return written
 
 
-def reseal_columns(connection: BaseDatabaseWrapper, table: str, columns: list[str], pk: str) -> int:
-    """Seal again under the active key what another key sealed; returns values resealed."""
+def reseal_columns(
+    connection: BaseDatabaseWrapper, table: str, columns: list[str], pk: str, row_key: str
+) -> int:
+    """Seal again, under the active key and bound to the row whose UUID is in ``row_key``,
+    what another key sealed or what was bound to its column only; returns rows resealed.
+    A value that does not open stops it (``FieldDecryptError``): nothing is dropped."""
     active = crypto.ring().active
+    labels = [f"{table}.{c}" for c in columns]
     resealed = 0
-    for batch in keyset_batches(connection, table, pk, columns):
+    read = columns if row_key == pk else [*columns, row_key]
+    for batch in keyset_batches(connection, table, pk, read):
         updates = []
-        for key, *values in batch:
-            if all(crypto.key_id_of(str(v or "")) in (None, active) for v in values):
+        for key, *got in batch:
+            values = got[: len(columns)]
+            row = row_key_text(key if row_key == pk else got[-1])
+            if all(_current(str(v or ""), active) for v in values):
                 continue
-            labels = [f"{table}.{c}" for c in columns]
-            plain = [
-                crypto.open_sealed(str(v or ""), lb) for v, lb in zip(values, labels, strict=True)
-            ]
+            plain = [_open(str(v or ""), lb, row) for v, lb in zip(values, labels, strict=True)]
             updates.append(
-                (key, *(crypto.seal(p, lb) for p, lb in zip(plain, labels, strict=True)))
+                (key, *(crypto.seal(p, lb, row) for p, lb in zip(plain, labels, strict=True)))
             )
         write_rows(connection, table, pk, columns, updates)
         resealed += len(updates)
@@ -130,4 +143,29 @@ def reseal_columns(connection: BaseDatabaseWrapper, table: str, columns: list[st
 
 
 def _sealed(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(f"{crypto.PREFIX}:")
+    return isinstance(value, str) and value.startswith(tuple(f"{p}:" for p in crypto.PREFIXES))
+
+
+def _current(stored: str, active: str) -> bool:
+    """Empty, or sealed under the active key for its row: nothing to do."""
+    return stored == "" or (crypto.row_bound(stored) and crypto.key_id_of(stored) == active)
+
+
+def _open(stored: str, label: str, row: str) -> str:
+    return crypto.open_sealed(stored, label, row if crypto.row_bound(stored) else None)
+
+
+def fill_seal_keys(connection: BaseDatabaseWrapper, table: str, pk: str = "id") -> int:
+    """Give every row of ``table`` without one a fresh ``seal_key`` (the migration that adds
+    the column, before it becomes unique); returns rows written."""
+    field = models.UUIDField()
+    written = 0
+    for batch in keyset_batches(connection, table, pk, ["seal_key"]):
+        updates = [
+            (key, field.get_db_prep_value(uuid.uuid4(), connection))
+            for key, current in batch
+            if current is None
+        ]
+        write_rows(connection, table, pk, ["seal_key"], updates)
+        written += len(updates)
+    return written

@@ -12,7 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenzicht.accounts.models import LocationKind
-from ketenzicht.common.encrypted_fields import EncryptedCharField, EncryptedTextField
+from ketenzicht.common.encrypted_fields import (
+    EncryptedCharField,
+    EncryptedTextField,
+    seal_key_column,
+)
 
 
 class ReferralKind(models.TextChoices):
@@ -243,6 +247,7 @@ class ReferralEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = EncryptedTextField(blank=True)
+    seal_key = seal_key_column()  # what ``note`` is bound to (ADR 0021)
 
     class Meta:
         ordering = ["at", "id"]
@@ -266,6 +271,7 @@ class VictimTrack(models.Model):
     comensha_registered_at = models.DateTimeField(null=True, blank=True)
     comensha_basis = models.CharField(max_length=20, blank=True)  # "law" or "consent"
     comensha_consent_note = EncryptedCharField(max_length=300, blank=True)
+    seal_key = seal_key_column()  # what the consent note is bound to (ADR 0021)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -291,7 +297,9 @@ class Case(models.Model):
     """A joint-analysis case (casus): signals a coordinator grouped by hand, shared with a
     sharing group, with notes and decisions."""
 
-    name = models.CharField(_("name"), max_length=200)
+    # Sealed: a case is often named after the people in it. Never searched or sorted by name.
+    name = EncryptedCharField(_("name"), max_length=200)
+    seal_key = seal_key_column()  # what ``name`` is bound to (ADR 0021)
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
@@ -324,6 +332,7 @@ class CaseNote(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     text = EncryptedTextField(_("note"))
+    seal_key = seal_key_column()  # what ``text`` is bound to (ADR 0021)
     decision = models.BooleanField(_("this is a decision"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

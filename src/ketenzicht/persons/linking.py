@@ -26,6 +26,7 @@ from ketenzicht.audit.chain import object_ref
 from ketenzicht.audit.models import Action, ObjectType, Purpose
 from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.common.crypto import keyed_digest
+from ketenzicht.common.encrypted_fields import open_value
 
 from .linkage import model as linkage_model
 from .linkage import normalise
@@ -365,7 +366,7 @@ def _candidates(rows: Sequence[Mapping[str, Any]], exclude: set[str]) -> dict[st
             : CANDIDATE_LIMIT * max(1, len(rows))
         ]:
             if str(record_id) not in exclude:
-                found[str(record_id)] = row
+                found[str(record_id)] = open_value(row, record_id)
     return found
 
 
@@ -480,7 +481,7 @@ def _assign(
     for pk, number in PersonRecord.objects.filter(
         pk__in=[uuid.UUID(m) for m in cluster_of]
     ).values_list("pk", "v_number"):
-        v_numbers[str(pk)] = normalise.v_number(number or "") or None
+        v_numbers[str(pk)] = normalise.v_number(open_value(number, pk) or "") or None
     groups = cluster_apart(
         items,
         pairs,

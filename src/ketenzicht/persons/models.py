@@ -13,6 +13,7 @@ from ketenzicht.common.encrypted_fields import (
     BlindTokensField,
     EncryptedCharField,
     EncryptedJSONField,
+    seal_key_column,
 )
 
 from .validation import DobPrecision
@@ -131,6 +132,7 @@ class PersonIdentifier(models.Model):
     kind = models.CharField(max_length=20, choices=IdentifierKind.choices)
     value = EncryptedCharField(max_length=100)
     value_digest = BlindIndexField(source="value", purpose="identifier")
+    seal_key = seal_key_column()  # what ``value`` is bound to (ADR 0021)
 
     class Meta:
         constraints = [

@@ -23,6 +23,7 @@ from django.utils import timezone
 import numpy as np
 import pyarrow as pa
 
+from ketenzicht.common.encrypted_fields import open_value
 from ketenzicht.signals.models import Subject
 
 from .linkage.clusters import Pair
@@ -103,10 +104,10 @@ def _computed(
     phones: dict[uuid.UUID, list[str]] = defaultdict(list)
     for start in range(0, len(record_ids), WRITE_BATCH):
         part = record_ids[start : start + WRITE_BATCH]
-        for record_id, value in PersonIdentifier.objects.filter(
+        for record_id, seal_key, value in PersonIdentifier.objects.filter(
             kind="phone", record_id__in=part
-        ).values_list("record_id", "value"):
-            phones[record_id].append(value)
+        ).values_list("record_id", "seal_key", "value"):
+            phones[record_id].append(open_value(value, seal_key))
     rows = {}
     for start in range(0, len(record_ids), WRITE_BATCH):
         part = record_ids[start : start + WRITE_BATCH]

@@ -15,6 +15,7 @@ from ketenzicht.common.encrypted_fields import (
     EncryptedCharField,
     EncryptedJSONField,
     EncryptedTextField,
+    seal_key_column,
 )
 from ketenzicht.sharing.models import Distribution
 
@@ -206,6 +207,7 @@ class SignalRevision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     changes = EncryptedJSONField(default=dict)  # old and new values: names, narrative
+    seal_key = seal_key_column()  # what ``changes`` is bound to (ADR 0021)
 
     class Meta:
         ordering = ["-version"]
@@ -219,6 +221,12 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("running")
     SUCCEEDED = "succeeded", _("imported")
     FAILED = "failed", _("rejected")
+
+
+class ImportFailure(models.TextChoices):
+    """Why a job failed other than for the file's own problems (listed in ``errors``)."""
+
+    INTERRUPTED = "interrupted", _("interrupted")
 
 
 class ImportJob(models.Model):
@@ -237,6 +245,10 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)
+    # Runs started: a worker that dies mid-import is noticed when its lease runs out, and the
+    # job runs again until IMPORT_MAX_ATTEMPTS (ADR 0024).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failure = models.CharField(max_length=20, choices=ImportFailure.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True)
 

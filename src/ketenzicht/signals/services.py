@@ -385,7 +385,7 @@ def _update(
                 setattr(record, name, new)
         record.save()
         touched.append(record.pk)
-        old_phones = sorted(record.identifiers.filter(kind="phone").values_list("value", flat=True))
+        old_phones = sorted(i.value for i in record.identifiers.filter(kind="phone"))
         new_phones = sorted(dict.fromkeys(update.phones))
         if old_phones != new_phones:
             record.identifiers.filter(kind="phone").delete()

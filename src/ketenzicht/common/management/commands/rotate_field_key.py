@@ -15,7 +15,12 @@ from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.common import crypto, sealing
-from ketenzicht.common.encrypted_fields import BlindIndexField, BlindTokensField, EncryptedMixin
+from ketenzicht.common.encrypted_fields import (
+    BlindIndexField,
+    BlindTokensField,
+    EncryptedMixin,
+    row_key_field,
+)
 
 
 class Command(BaseCommand):
@@ -33,7 +38,11 @@ class Command(BaseCommand):
             if columns:
                 with transaction.atomic():
                     n = sealing.reseal_columns(
-                        connection, model._meta.db_table, columns, str(model._meta.pk.column)
+                        connection,
+                        model._meta.db_table,
+                        columns,
+                        str(model._meta.pk.column),
+                        str(row_key_field(model).column),
                     )
                 resealed += n
                 self.stdout.write(f"{model._meta.label}: {n} resealed")
