@@ -145,7 +145,7 @@ def test_the_model_is_translated_to_spark_sql() -> None:
     assert "aggregate(sequence(0, length(`name_key_l`) - 1)" in text
     assert "size(array_intersect(`name_keys_l`, `name_keys_r`)) >= 2" in text
     rules = translated["blocking_rules_to_generate_predictions"]
-    assert rules[0] == {"blocking_rule": "l.`v_number` = r.`v_number`", "sql_dialect": "spark"}
+    assert rules[0] == {"blocking_rule": "l.`block_0` = r.`block_0`", "sql_dialect": "spark"}
 
 
 def test_string_similarities_are_duckdbs_to_the_last_bit(
