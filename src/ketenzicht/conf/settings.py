@@ -341,6 +341,14 @@ TASKS = {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A worker holds a lease on each import and periodic job it runs and renews it every third
+# of this; when a worker dies, another takes the work over once the lease has run out. An
+# import interrupted that often is given up and its file removed (ADR 0024).
+WORKER_LEASE_SECONDS = float(env("WORKER_LEASE_SECONDS", "60"))
+IMPORT_MAX_ATTEMPTS = int(env("IMPORT_MAX_ATTEMPTS", "3"))
+# The worker signs a checkpoint of the audit chain whenever it grows past a multiple of this
+# many events, besides every 5 minutes and when it stops (ADR 0016, 0024).
+AUDIT_CHECKPOINT_EVENTS = int(env("AUDIT_CHECKPOINT_EVENTS", "1000"))
 
 # Webhook destinations (notifications.destinations): partner host names (a name allows its
 # subdomains; empty: any public https host), and plain http to this machine for testing.

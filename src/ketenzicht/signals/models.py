@@ -223,6 +223,12 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("rejected")
 
 
+class ImportFailure(models.TextChoices):
+    """Why a job failed other than for the file's own problems (listed in ``errors``)."""
+
+    INTERRUPTED = "interrupted", _("interrupted")
+
+
 class ImportJob(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT)
@@ -239,6 +245,10 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)
+    # Runs started: a worker that dies mid-import is noticed when its lease runs out, and the
+    # job runs again until IMPORT_MAX_ATTEMPTS (ADR 0024).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failure = models.CharField(max_length=20, choices=ImportFailure.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True)
 
