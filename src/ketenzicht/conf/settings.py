@@ -354,6 +354,8 @@ AUDIT_CHECKPOINT_EVENTS = int(env("AUDIT_CHECKPOINT_EVENTS", "1000"))
 # subdomains; empty: any public https host), and plain http to this machine for testing.
 WEBHOOK_HOSTS = [h.strip().lower() for h in env("WEBHOOK_HOSTS").split(",") if h.strip()]
 WEBHOOK_LOOPBACK_HTTP = env_bool("WEBHOOK_LOOPBACK_HTTP", not env_bool("HTTPS"))
+# Resolves webhook host names; every address must be public, checked at each delivery.
+WEBHOOK_RESOLVER = "ketenzicht.notifications.destinations.system_resolver"
 # The language choice is no secret, but it travels like the other cookies.
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"

@@ -16,8 +16,9 @@ import requests
 from cloudevents.core.bindings.http import to_structured_event
 from cloudevents.core.v1.event import CloudEvent
 
-from .destinations import destination_error
+from .destinations import DestinationRefusedError, destination_for_delivery
 from .models import Delivery, DeliveryStatus
+from .pinning import pinned_post
 from .services import backoff
 
 SIGNATURE_HEADER = "X-Ketenzicht-Signature"
@@ -74,21 +75,21 @@ def attempt(delivery_id: str) -> str:
     )
     status_code: int | None = None
     error = ""
-    refused = destination_error(subscription.callback_url)
     try:
-        if refused:  # stored before the rules changed, or the list of hosts was narrowed
-            raise requests.exceptions.InvalidURL(refused)
-        response = requests.post(
-            subscription.callback_url,
-            data=body,
-            headers=headers,
-            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
-            allow_redirects=False,
+        # Checked now, not only when subscribed: the rules or the host list may have changed
+        # since, and so may what the name resolves to. The request goes to the address
+        # checked here, never to a second DNS answer.
+        destination = destination_for_delivery(subscription.callback_url)
+        response = pinned_post(
+            destination, data=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS
         )
         status_code = response.status_code
         ok = 200 <= response.status_code < 300
         if not ok:
             error = f"HTTP {response.status_code}"
+    except DestinationRefusedError as exc:
+        ok = False
+        error = f"Refused: {exc}"[:500]
     except requests.RequestException as exc:
         ok = False
         error = f"{type(exc).__name__}: {exc}"[:500]

@@ -3,7 +3,7 @@ network; plain http only to this machine and only outside production."""
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address, IPv6Address
+from ipaddress import IPv4Address, IPv6Address, ip_address
 
 from django.test import override_settings
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ketenzicht.notifications.destinations import destination_error
+from ketenzicht.notifications.destinations import destination_error, is_public
 
 
 @pytest.mark.parametrize(
@@ -73,4 +73,29 @@ def test_no_address_outside_the_public_internet_is_reachable(
     host = f"[{address}]" if address.version == 6 else str(address)
     allowed = destination_error(f"https://{host}/hook") is None
     # The two loopback names stay open for tests on this machine (not in production).
-    assert allowed == (address.is_global or str(address) in ("127.0.0.1", "::1"))
+    if str(address) in ("127.0.0.1", "::1"):
+        assert allowed
+    elif not address.is_global or address.is_multicast or address.is_reserved:
+        assert not allowed
+    elif isinstance(address, IPv6Address) and address.ipv4_mapped:
+        assert allowed == address.ipv4_mapped.is_global
+    else:
+        assert allowed == is_public(address)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "ff0e::1",  # global-scope multicast: is_global, still no partner endpoint
+        "::ffff:127.0.0.1",  # IPv4-mapped loopback
+        "::ffff:10.0.0.1",
+        "2002:7f00:1::",  # 6to4 around 127.0.0.1
+        "2002:a9fe:a9fe::",  # 6to4 around 169.254.169.254
+        "64:ff9b::a9fe:a9fe",  # NAT64 around the metadata address
+        "100.64.0.1",  # shared address space (carrier NAT, some clouds' metadata)
+        "fd00:ec2::254",  # AWS metadata over IPv6
+    ],
+)
+def test_addresses_that_hide_an_internal_one_are_refused(address: str) -> None:
+    assert not is_public(ip_address(address))
+    assert destination_error(f"https://[{address}]/" if ":" in address else f"https://{address}/")
