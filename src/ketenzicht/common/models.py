@@ -18,3 +18,20 @@ class Lease(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RateCounter(models.Model):
+    """Requests counted per limit key (scope and user) in its current window
+    (common.ratelimit).
+
+    In the database, so that every web process on every host counts against the same
+    number; counted with one upsert, so that two requests at once cannot both read the same
+    count. A window starts with the key's first request after the previous one ended.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    window_started = models.FloatField()  # seconds since the epoch
+    hits = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.name
