@@ -102,6 +102,10 @@ class AuditEvent(models.Model):
     # HMAC of the object id: the chain never holds case content, so purging a signal
     # later does not break it, yet an auditor who knows an id can find its events.
     object_ref = models.CharField(_("object reference"), max_length=64, blank=True)
+    # A list, search or export shows many objects at once: their keyed references,
+    # space-separated, so a subject access export finds every list that showed the person
+    # (``chain.refs_q``). Part of the hashed event whenever it is not empty.
+    object_refs = models.TextField(_("object references"), blank=True, default="")
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
     explanation = models.CharField(_("explanation"), max_length=500, blank=True)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices)

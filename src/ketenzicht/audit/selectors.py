@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.sharing import policy
 
-from .chain import object_refs
+from .chain import object_refs, refs_q
 from .models import Action, AuditEvent, Purpose
 from .services import Context, audit_record
 
@@ -52,7 +52,7 @@ def audit_event_list(
     if filters.object_type:
         qs = qs.filter(object_type=filters.object_type)
         if filters.object_id:
-            qs = qs.filter(object_ref__in=object_refs(filters.object_type, filters.object_id))
+            qs = qs.filter(refs_q(object_refs(filters.object_type, filters.object_id)))
     if filters.since:
         qs = qs.filter(occurred_at__date__gte=filters.since)
     if filters.until:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.db import transaction
 
 from ketenzicht.accounts.actor import Actor
 
-from .chain import GENESIS, chain_hash, object_ref
+from .chain import GENESIS, chain_hash, object_ref, object_refs_of
 from .models import AuditChainHead, AuditChainLink, AuditEvent, Purpose, Result
 
 LINK_BATCH = 2000
@@ -59,9 +60,12 @@ def audit_record(
     object_id: object = None,
     result: str = Result.OK,
     detail: dict[str, Any] | None = None,
+    shown: Iterable[tuple[str, object]] = (),
 ) -> AuditEvent:
     """Append one event. Call inside the transaction of the action it records.
 
+    ``shown``: every (object type, id) a list, search or export put in front of the actor,
+    so that each is on record as consulted (Wpg art. 32a, ASVS 16.3.2), not only a count.
     If this insert fails, the exception aborts the action's transaction too.
     """
     return AuditEvent.objects.create(
@@ -72,6 +76,7 @@ def audit_record(
         action=action,
         object_type=object_type,
         object_ref=object_ref(object_type, object_id),
+        object_refs=object_refs_of(shown),
         purpose=purpose,
         explanation=scrub(context.explanation)[:500],
         result=result,

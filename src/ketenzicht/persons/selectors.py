@@ -57,6 +57,7 @@ def person_list(
         context=context,
         object_type="person",
         detail={"rows": len(page.items), "search": bool(name or v_number)},
+        shown=[("person", r.pk) for r in page.items],
     )
     return page
 
@@ -90,6 +91,10 @@ def person_get(
         object_type="person",
         object_id=person_id,
         result=Result.OK if record else Result.DENIED,
+        # The signals that name the person are listed with it.
+        shown=[
+            ("signal", subject.signal_id) for subject in (record.subjects.all() if record else ())
+        ],
     )
     return record
 
@@ -162,6 +167,7 @@ def hit_list(
         context=context,
         object_type="hit",
         detail={"rows": len(page.items), "open_only": open_only},
+        shown=[("person", n.record_id) for n in page.items],
         # A role without hits sees an empty list; the trail shows it asked anyway.
         result=Result.OK if policy.may_receive_hits(actor) else Result.DENIED,
     )
@@ -287,6 +293,7 @@ def attention_list(
                 )
             )
     result = sorted(rows.values(), key=lambda r: r.latest, reverse=True)[:MAX_ATTENTION_ROWS]
+    by_reference = {s.reference: s.pk for s in signals.values()}
     for row in result:
         row.reasons.sort(key=lambda r: r.since, reverse=True)
     audit_record(
@@ -296,6 +303,14 @@ def attention_list(
         context=context,
         object_type="person",
         detail={"attention_location": location.pk, "rows": len(result)},
+        # The resident, and each signal the row names (in full, or only by its number).
+        shown=[("person", row.resident.pk) for row in result]
+        + [
+            ("signal", by_reference[reason.signal_reference])
+            for row in result
+            for reason in row.reasons
+            if reason.kind == "signal"
+        ],
     )
     return result
 

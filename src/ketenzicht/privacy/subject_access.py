@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Organisation
-from ketenzicht.audit.chain import object_refs
+from ketenzicht.audit.chain import object_refs, refs_q
 from ketenzicht.audit.models import Action, AuditEvent, ObjectType, Purpose, Result
 from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.common.crypto import blind_index
@@ -64,7 +64,14 @@ def subject_access_search(
         records.select_related("location").order_by("created_at", "id")[:SEARCH_LIMIT],
         key=lambda r: (r.family_name.casefold(), r.given_name.casefold()),  # sealed: sort here
     )
-    _audit(actor, context, Action.LIST, Result.OK, detail={"found": len(found)})
+    _audit(
+        actor,
+        context,
+        Action.LIST,
+        Result.OK,
+        detail={"found": len(found)},
+        shown=[(ObjectType.PERSON, r.pk) for r in found],
+    )
     return found
 
 
@@ -156,6 +163,10 @@ def subject_access_report(
             "signals": len(signal_ids),
             "consultations": len(consultations),
         },
+        [
+            *((ObjectType.PERSON, pk) for pk in record_ids),
+            *((ObjectType.SIGNAL, pk) for pk in signal_ids),
+        ],
     )
     return report
 
@@ -167,6 +178,7 @@ def _audit(
     result: str,
     person_id: object = None,
     detail: dict[str, Any] | None = None,
+    shown: list[tuple[str, object]] | None = None,
 ) -> None:
     """Every step of answering a request is on record with the same purpose."""
     audit_record(
@@ -178,6 +190,7 @@ def _audit(
         object_id=person_id,
         result=result,
         detail=detail,
+        shown=shown or (),
     )
 
 
@@ -301,9 +314,17 @@ def _consultations(objects: list[tuple[str, object]]) -> list[dict[str, Any]]:
     names = dict(Organisation.objects.values_list("code", "name"))
     names[SYSTEM.organisation_code] = str(_("Ketenzicht itself (automatic step)"))
     events = (
-        AuditEvent.objects.filter(object_ref__in=list(refs))
+        AuditEvent.objects.filter(refs_q(refs))
         .order_by("occurred_at", "id")
-        .values_list("occurred_at", "organisation", "action", "purpose", "object_ref", "result")
+        .values_list(
+            "occurred_at",
+            "organisation",
+            "action",
+            "purpose",
+            "object_ref",
+            "object_refs",
+            "result",
+        )
     )
     return [
         {
@@ -311,8 +332,9 @@ def _consultations(objects: list[tuple[str, object]]) -> list[dict[str, Any]]:
             "organisation": names.get(organisation, organisation),
             "action": action,
             "purpose": purpose,
-            "about": refs[ref],
+            # A list, search or export names the person among the objects it showed.
+            "about": refs.get(ref) or next(refs[r] for r in listed.split() if r in refs),
             "result": result,
         }
-        for at, organisation, action, purpose, ref, result in events
+        for at, organisation, action, purpose, ref, listed, result in events
     ]

@@ -124,6 +124,7 @@ def signal_list(
 ) -> Page[SignalRow]:
     qs = _filtered(actor, filters).select_related("municipality", "organisation")
     page = paginate(qs, stamp_field="received_at", cursor=cursor, size=size)
+    rows = _rows(actor, page.items)
     audit_record(
         actor=actor,
         action=Action.LIST,
@@ -131,8 +132,11 @@ def signal_list(
         context=context,
         object_type="signal",
         detail={"filters": filters.as_detail(), "rows": len(page.items), "deep": bool(cursor)},
+        # Each signal, and each person it names (the API shows their ids).
+        shown=[("signal", row.signal.pk) for row in rows]
+        + [("person", subject.person_id) for row in rows for subject in row.subjects],
     )
-    return Page(_rows(actor, page.items), page.next_cursor)
+    return Page(rows, page.next_cursor)
 
 
 def _attention_view(actor: Actor, signal: Signal) -> Signal:
@@ -211,6 +215,18 @@ def signal_get(
         object_id=signal_id,
         result=Result.OK if signal else Result.DENIED,
         detail={"projection": Projection(signal.projection).name.lower()} if signal else None,
+        # The people on it are shown with it, on its page and on its edit form; the
+        # attention projection shows none.
+        shown=[
+            ("person", record_id)
+            for record_id in (
+                Subject.objects.filter(policy.shown_subjects(actor), signal_id=signal.pk)
+                .values_list("record_id", flat=True)
+                .order_by("position", "id")
+                if signal is not None and (for_edit or signal.projection == Projection.FULL)
+                else ()
+            )
+        ],
     )
     return signal
 

@@ -223,3 +223,65 @@ def test_forbidden_objects_answer_exactly_like_unknown_ones(
     unknown = _answer(client, _concrete(path))
     assert forbidden[0] == 404
     assert forbidden == unknown
+
+
+# What each case-content route shows of the reporter's own signal when opened with a GET;
+# a search needs its words.
+SHOWING_QUERIES = {"api:persons": "?name=tesfay"}
+# Routes that must show the signal or its person (so the check below is never vacuous).
+MUST_SHOW = {
+    "signals:list",
+    "signals:detail",
+    "persons:detail",
+    "api:signals",
+    "api:signal",
+    "api:persons",
+    "api:person",
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "path"), [(n, p) for n, p in ALL if ROUTES.get(n) is Exposure.CASE_CONTENT]
+)
+def test_case_content_routes_audit_every_object_they_show(
+    name: str, path: str, reporter: Actor, others_objects: dict[str, str]
+) -> None:
+    """Issue 19: a list, search or page that shows a signal or a person writes an audit
+    event naming it (as its object, or among the objects it showed), so that a subject
+    access export finds every consultation, not only a count of rows."""
+    from ketenzicht.api.authentication import token_create
+    from ketenzicht.audit.chain import object_ref
+    from ketenzicht.audit.models import AuditEvent
+    from ketenzicht.signals.models import Signal
+
+    signal = Signal.objects.get(pk=others_objects["<uuid:signal_id>"])
+    record_id = others_objects["<uuid:person_id>"]
+    user = User.objects.get(pk=reporter.user_id)
+    if path.startswith("api/"):
+        client = Client(
+            HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token_create(user=user)}"
+        )
+    else:
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+    url = "/" + path
+    for converter, value in others_objects.items():
+        url = url.replace(converter, value)
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    response = client.get(url + SHOWING_QUERIES.get(name, ""))
+    assert response.status_code in (200, 405), response.status_code
+    body = response.content.decode()
+    shown = {
+        ("signal", str(signal.pk)): str(signal.pk) in body or signal.reference in body,
+        ("person", record_id): record_id in body or "Tesfay" in body,
+    }
+    if name in MUST_SHOW:
+        assert any(shown.values()), f"{name} shows neither the signal nor its person"
+    named = set()
+    for ref, refs in AuditEvent.objects.filter(id__gt=before).values_list(
+        "object_ref", "object_refs"
+    ):
+        named |= {ref, *refs.split()}
+    for (kind, pk), is_shown in shown.items():
+        if is_shown:
+            assert object_ref(kind, pk) in named, f"{name} shows a {kind} without naming it"
