@@ -476,3 +476,6 @@ WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
 # Follow-up deadlines in working days, for receiving organisations without their own.
 REFERRAL_ACKNOWLEDGE_DAYS = int(env("REFERRAL_ACKNOWLEDGE_DAYS", "2"))
 REFERRAL_OUTCOME_DAYS = int(env("REFERRAL_OUTCOME_DAYS", "20"))
+# How long a receiving body keeps access to a referral's signals after closing it, in
+# calendar days: time to read the feedback thread again, not to keep working on it (ADR 0022).
+REFERRAL_ACCESS_AFTER_CLOSE_DAYS = int(env("REFERRAL_ACCESS_AFTER_CLOSE_DAYS", "30"))

@@ -25,7 +25,14 @@ from ketenzicht.signals.models import Kind, Signal, Subject
 from . import workflow
 from .models import CombinationBasis, CombinationRule, Referral, ReferralEvent, ReferralKind
 from .models import ReferralStatus as S
-from .services import TASK, _basis_of, _notify, outcome_clock_restart, referral_open
+from .services import (
+    TASK,
+    _basis_of,
+    _notify,
+    outcome_clock_restart,
+    referral_access_follow,
+    referral_open,
+)
 
 
 def _soft_signals_of_records(record_ids: Iterable[uuid.UUID], since: dt.datetime) -> set[uuid.UUID]:
@@ -161,6 +168,7 @@ def combinations_evaluate(*, signal_ids: Iterable[uuid.UUID | str], context: Con
                 outcome_clock_restart(existing)
                 existing.save()
                 event.save()
+                referral_access_follow(SYSTEM, context, existing)
                 _notify(existing, "referral.reopened", [existing.to_organisation_id])
                 changed += 1
                 continue

@@ -19,11 +19,12 @@ from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.common.keyset import Page, paginate
 from ketenzicht.sharing import policy
+from ketenzicht.sharing.models import GrantEnd
 from ketenzicht.signals.models import Signal
 
 from . import workflow
 from .deadlines import working_days_between
-from .models import Case, Referral, ReferralEvent, ReferralStatus
+from .models import Case, Outcome, Referral, ReferralEvent, ReferralStatus
 
 S = ReferralStatus
 OPEN = (S.SENT, S.ACKNOWLEDGED, S.IN_ASSESSMENT)
@@ -72,8 +73,47 @@ def referral_list(
         context=context,
         object_type="referral",
         detail={"rows": len(page.items), "status": status, "direction": direction},
+        shown=[("referral", r.pk) for r in page.items]
+        + [("signal", s.pk) for r in page.items for s in r.visible_signals],  # type: ignore[attr-defined]
     )
     return page
+
+
+@dataclass(frozen=True)
+class EndedAccess:
+    """A referral the organisation received and may no longer open: only its reference,
+    when it came, when access ended and why (ADR 0022)."""
+
+    reference: str
+    sent_at: dt.datetime
+    ended_at: dt.datetime
+    reason: str  # sharing.models.GrantEnd
+
+
+@transaction.atomic
+def ended_access_list(*, actor: Actor, context: Context, size: int = 50) -> list[EndedAccess]:
+    """Received referrals whose access ended, most recently ended first: so a body knows
+    what it can no longer see, without seeing it."""
+    after_close = policy.referral_access_after_close()
+    rows = []
+    for referral in policy.ended_referrals(actor).order_by("-closed_at", "-sent_at")[:size]:
+        if referral.outcome == Outcome.FORWARDED:
+            ended = referral.closed_at or referral.outcome_at or referral.sent_at
+            rows.append(
+                EndedAccess(referral.reference, referral.sent_at, ended, GrantEnd.FORWARDED)
+            )
+        else:
+            ended = (referral.closed_at or referral.sent_at) + after_close
+            rows.append(EndedAccess(referral.reference, referral.sent_at, ended, GrantEnd.CLOSED))
+    audit_record(
+        actor=actor,
+        action=Action.LIST,
+        purpose=Purpose.FOLLOW_UP,
+        context=context,
+        object_type="referral",
+        detail={"ended_access": len(rows)},
+    )
+    return rows
 
 
 @transaction.atomic
@@ -269,6 +309,11 @@ def case_get(*, actor: Actor, context: Context, case_id: int) -> Case | None:
         .filter(pk=case_id)
         .first()
     )
+    visible_ids = (
+        list(policy.visible_signals(actor).filter(cases=case).values_list("pk", flat=True))
+        if case is not None
+        else []
+    )
     audit_record(
         actor=actor,
         action=Action.VIEW,
@@ -277,11 +322,12 @@ def case_get(*, actor: Actor, context: Context, case_id: int) -> Case | None:
         object_type="case",
         object_id=case_id,
         result=Result.OK if case else Result.DENIED,
+        shown=[("signal", pk) for pk in visible_ids],
     )
     if case is not None:
         visible = list(
             policy.visible_signals(actor)
-            .filter(cases=case)
+            .filter(pk__in=visible_ids)
             .select_related("organisation")
             .order_by("received_at")
         )

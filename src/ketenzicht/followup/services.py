@@ -23,8 +23,8 @@ from ketenzicht.audit.services import Context, audit_record
 from ketenzicht.notifications.models import Channel
 from ketenzicht.notifications.services import Event, emit
 from ketenzicht.sharing import policy
-from ketenzicht.sharing.models import OrganisationDefaults
-from ketenzicht.sharing.services import referral_access_grant
+from ketenzicht.sharing.models import GrantEnd, OrganisationDefaults
+from ketenzicht.sharing.services import referral_access_grant, referral_access_term
 from ketenzicht.signals.models import Kind, Signal, Status
 
 from . import routing, workflow
@@ -68,6 +68,33 @@ def outcome_clock_restart(referral: Referral) -> None:
     again; the caller saves it."""
     referral.outcome_due = due_dates(referral.to_organisation_id, timezone.now())[1]
     referral.outcome_escalated_at = None
+
+
+def referral_access_follow(actor: Actor, context: Context, referral: Referral) -> None:
+    """The receiving body's access to the referral's signals follows its referrals of them
+    (ADR 0022): open while one is open, until the period after closing has passed, gone at
+    once when forwarded. With several referrals of one signal to one body the longest term
+    holds. Call after every change of status, inside its transaction."""
+    org = referral.to_organisation_id
+    after_close = policy.referral_access_after_close()
+    now = timezone.now()
+    for signal in referral.signals.exclude(organisation_id=org):
+        terms: list[tuple[dt.datetime, str]] = []
+        for status, outcome, closed_at in Referral.objects.filter(
+            to_organisation_id=org, signals=signal
+        ).values_list("status", "outcome", "closed_at"):
+            if outcome == Outcome.FORWARDED and status in (S.OUTCOME, S.CLOSED):
+                terms.append((now, GrantEnd.FORWARDED))
+            elif status == S.CLOSED and closed_at is not None:
+                terms.append((closed_at + after_close, GrantEnd.CLOSED))
+            else:
+                break  # an open referral: no end
+        else:
+            if terms:
+                ends_at, reason = max(terms)
+                referral_access_term(actor, context, signal, org, ends_at=ends_at, reason=reason)
+            continue
+        referral_access_term(actor, context, signal, org, ends_at=None)
 
 
 def referral_open(
@@ -325,6 +352,7 @@ def _transition(
         object_id=referral.pk,
         detail={"from": before, "to": referral.status, "outcome": referral.outcome},
     )
+    referral_access_follow(actor, context, referral)
     if forward_to is not None:
         referral_open(
             actor=actor,
@@ -381,6 +409,7 @@ def referral_add_information(
         outcome_clock_restart(referral)
         referral.save()
         event.save()
+        referral_access_follow(actor, context, referral)
         event_type = "referral.reopened"
     else:
         ReferralEvent.objects.create(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,7 +19,15 @@ from ketenzicht.sharing.guards import denied
 
 from .forms import LAST_TWELVE_MONTHS, InformationForm, SlaPeriodForm, TransitionForm
 from .models import Referral
-from .selectors import may_handle, next_steps, overdue, referral_get, referral_list, sla_rows
+from .selectors import (
+    ended_access_list,
+    may_handle,
+    next_steps,
+    overdue,
+    referral_get,
+    referral_list,
+    sla_rows,
+)
 from .services import referral_add_information, referral_transition
 from .workflow import Step
 
@@ -33,6 +42,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     context = request_context(request, "web")
     received = referral_list(actor=actor, context=context, direction="received", size=50)
     sent = referral_list(actor=actor, context=context, direction="sent", size=50)
+    ended = ended_access_list(actor=actor, context=context) if policy.may_follow_up(actor) else []
     inbox = list(Message.objects.filter(user_id=actor.user_id)[:30])
     if not policy.may_follow_up(actor) and not inbox:
         raise denied(request, "referrals")
@@ -42,6 +52,8 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         {
             "received": [(r, overdue(r)) for r in received.items],
             "sent": [(r, overdue(r)) for r in sent.items],
+            "ended": ended,
+            "access_days": settings.REFERRAL_ACCESS_AFTER_CLOSE_DAYS,
             "inbox": inbox,
             "unread": sum(1 for m in inbox if m.read_at is None),
         },

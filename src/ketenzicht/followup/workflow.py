@@ -5,7 +5,8 @@
     closed -> in_assessment   (reopened when new information arrives)
 
 An outcome needs its code (and for "no further action" a reason); closing needs feedback to
-the reporter and an outcome, given now or before. Every step is a ``ReferralEvent``.
+the reporter and an outcome, given now or before. Forwarding to another body is a closing
+step (ADR 0022). Every step is a ``ReferralEvent``.
 """
 
 from __future__ import annotations
@@ -67,6 +68,10 @@ def check(referral: Referral, step: Step) -> dict[str, list[str]]:
             errors["outcome_reason"] = [_("Give the reason for no further action.")]
         elif outcome == Outcome.FORWARDED and step.outcome and step.forward_to is None:
             errors["forward_to"] = [_("Choose the body the referral is forwarded to.")]
+        elif step.outcome == Outcome.FORWARDED and step.to != S.CLOSED:
+            # Forwarding hands the referral over: this body's access ends with it (ADR
+            # 0022), so it closes now, with its feedback, or it could never close it.
+            errors["to"] = [_("Forwarding closes the referral: choose closed and give feedback.")]
     if step.to == S.CLOSED and not step.feedback.strip():
         errors["feedback"] = [_("Closing needs feedback to the reporter.")]
     if referral.status == S.CLOSED and step.to == S.IN_ASSESSMENT and not step.note.strip():

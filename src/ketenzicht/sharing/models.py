@@ -108,8 +108,22 @@ class GrantReason(models.TextChoices):
     REFERRAL = "referral", _("referral")
 
 
+class GrantEnd(models.TextChoices):
+    """Why access through a referral ended (ADR 0022)."""
+
+    FORWARDED = "forwarded", _("forwarded to another body")
+    CLOSED = "closed", _("referral closed")
+    REVOKED = "revoked", _("revoked by the reporting organisation")
+
+
 class AccessGrant(models.Model):
-    """Access to one signal for one organisation beyond its distribution: a referral."""
+    """Access to one signal for one organisation beyond its distribution: a referral.
+
+    Access lasts while the referral is open: ``ends_at`` is set when the receiving body
+    forwards it (at once) or closes it (after ``REFERRAL_ACCESS_AFTER_CLOSE_DAYS``), and
+    cleared when it reopens. The policy compares ``ends_at`` with the time of the query, so
+    access ends on the minute without a clean-up job.
+    """
 
     signal = models.ForeignKey("signals.Signal", on_delete=models.CASCADE, related_name="grants")
     organisation = models.ForeignKey(
@@ -123,6 +137,8 @@ class AccessGrant(models.Model):
     )
     granted_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, choices=GrantEnd.choices, blank=True)
 
     class Meta:
         constraints = [

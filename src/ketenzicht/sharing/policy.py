@@ -10,7 +10,8 @@ Relations of an organisation to a signal:
 
 - ``own``: it registered the signal;
 - ``group``: the signal is distributed to a sharing group the organisation belongs to;
-- ``referral``: the signal was referred to it (an active ``AccessGrant``);
+- ``referral``: the signal was referred to it (an ``AccessGrant`` in force: not revoked and
+  not past its ``ends_at``; ADR 0022);
 - ``chain``: the signal is distributed to the whole chain.
 
 Projections of a signal: ``full`` (content: narrative, indicators, people), ``attention``
@@ -19,16 +20,19 @@ Projections of a signal: ``full`` (content: narrative, indicators, people), ``at
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from django.conf import settings
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Location, Role
-from ketenzicht.followup.models import Case, Referral
+from ketenzicht.followup.models import Case, Outcome, Referral, ReferralKind, ReferralStatus
 from ketenzicht.geo.models import Municipality
 from ketenzicht.geo.sizes import size_class
 from ketenzicht.monitor.models import PublishedTable, SelfAssessment
@@ -133,8 +137,12 @@ def _relation_q(actor: Actor, relation: Relation) -> Q:
             distribution=Distribution.GROUP, sharing_group_id__in=groups.values("sharinggroup_id")
         )
     if relation is R.REFERRAL:
+        # The clock is read here, per query: access ends on time without a clean-up job.
         grants = AccessGrant.objects.filter(
-            signal_id=OuterRef("pk"), organisation_id=org, revoked_at__isnull=True
+            Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now()),
+            signal_id=OuterRef("pk"),
+            organisation_id=org,
+            revoked_at__isnull=True,
         )
         return Q(Exists(grants))
     return Q(distribution=Distribution.CHAIN)
@@ -393,10 +401,25 @@ def may_follow_up(actor: Actor) -> bool:
     return _capability(actor, "referrals")
 
 
+def referral_access_after_close() -> dt.timedelta:
+    return dt.timedelta(days=settings.REFERRAL_ACCESS_AFTER_CLOSE_DAYS)
+
+
+def referral_access_ended() -> Q:
+    """Referrals whose receiving body no longer has access (ADR 0022): forwarded to another
+    body, or closed longer ago than ``REFERRAL_ACCESS_AFTER_CLOSE_DAYS``. The same terms end
+    its ``AccessGrant`` on the signals (``followup.services``)."""
+    closed = ReferralStatus.CLOSED
+    return Q(outcome=Outcome.FORWARDED, status__in=[ReferralStatus.OUTCOME, closed]) | Q(
+        status=closed, closed_at__lte=timezone.now() - referral_access_after_close()
+    )
+
+
 def visible_referrals(actor: Actor) -> QuerySet[Referral]:
     """Referrals the own organisation sent, received, or contributed a signal to (every
     reporter hears the outcome, also of a joint analysis that combined its signal; the
-    receiving body handles them)."""
+    receiving body handles them). A receiving body sees one only while its access lasts;
+    a body that forwarded a referral is not the sender of the forwarded one."""
     if not _capability(actor, "referrals"):
         return Referral.objects.none()
     org = actor.organisation_id or 0
@@ -404,15 +427,30 @@ def visible_referrals(actor: Actor) -> QuerySet[Referral]:
         referral_id=OuterRef("pk"), signal__organisation_id=org
     )
     return Referral.objects.filter(
-        Q(from_organisation_id=org) | Q(to_organisation_id=org) | Q(Exists(contributed))
+        (Q(from_organisation_id=org) & ~Q(kind=ReferralKind.FORWARDED))
+        | (Q(to_organisation_id=org) & ~referral_access_ended())
+        | Q(Exists(contributed))
     )
 
 
 def handled_referrals(actor: Actor) -> QuerySet[Referral]:
-    """Referrals whose status the actor may change: those its organisation received."""
+    """Referrals whose status the actor may change: those its organisation received, while
+    its access lasts."""
     if not _capability(actor, "referrals"):
         return Referral.objects.none()
-    return Referral.objects.filter(to_organisation_id=actor.organisation_id or 0)
+    return Referral.objects.filter(to_organisation_id=actor.organisation_id or 0).exclude(
+        referral_access_ended()
+    )
+
+
+def ended_referrals(actor: Actor) -> QuerySet[Referral]:
+    """Referrals the own organisation received and no longer has access to: what it can
+    still be told is that access ended, when and why, never their content."""
+    if not _capability(actor, "referrals"):
+        return Referral.objects.none()
+    return Referral.objects.filter(
+        referral_access_ended(), to_organisation_id=actor.organisation_id or 0
+    )
 
 
 def may_view_follow_up_figures(actor: Actor) -> bool:

@@ -6,6 +6,7 @@ one, sharing is refused with a message on the ``legal_basis`` field.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from .models import (
     AccessGrant,
     Disclosure,
     Distribution,
+    GrantEnd,
     GrantReason,
     HandlingCode,
     LegalBasis,
@@ -278,8 +280,8 @@ def access_grant(
     legal_basis_note: str = "",
     reason: str = GrantReason.REFERRAL,
 ) -> AccessGrant:
-    """Give one organisation access to one signal (a referral). The follow-up issue's
-    referrals call this; the grant stays until revoked."""
+    """Give one organisation access to one signal (a referral), until revoked or until
+    the referral's end sets its term (``referral_access_term``)."""
     from ketenzicht.signals.models import Signal
 
     with transaction.atomic():
@@ -321,6 +323,8 @@ def referral_access_grant(
         signal=signal, organisation_id=organisation_id, revoked_at__isnull=True
     ).first()
     if grant is not None:
+        # A new referral of the same signal to a body whose earlier one ended: open again.
+        referral_access_term(actor, context, signal, organisation_id, ends_at=None)
         return grant
     grant = AccessGrant.objects.create(
         signal=signal,
@@ -351,6 +355,52 @@ def referral_access_grant(
     return grant
 
 
+def referral_access_term(
+    actor: Actor,
+    context: Context,
+    signal: Signal,
+    organisation_id: int,
+    *,
+    ends_at: dt.datetime | None,
+    reason: str = "",
+) -> bool:
+    """Set when an organisation's access to a signal through referrals ends (ADR 0022):
+    ``ends_at`` now for a forwarded referral, the end of the period after closing, or None
+    while a referral is open. The policy reads ``ends_at`` in every query, so nothing has to
+    run when the moment comes; the decision is audited when it is taken, with the moment.
+    Returns whether anything changed. Call inside a transaction."""
+    grant = (
+        AccessGrant.objects.select_for_update()
+        .filter(signal=signal, organisation_id=organisation_id, revoked_at__isnull=True)
+        .first()
+    )
+    if grant is None:
+        return False
+    now = timezone.now()
+    ended = grant.ends_at is not None and grant.ends_at <= now
+    if ended and ends_at is not None and ends_at <= now:
+        return False  # already over; keep the moment it ended
+    if (grant.ends_at, grant.end_reason) == (ends_at, reason if ends_at else ""):
+        return False
+    grant.ends_at = ends_at
+    grant.end_reason = reason if ends_at else ""
+    grant.save(update_fields=["ends_at", "end_reason"])
+    audit_record(
+        actor=actor,
+        action=Action.GRANT if ends_at is None else Action.REVOKE,
+        purpose=Purpose.FOLLOW_UP,
+        context=context,
+        object_type="signal",
+        object_id=signal.pk,
+        detail={
+            "organisation": organisation_id,
+            "reason": reason if ends_at else "reopened",
+            "ends_at": ends_at.isoformat(timespec="seconds") if ends_at else None,
+        },
+    )
+    return True
+
+
 def access_revoke(
     *, actor: Actor, context: Context, signal_id: uuid.UUID | str, organisation_id: int
 ) -> int:
@@ -369,7 +419,7 @@ def access_revoke(
 def _revoke(actor: Actor, context: Context, signal: Signal, organisation_id: int) -> int:
     revoked = AccessGrant.objects.filter(
         signal=signal, organisation_id=organisation_id, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
+    ).update(revoked_at=timezone.now(), end_reason=GrantEnd.REVOKED)
     if revoked:
         audit_record(
             actor=actor,

@@ -157,7 +157,11 @@ def test_forwarding_opens_a_referral_at_the_other_body(chain: Chain) -> None:
         context=TEST_CONTEXT,
         referral_id=referral.pk,
         step=Step(
-            to=S.OUTCOME, outcome="forwarded", outcome_reason="Arbeid", forward_to=chain.nla.pk
+            to=S.CLOSED,
+            outcome="forwarded",
+            outcome_reason="Arbeid",
+            feedback="Doorgestuurd.",
+            forward_to=chain.nla.pk,
         ),
     )
     forwarded = Referral.objects.get(forwarded_from=referral)
