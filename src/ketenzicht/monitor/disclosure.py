@@ -3,12 +3,13 @@ can be worked out from what is published.
 
 A table is published with its row totals, column totals and grand total. Primary
 suppression hides every cell and total below the threshold (shown as "<10"). Secondary
-suppression then hides more cells until no suppressed value can be derived: first the
-classic rule (no row or column with exactly one hidden member), then an audit that plays
-the attacker: for each hidden cell it solves two linear programmes for the smallest and
-largest value consistent with everything published (and with hidden cells being below the
-threshold where they were hidden for that reason); while any hidden cell is pinned to a
-single value, the smallest published cell in its row or column is hidden as well.
+suppression then hides more cells until no suppressed value can be derived or narrowed:
+first the classic rule (no row or column with exactly one hidden member), then an audit that
+plays the attacker: for each hidden cell it solves two linear programmes for the smallest
+and largest value consistent with everything published (and with hidden cells being below
+the threshold where they were hidden for that reason); while any hidden cell is pinned to a
+single value, or a hidden count of 1 to 9 to a range narrower than ``PROTECTION`` (ADR
+0025), the smallest published cell in its row or column is hidden as well.
 
 Pure module (numpy, scipy): the monitor's worker applies it before anything is stored for
 publication, so pages and exports only ever read protected tables.
@@ -16,12 +17,25 @@ publication, so pages and exports only ever read protected tables.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linprog
 
 THRESHOLD = 10
+# The attacker's range for a hidden count of 1 to 9 must hold at least this many whole
+# numbers besides the lowest (ADR 0025): from what is published one cannot tell a single
+# person from five or six, nor narrow a count to "8 or 9".
+PROTECTION = 5
+
+
+def wide_enough(low: float, high: float, protection: int = PROTECTION) -> bool:
+    """Whether a range an attacker proves (a linear relaxation's, so fractional limits) still
+    holds whole numbers at least ``protection`` apart."""
+    if high == math.inf:
+        return True
+    return math.floor(high + 1e-6) - math.ceil(low - 1e-6) >= protection
 
 
 @dataclass(frozen=True)
@@ -105,7 +119,9 @@ def bounds(
     return found
 
 
-def protect(cells: list[list[int]], threshold: int = THRESHOLD) -> Protected:
+def protect(
+    cells: list[list[int]], threshold: int = THRESHOLD, protection: int = PROTECTION
+) -> Protected:
     """Publishable version of ``cells`` (a non-empty rectangular table of counts) with its
     totals."""
     table = np.array(cells, dtype=np.int64)
@@ -113,7 +129,7 @@ def protect(cells: list[list[int]], threshold: int = THRESHOLD) -> Protected:
         raise ValueError("a rectangular table of counts is needed")
     rows, columns = table.shape
     if columns == 1 or rows == 1:
-        return _protect_list(table, threshold)
+        return _protect_list(table, threshold, protection)
     layout = _Layout(rows, columns)
     values = np.concatenate(
         [table.ravel(), table.sum(axis=1), table.sum(axis=0), [table.sum()]]
@@ -126,6 +142,7 @@ def protect(cells: list[list[int]], threshold: int = THRESHOLD) -> Protected:
             int(i)
             for i, (low, high) in zip(np.flatnonzero(hidden), proven, strict=True)
             if high - low < 1.0
+            or (0 < values[i] < threshold and not wide_enough(low, high, protection))
         ]
         if not pinned:
             break
@@ -174,7 +191,7 @@ def _hide_smallest(
     return True
 
 
-def _protect_list(table: np.ndarray, threshold: int) -> Protected:
+def _protect_list(table: np.ndarray, threshold: int, protection: int) -> Protected:
     """A single row or column with its total (e.g. every municipality of the country): the
     attacker's bounds have a closed form, so no linear programme is needed. A hidden value
     lies between 0 and its cap (below the threshold when hidden for being small, unbounded
@@ -193,10 +210,10 @@ def _protect_list(table: np.ndarray, threshold: int) -> Protected:
         lows = np.where(small, 0, threshold)
         highs = np.where(small, threshold - 1, left)
         pinned = False
-        for i in range(len(lows)):
+        for i, value in enumerate(values[hidden]):
             low = max(int(lows[i]), left - int(highs.sum() - highs[i]))
             high = min(int(highs[i]), left - int(lows.sum() - lows[i]))
-            pinned |= high - low < 1
+            pinned |= high - low < (protection if 0 < value < threshold else 1)
         if not pinned:
             break
         published = np.flatnonzero(~hidden)
@@ -216,15 +233,20 @@ PARTITION = "partition"  # every person in exactly one part (age group, national
 
 
 def protect_overlapping(
-    total: int, parts: list[int], threshold: int = THRESHOLD
+    total: int, parts: list[int], threshold: int = THRESHOLD, protection: int = PROTECTION
 ) -> tuple[bool, list[bool], list[bool]]:
     """``protect_people`` for one grouping whose parts overlap."""
-    total_hidden, [(hidden, small)] = protect_people(total, [(OVERLAP, parts)], threshold)
+    total_hidden, [(hidden, small)] = protect_people(
+        total, [(OVERLAP, parts)], threshold, protection
+    )
     return total_hidden, hidden, small
 
 
 def protect_people(
-    total: int, groupings: list[tuple[str, list[int]]], threshold: int = THRESHOLD
+    total: int,
+    groupings: list[tuple[str, list[int]]],
+    threshold: int = THRESHOLD,
+    protection: int = PROTECTION,
 ) -> tuple[bool, list[tuple[list[bool], list[bool]]]]:
     """Protection for a count of distinct people (``total``) broken down in several ways at
     once: per form of exploitation (parts that overlap and cover the total: a person may be
@@ -235,7 +257,9 @@ def protect_people(
     part's possible values follow exactly (intervals; every such set of numbers can come
     from some people). Every count below the threshold is hidden, then published parts are
     hidden as partners (smallest first, then the total, then the other groupings' parts that
-    still fix the total) until no hidden part of 1 to 9 can be pinned. Returns
+    still fix the total) until no hidden part of 1 to 9 can be narrowed to a range below
+    ``protection`` and no partition (its parts and the total) has exactly one hidden
+    member, which would be the difference (ADR 0025). Returns
     ``(total_hidden, [(hidden, small), ...])``."""
     for kind, parts in groupings:
         consistent = (
@@ -245,7 +269,7 @@ def protect_people(
         )
         if not consistent:
             raise ValueError(f"the {kind} parts do not agree with the total")
-    state = _People(total, groupings, threshold)
+    state = _People(total, groupings, threshold, protection)
     while (found := state.pinned()) is not None:
         g = found
         shown = [i for i, h in enumerate(state.hidden[g]) if not h]
@@ -275,8 +299,11 @@ def protect_people(
 class _People:
     """What the attacker knows of one column of a people table, and what follows."""
 
-    def __init__(self, total: int, groupings: list[tuple[str, list[int]]], threshold: int):
+    def __init__(
+        self, total: int, groupings: list[tuple[str, list[int]]], threshold: int, protection: int
+    ):
         self.total, self.groupings, self.threshold = total, groupings, threshold
+        self.protection = protection
         self.small = [[v < threshold for v in parts] for _kind, parts in groupings]
         self.hidden = [list(small) for small in self.small]
         self.total_hidden = total < threshold
@@ -322,11 +349,16 @@ class _People:
         return low, high
 
     def pinned(self) -> int | None:
-        """A grouping with a hidden part of 1 to 9 the attacker can pin, if any."""
-        for g, (_kind, parts) in enumerate(self.groupings):
+        """A grouping with a hidden part of 1 to 9 the attacker can narrow below the
+        protection interval, or a partition whose one hidden member (a part or the total,
+        whatever its value) is the difference of the others, if any."""
+        for g, (kind, parts) in enumerate(self.groupings):
+            gaps = sum(self.hidden[g]) + self.total_hidden
+            if kind == PARTITION and parts and gaps == 1:
+                return g
             for i, value in enumerate(parts):
                 if self.hidden[g][i] and 0 < value < self.threshold:
                     low, high = self.part_range(g, i)
-                    if high - low < 1:
+                    if not wide_enough(low, high, self.protection):
                         return g
         return None

@@ -8,19 +8,22 @@ quantity is written as a sum of *atoms* (the counts of one municipality, one row
 column) and all of them are protected together:
 
 1. primary suppression: every quantity below the threshold is hidden (shown as "<10");
-2. no equation (a total and the quantities it is the sum of) with exactly one hidden member;
+2. no equation (a total and the quantities it is the sum of, totals of totals and areas
+   included) with exactly one hidden member, whatever its value: it would be the
+   difference, an "x" as much as a "<10" (ADR 0025); and none that on its own narrows a
+   hidden count of 1 to 9 below the protection interval;
 3. the attacker's audit: an attacker knows every published value, that counts are not
    negative, that a "<10" lies below the threshold and an "x" at or above it. A count of
-   1 to 9 is safe when the attacker cannot pin it to one whole number. A zero needs no
-   protection (it describes no one; as in tau-ARGUS, where zero cells are safe by default)
-   and "x" partners need none of their own: what matters is that they keep the small
-   counts unpinned, which the audit checks. Linear programmes
-   over the atoms give, for each hidden quantity, two consistent solutions with different
-   values (a certificate that it is safe); solutions with random objectives settle most
-   quantities at once, a few left over get their own minimum and maximum, and any still
-   without a certificate is treated as pinned. A pinned quantity gets a published partner
-   from an equation it belongs to hidden as well (shown as "x"); repeat until nothing is
-   pinned.
+   1 to 9 is safe when the attacker's range for it holds whole numbers at least
+   ``PROTECTION`` apart (ADR 0025). Beyond the rule above, a zero needs no protection (it
+   describes no one; as in tau-ARGUS, where zero cells are safe by default) and "x"
+   partners need none of their own: what matters is that they keep the small counts wide,
+   which the audit checks. Linear programmes over the atoms give, for each hidden
+   quantity, consistent solutions that far apart (a certificate that it is safe);
+   solutions with random objectives settle most quantities at once, a few left over get
+   their own minimum and maximum, and any still without a certificate is treated as
+   narrowed. A narrowed quantity gets a published partner from an equation it belongs to
+   hidden as well (shown as "x"); repeat until nothing is narrowed.
 
 Pure module (numpy, scipy); ``monitor.publication`` builds the quantities.
 """
@@ -35,11 +38,11 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
 
-from .disclosure import THRESHOLD
+from .disclosure import PROTECTION, THRESHOLD
 
 # Each solution is a vertex of the attacker's polytope; a hidden quantity that differs
-# between two of them is proven safe. At most this many pushes per round, then at most
-# this many quantities checked one by one (two solutions each).
+# between two of them by the protection interval is proven safe. At most this many pushes
+# per round, then at most this many quantities checked one by one (two solutions each).
 MAX_PUSHES = 200
 ONE_BY_ONE = 30
 _EPS = 1e-6
@@ -69,7 +72,7 @@ class Linked:
 
 
 def protect_linked(
-    linked: Linked, threshold: int = THRESHOLD, seed: int = 0
+    linked: Linked, threshold: int = THRESHOLD, seed: int = 0, protection: int = PROTECTION
 ) -> tuple[np.ndarray, np.ndarray]:
     """Which quantities to hide: ``(hidden, small)``; ``small`` marks those hidden for being
     below the threshold ("<10"), the others hidden are there to protect them ("x")."""
@@ -79,8 +82,8 @@ def protect_linked(
     rng = np.random.default_rng(seed)
     members_of = _membership(linked)
     while hidden.any() and not hidden.all():
-        _close_single_gaps(linked, values, hidden, small, threshold)
-        pinned = pinned_quantities(linked, hidden, small, threshold, rng)
+        _close_single_gaps(linked, values, hidden, small, threshold, protection)
+        pinned = pinned_quantities(linked, hidden, small, threshold, rng, protection)
         if not pinned:
             break
         for index, binding in pinned.items():
@@ -99,10 +102,13 @@ def pinned_quantities(
     small: np.ndarray,
     threshold: int = THRESHOLD,
     rng: np.random.Generator | None = None,
+    protection: int = PROTECTION,
 ) -> dict[int, list[int]]:
-    """The hidden counts of 1 to 9 an attacker may be able to pin to one whole number (every
-    one the audit cannot prove safe with two consistent solutions that differ in it), each
-    with the published quantities its smallest and largest value depend on, where known."""
+    """The hidden counts of 1 to 9 an attacker may be able to narrow to a range of fewer
+    than ``protection`` whole numbers above its lowest (every one the audit cannot prove safe
+    with two consistent solutions that far apart in it), each with the published quantities
+    its smallest and largest value depend on, where known. With ``protection=1``: the ones
+    that may be pinned."""
     rng = rng or np.random.default_rng(0)
     problem = _Problem(linked, hidden, small, threshold, rng)
     values = linked.values
@@ -129,20 +135,21 @@ def pinned_quantities(
         np.maximum(high, values, out=high)
 
     def unproven() -> np.ndarray:
-        return np.flatnonzero(~_two_whole_numbers(low, high))
+        return np.flatnonzero(~_wide_enough(low, high, protection))
 
     everything = np.asarray(rows.sum(axis=0)).ravel()
     for objective in (everything, -everything, rng.normal(size=problem.atoms)):
         record(problem.solve(objective))
-    # Push every quantity not yet proven safe one whole unit above the values seen so far,
-    # as many at once as the published figures allow, while that proves more of them;
-    # then below.
+    # Push every quantity not yet proven safe to the protection interval above the lowest
+    # value seen so far, as many at once as the published figures allow, while that proves
+    # more of them; then below the highest.
     left = unproven()
     pushes = 0
     for up in (True, False):
         while len(left) and pushes < MAX_PUSHES:
             pushes += 1
-            record(problem.push(rows[left], high[left] if up else low[left], up))
+            seen = low[left] + (protection - 1) if up else high[left] - (protection - 1)
+            record(problem.push(rows[left], seen, up))
             before, left = len(left), unproven()
             if before == len(left):
                 break
@@ -150,7 +157,7 @@ def pinned_quantities(
     # unproven beyond that budget is treated as pinned (more suppression, never less).
     pinned: dict[int, list[int]] = {}
     for checked, k in enumerate(left):
-        if _two_whole_numbers(low[k : k + 1], high[k : k + 1])[0]:
+        if _wide_enough(low[k : k + 1], high[k : k + 1], protection)[0]:
             continue  # proven by a solution found for an earlier quantity
         binding: list[int] = []
         if checked < ONE_BY_ONE:
@@ -159,7 +166,7 @@ def pinned_quantities(
                 solution, depends_on = problem.solve_with_binding(direction)
                 record(solution)
                 binding += depends_on
-            if _two_whole_numbers(low[k : k + 1], high[k : k + 1])[0]:
+            if _wide_enough(low[k : k + 1], high[k : k + 1], protection)[0]:
                 continue
         pinned[int(targets[k])] = binding
     # A quantity of a block that looks like another block is pinned when its stand-in is.
@@ -174,8 +181,10 @@ def sensitive(values: np.ndarray, threshold: int = THRESHOLD) -> np.ndarray:
     return (values > 0) & (values < threshold)
 
 
-def _two_whole_numbers(low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    return np.floor(high + _EPS) - np.ceil(low - _EPS) >= 1
+def _wide_enough(low: np.ndarray, high: np.ndarray, protection: int) -> np.ndarray:
+    """Whether each range holds whole numbers ``protection`` apart (``disclosure.wide_enough``
+    for arrays)."""
+    return np.floor(high + _EPS) - np.ceil(low - _EPS) >= protection
 
 
 class _Problem:
@@ -306,11 +315,17 @@ def _membership(linked: Linked) -> dict[int, list[int]]:
 
 
 def _close_single_gaps(
-    linked: Linked, values: np.ndarray, hidden: np.ndarray, small: np.ndarray, threshold: int
+    linked: Linked,
+    values: np.ndarray,
+    hidden: np.ndarray,
+    small: np.ndarray,
+    threshold: int,
+    protection: int,
 ) -> None:
     """Checks on one equation at a time, without a solver: no equation with exactly one
-    hidden count of 1 to 9 (it would be the difference), and none whose hidden members
-    can only be all at their limits (a published 18 made of two "<10"s: both are 9)."""
+    hidden member (it would be the difference, whatever its value), and none that alone
+    narrows a hidden count of 1 to 9 below the protection interval (a published 18 made of
+    two "<10"s: both are 9; a 17: both are 8 or 9)."""
     at_risk = sensitive(values, threshold)
     changed = True
     while changed:
@@ -318,30 +333,44 @@ def _close_single_gaps(
         for total, members in linked.equations:
             everyone = [total, *members]
             gaps = [q for q in everyone if hidden[q]]
-            if not any(at_risk[q] for q in gaps):
+            if not gaps:
                 continue
             if len(gaps) == 1 or (
-                not hidden[total] and _at_limits(values, hidden, small, threshold, total, members)
+                any(at_risk[q] for q in gaps)
+                and _narrowed(values, hidden, small, threshold, protection, total, members)
             ):
                 changed |= _hide_best(linked, values, hidden, everyone)
 
 
-def _at_limits(
+def _narrowed(
     values: np.ndarray,
     hidden: np.ndarray,
     small: np.ndarray,
     threshold: int,
+    protection: int,
     total: int,
     members: Sequence[int],
 ) -> bool:
-    gaps = [q for q in members if hidden[q]]
-    if not gaps:
-        return False
-    left = values[total] - sum(values[q] for q in members if not hidden[q])
-    lowest = sum(0 if small[q] else threshold for q in gaps)
-    if left == lowest:
-        return True
-    return all(small[q] for q in gaps) and left == (threshold - 1) * len(gaps)
+    """Whether this equation alone gives a hidden count of 1 to 9 in it a range narrower
+    than ``protection``: each quantity lies in its box (its value if published, below the
+    threshold for "<10", at least the threshold for "x") and the total is the members' sum."""
+    everyone = np.array([total, *members])
+    shown = ~hidden[everyone]
+    low = np.where(shown, values[everyone], np.where(small[everyone], 0.0, float(threshold)))
+    high = np.where(shown, values[everyone], np.where(small[everyone], threshold - 1.0, np.inf))
+    member_low, member_high = low[1:].sum(), high[1:].sum()
+    for k, q in enumerate(everyone):
+        if shown[k] or not 0 < values[q] < threshold:
+            continue
+        if k == 0:
+            lo, hi = max(low[0], member_low), min(high[0], member_high)
+        else:
+            others_high = member_high - high[k]  # finite: a count of 1 to 9 is a "<10"
+            lo = max(low[k], low[0] - others_high)
+            hi = min(high[k], high[0] - (member_low - low[k]))
+        if np.floor(hi + _EPS) - np.ceil(lo - _EPS) < protection:
+            return True
+    return False
 
 
 def _hide_partner(

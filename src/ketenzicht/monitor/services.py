@@ -17,7 +17,7 @@ from ketenzicht.geo.models import Municipality
 from ketenzicht.signals.models import Kind
 
 from . import disclosure, estimation, publication, tables
-from .disclosure import THRESHOLD
+from .disclosure import PROTECTION, THRESHOLD
 from .models import PublishedTable
 
 PEOPLE_TABLES = ("people", "people_kind", "people_age", "people_nationality")
@@ -91,9 +91,10 @@ def _guard_wider_areas(
 ) -> None:
     """A wider area's people are its municipalities' people together, so its figure is at
     most the sum of theirs: the figure minus the municipalities' published ones is a lower
-    bound on the hidden ones. Where that forces every hidden municipal "<10" to 9 (a
-    province of 70 with five municipalities published at 61 and one "<10": it is 9), the
-    wider area's figure is hidden too ("x"); hiding more never gives anything away."""
+    bound on the hidden ones. Where that narrows a hidden municipal "<10" below the
+    protection interval (a province of 70 with five municipalities published at 61 and one
+    "<10": it is 9; at 65, it is 5 to 9), the wider area's figure is hidden too ("x");
+    hiding more never gives anything away."""
     for scope in scopes:
         if scope.level == "municipality" or scope.code not in people:
             continue
@@ -113,7 +114,8 @@ def _guard_wider_areas(
                         else:
                             limits = -1  # an "x" has no upper limit: nothing is forced
                             break
-                    if limits > 0 and value - shown >= limits:
+                    # Each hidden "<10" is at least what the others leave at their most.
+                    if limits > 0 and value - shown > limits - PROTECTION:
                         row[j] = None
 
 

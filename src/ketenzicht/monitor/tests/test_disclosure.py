@@ -1,5 +1,6 @@
 """Disclosure control: no published cell below 10, and an attacker who knows every published
-value, the totals and the rule cannot pin down any suppressed value."""
+value, the totals and the rule cannot pin down any suppressed value, nor narrow a count of 1
+to 9 below the protection interval (ADR 0025)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,21 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ketenzicht.monitor.disclosure import THRESHOLD, Protected, protect
+from ketenzicht.monitor.disclosure import PROTECTION, THRESHOLD, Protected, protect
+
+
+def _single_gaps(published: Protected) -> list[list[int | None]]:
+    """The published sums (a row or column with its total, the totals with the grand total)
+    with exactly one hidden member."""
+    sums = [[*row, total] for row, total in zip(published.cells, published.row_totals, strict=True)]
+    sums += [
+        [*column, total]
+        for column, total in zip(
+            zip(*published.cells, strict=True), published.column_totals, strict=True
+        )
+    ]
+    sums += [[*published.row_totals, published.total], [*published.column_totals, published.total]]
+    return [s for s in sums if sum(v is None for v in s) == 1]
 
 
 def _attack(original: np.ndarray, published: Protected) -> list[tuple[float, float, int]]:
@@ -122,6 +137,19 @@ def test_no_suppressed_cell_can_be_derived(table: list[list[int]]) -> None:
     for low, high, true in _attack(original, published):
         assert low - 1e-6 <= true <= high + 1e-6
         assert high - low >= 1, f"a suppressed {true} is pinned to [{low}, {high}]"
+        if 0 < true < THRESHOLD:
+            assert high - low >= PROTECTION, f"a suppressed {true} is narrowed to [{low}, {high}]"
+    assert not _single_gaps(published)
+
+
+def test_a_small_cell_is_not_narrowed_to_eight_or_nine() -> None:
+    # 8 and 9 with a published row total of 17: each is 8 or 9, not pinned but narrowed.
+    table = [[8, 9, 30], [20, 25, 40]]
+    published = protect(table)
+    for low, high, true in _attack(np.array(table), published):
+        if 0 < true < THRESHOLD:
+            assert high - low >= PROTECTION
+    assert not _single_gaps(published)
 
 
 # -- distinct people per form: parts that overlap and cover the total ----------------------
@@ -171,7 +199,8 @@ def test_no_hidden_count_of_people_per_form_can_be_pinned(case: tuple[int, list[
     assert feasible.any()  # the truth is always there
     for i, value in enumerate(parts):
         if hidden[i] and 0 < value < THRESHOLD:
-            assert len(np.unique(p[i][feasible])) >= 2, (total, parts, hidden, total_hidden)
+            possible = p[i][feasible]
+            assert possible.max() - possible.min() >= PROTECTION, (total, parts, hidden)
 
 
 def test_a_total_of_eighteen_over_two_small_forms_is_not_published_with_them() -> None:
@@ -247,4 +276,9 @@ def test_people_broken_down_several_ways_share_the_total_and_pin_nothing(
         for i, value in enumerate(parts):
             if hidden[i] and 0 < value < THRESHOLD:
                 values = {v for t, v in pairs[g][i] if t in others}
-                assert value in values and len(values) >= 2, (groupings, protected, total_hidden)
+                assert value in values, (groupings, protected, total_hidden)
+                assert max(values) - min(values) >= PROTECTION, (groupings, protected)
+    # A partition's parts add up to the total: never exactly one of them hidden.
+    for (kind, parts), (hidden, _small) in zip(groupings, protected, strict=True):
+        if kind == PARTITION and parts:
+            assert sum(hidden) + total_hidden != 1, (groupings, protected, total_hidden)

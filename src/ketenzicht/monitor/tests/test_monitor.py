@@ -17,14 +17,14 @@ from ketenzicht.accounts.factories import OrganisationFactory, make_actor
 from ketenzicht.accounts.models import OrganisationType, Role, User
 from ketenzicht.audit.models import AuditEvent, Result
 from ketenzicht.geo.models import Municipality
-from ketenzicht.monitor import publication, tables
-from ketenzicht.monitor.linked_disclosure import Linked
+from ketenzicht.monitor import tables
 from ketenzicht.monitor.models import PublishedTable
 from ketenzicht.monitor.services import monitor_rebuild
 from ketenzicht.signals.factories import TEST_CONTEXT, register, signal_input
 from ketenzicht.signals.models import Signal
 
 from .attacker import attack, pinned
+from .published import as_published, published_table
 
 pytestmark = pytest.mark.django_db
 
@@ -72,10 +72,12 @@ def westerwolde(reporter: Actor, django_capture_on_commit_callbacks: object) -> 
 def test_rebuild_publishes_protected_tables_for_every_area(westerwolde: list[Signal]) -> None:
     built = monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
     # Six tables per area (trend, forms, and people by form, kind, age and nationality), the
-    # national map and estimate, and the national sharing health table (the fixture's
-    # signals are soft); no follow-up table without referrals.
-    assert built == 6 * PublishedTable.objects.values("scope").distinct().count() + 3
-    assert PublishedTable.objects.filter(key="sharing").count() == 1
+    # national map and estimate; no follow-up table without referrals. No sharing health
+    # table either: the fixture has no hard signal, so the nation's hard "<10" (a 0) beside
+    # its published soft count and total would be their difference (ADR 0025); one of those
+    # is hidden, and the sharing table adds up to the soft count.
+    assert built == 6 * PublishedTable.objects.values("scope").distinct().count() + 2
+    assert not PublishedTable.objects.filter(key="sharing").exists()
     assert not PublishedTable.objects.filter(key="followup").exists()
     types = PublishedTable.objects.get(scope="GM1950", key="types").data
     labour, sexual = types["rows"].index("labour"), types["rows"].index("sexual")
@@ -371,7 +373,7 @@ def test_a_municipal_figure_cannot_be_worked_out_from_the_wider_areas(
         for _ in range(n):
             register(reporter, municipality_code=code)
     monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
-    family, linked, hidden, small = _as_published("trend")
+    family, linked, hidden, small = as_published("trend", NEXT_QUARTER)
     westerwolde = published_table("GM1950", "trend")["window"]
     assert westerwolde["total"] is None and westerwolde["total_small"]
     area = [a.code for a in family.areas].index("GM1950")
@@ -382,56 +384,6 @@ def test_a_municipal_figure_cannot_be_worked_out_from_the_wider_areas(
     assert bounds[0][0] <= 3 <= bounds[0][1]
     # The same holds for every hidden count of 1 to 9 in every area.
     assert not pinned(attack(linked, hidden, small))
-
-
-def _stored(data: dict[str, Any], part: tuple[str, int, int]) -> tuple[int | None, bool]:
-    kind, i, j = part
-    if kind == "cell":
-        return data["cells"][i][j], data["small"][i][j]
-    if kind == "row":
-        return data["row_totals"][i], data["row_small"][i]
-    if kind == "column":
-        return data["column_totals"][j], data["column_small"][j]
-    if kind == "total":
-        return data["total"], data["total_small"]
-    window = data["window"]
-    if kind == "window":
-        return window["cells"][j], window["small"][j]
-    return window["total"], window["total_small"]
-
-
-def published_table(scope: str, key: str) -> dict[str, Any]:
-    return dict(PublishedTable.objects.get(scope=scope, key=key).data)
-
-
-def _as_published(
-    key: str,
-) -> tuple[publication.Family, Linked, np.ndarray, np.ndarray]:
-    """The published family as the attacker sees it: which quantities were shown, which
-    hidden as "<10" and which as "x", read back from the stored tables."""
-    areas = tables.Areas.load()
-    municipalities = list(Municipality.objects.order_by("code").values_list("code", flat=True))
-    scopes = publication.scopes(areas, municipalities)
-    if key == "followup":
-        follow = tables.follow_up(NEXT_QUARTER)
-        family = publication.Family(municipalities, scopes, follow.bodies, tables.FOLLOW_UP)
-        linked = family.linked(follow.counts)
-    else:
-        labels = [f"{y}-Q{q}" for y, q in tables.quarters(NEXT_QUARTER)]
-        window = range(len(labels) - 4, len(labels))
-        family = publication.Family(municipalities, scopes, labels, tables.KINDS, window=window)
-        linked = family.linked(tables.trend(NEXT_QUARTER))
-    hidden = np.zeros(len(linked.values), dtype=bool)
-    small = np.zeros(len(linked.values), dtype=bool)
-    stored = {t.scope: t.data for t in PublishedTable.objects.filter(key=key)}
-    for a, area in enumerate(family.areas):
-        data = stored[area.code]
-        for part in family.parts:
-            value, is_small = _stored(data, part)
-            q = family.quantity(a, part)
-            hidden[q], small[q] = value is None, is_small
-            assert value is None or value == linked.values[q]  # what was shown is true
-    return family, linked, hidden, small
 
 
 def test_the_dashboard_exports_as_a_pdf_report_with_the_same_protected_tables(
@@ -513,10 +465,15 @@ def test_follow_up_per_receiving_body_is_published_for_every_area_and_protected(
     monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
     nation = PublishedTable.objects.get(scope="NL", key="followup").data
     assert nation["rows"] == ["nla-m"] and nation["columns"] == tables.FOLLOW_UP
-    assert nation["row_totals"] == [15] and nation["cells"][0][0] == 12
     assert nation["small"][0][1:] == [True, True, True]  # 2, 1 and 0: "<10"
+    # The 15 would leave 3 for the three "<10"s, each 0 to 3: narrower than the protection
+    # interval (ADR 0025), so it is hidden.
+    assert nation["row_totals"] == [None] and nation["cells"][0][0] in (12, None)
     quick = working_days_between(timezone.localdate(start), (start + dt.timedelta(days=5)).date())
-    assert nation["median_days"] == [quick]  # fourteen outcomes, twelve of them quick
+    # Fourteen outcomes, twelve of them quick; a median only beside a published count of
+    # ten or more outcomes.
+    shown = nation["cells"][0][0] is not None
+    assert nation["median_days"] == ([quick] if shown else [None])
     westerwolde = PublishedTable.objects.get(scope="GM1950", key="followup").data
     # 12 of the 15 are Westerwolde's; published, or hidden to protect Groningen's 3. A
     # median only beside a published count of outcomes (it says "ten or more").
@@ -526,13 +483,14 @@ def test_follow_up_per_receiving_body_is_published_for_every_area_and_protected(
     groningen = PublishedTable.objects.get(scope="GM0014", key="followup").data
     assert groningen["row_totals"] == [None] and groningen["median_days"] == [None]
     # An attacker with every area's published follow-up tables pins nothing small.
-    _family, linked, hidden, small = _as_published("followup")
+    _family, linked, hidden, small = as_published("followup", NEXT_QUARTER)
     assert not pinned(attack(linked, hidden, small))
     # The national dashboard shows it with the median beside it, in the user's language.
     rapporteur = make_actor(Role.NATIONAL_MONITOR, OrganisationFactory(code="nrm6"), username="r6")
     html = _client(rapporteur).get("/monitor/NL").content.decode()
     assert "Opvolging: doorverwijzingen" in html and "Arbeidsinspectie" in html
-    assert "Mediaan werkdagen tot uitkomst" in html and f">{quick}</td>" in html
+    assert "Mediaan werkdagen tot uitkomst" in html
+    assert (f">{quick}</td>" in html) == shown
 
 
 def test_the_sharing_health_figure_counts_soft_signals_shared_beyond_the_reporter(
@@ -644,14 +602,17 @@ def test_municipalities_are_compared_with_their_size_class_once_inhabitants_are_
     html = _client(analyst).get("/monitor/GM1950").content.decode()
     assert "Gemeenten met 20.000 tot 50.000 inwoners" in html and "niet beschikbaar" not in html
     # The size classes are part of what the attacker combines, and still pin nothing small.
-    _family, linked, hidden, small = _as_published("trend")
+    _family, linked, hidden, small = as_published("trend", NEXT_QUARTER)
     assert any(area.division == "size" for area in _family.areas)
     assert not pinned(attack(linked, hidden, small))
 
 
 def test_a_table_without_figures_this_period_is_not_left_from_an_earlier_one(
-    westerwolde: list[Signal],
+    westerwolde: list[Signal], reporter: Actor
 ) -> None:
+    # Twelve hard signals too: the nation's hard and soft counts are both published.
+    for _ in range(12):
+        register(reporter, kind="hard", municipality_code="GM0363")
     monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
     assert PublishedTable.objects.filter(key="sharing").exists()  # soft signals this year
     # Two years on, none of the fixture's signals is in the last four quarters.
@@ -678,10 +639,14 @@ def test_a_wider_area_is_hidden_where_it_would_pin_a_municipal_count_of_people()
     scopes += [Scope(m, "municipality", np.array([i])) for i, m in enumerate(municipalities)]
     _guard_wider_areas(people, scopes, municipalities)
     assert people["PV1"]["people"]["cells"] == [[None]]
-    # With 68 in the province the hidden one may be 7, 8 or 9: the 68 stays.
+    # With 68 the hidden one is 7, 8 or 9: not pinned, but narrower than the protection
+    # interval (ADR 0025), so the 68 is hidden too; with 65 it may be 4 to 9 and stays.
     people["PV1"] = table(68, True)
     _guard_wider_areas(people, scopes, municipalities)
-    assert people["PV1"]["people"]["cells"] == [[68]]
+    assert people["PV1"]["people"]["cells"] == [[None]]
+    people["PV1"] = table(65, True)
+    _guard_wider_areas(people, scopes, municipalities)
+    assert people["PV1"]["people"]["cells"] == [[65]]
 
 
 def test_no_sharing_table_where_its_rows_would_give_the_hidden_soft_count() -> None:
