@@ -40,7 +40,11 @@ class Scorer:
         self._lock = threading.Lock()
         # Splink needs an input table to build a linker; scoring never reads it.
         placeholder = record_features({"record_id": "_"})
-        self._linker = linkage_model.linker_for([placeholder], linkage_model.for_splink(model))
+        settings = linkage_model.for_splink(model)
+        # Pairs come already chosen (candidates by the same keys): no blocking, so Splink
+        # neither needs nor retains the batch's capped ``block_<i>`` columns.
+        settings["blocking_rules_to_generate_predictions"] = []
+        self._linker = linkage_model.linker_for([placeholder], settings)
 
     def score(
         self,
