@@ -375,11 +375,12 @@ def link_records(records: Sequence[PersonRecord], context: Context = TASK) -> Li
     already in a cluster whose features did not change are left alone. Every record whose
     cluster mates change is audited (``audit_links``)."""
     rows = {str(r.pk): record_row(r, _phones(r)) for r in records}
-    stored = dict(
-        RecordFeatures.objects.filter(record_id__in=[r.pk for r in records]).values_list(
-            "record_id", "row"
-        )
-    )
+    stored = {
+        record_id: open_value(row, record_id)
+        for record_id, row in RecordFeatures.objects.filter(
+            record_id__in=[r.pk for r in records]
+        ).values_list("record_id", "row")
+    }
     changed = [r for r in records if r.cluster_id is None or stored.get(r.pk) != rows[str(r.pk)]]
     if not changed:
         return Linked(0, len(records), 0)

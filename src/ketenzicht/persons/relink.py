@@ -82,7 +82,11 @@ def record_chunks(
         query = PersonRecord.objects.order_by("pk")
         if last is not None:
             query = query.filter(pk__gt=last)
-        batch = list(query.values_list("pk", "cluster_id", "features__row")[:size])
+        # A feature row shares its record's key, the key it is sealed for.
+        batch = [
+            (pk, cluster_id, open_value(row, pk))
+            for pk, cluster_id, row in query.values_list("pk", "cluster_id", "features__row")[:size]
+        ]
         if not batch:
             return
         last = batch[-1][0]

@@ -16,8 +16,14 @@ from django.utils import timezone
 import pytest
 
 from ketenzicht.accounts.factories import OrganisationFactory
-from ketenzicht.common.crypto import blind_index, keyed_digest
-from ketenzicht.common.encrypted_fields import tokens_text
+from ketenzicht.common import sealing
+from ketenzicht.common.crypto import blind_index, keyed_digest, open_sealed, seal
+from ketenzicht.common.encrypted_fields import (
+    EncryptedMixin,
+    row_key_field,
+    row_key_text,
+    tokens_text,
+)
 from ketenzicht.persons.index import pseudonym
 from ketenzicht.persons.linkage import normalise
 from ketenzicht.persons.linkage.features import record_features
@@ -27,6 +33,7 @@ from ketenzicht.persons.models import (
     HitNotice,
     IndexEntry,
     PersonCluster,
+    PersonIdentifier,
     PersonRecord,
     RecordFeatures,
 )
@@ -34,6 +41,39 @@ from ketenzicht.persons.models import (
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module("ketenzicht.persons.migrations.0009_one_name_normaliser")
+row_binding = importlib.import_module(
+    "ketenzicht.followup.migrations.0005_bind_sealed_values_to_rows"
+)
+
+
+def _as_when_0009_ran() -> None:
+    """Sealed values as 0009 found them: bound to their column only (the row binding came
+    with followup 0005, which ``_bind_rows`` runs afterwards, as a migration would)."""
+    for model in (PersonRecord, PersonIdentifier, RecordFeatures):
+        fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedMixin)]
+        labels = [f"{model._meta.db_table}.{f.column}" for f in fields]
+        key = row_key_field(model)
+        pk = str(model._meta.pk.column)
+        columns = [str(f.column) for f in fields]
+        read = columns if key.column == pk else [*columns, str(key.column)]
+        for batch in sealing.keyset_batches(connection, model._meta.db_table, pk, read):
+            updates = []
+            for stored_pk, *values in batch:
+                row = row_key_text(stored_pk if key.column == pk else values[-1])
+                updates.append(
+                    (
+                        stored_pk,
+                        *(
+                            seal(open_sealed(str(v or ""), label, row), label)
+                            for v, label in zip(values, labels, strict=False)
+                        ),
+                    )
+                )
+            sealing.write_rows(connection, model._meta.db_table, pk, columns, updates)
+
+
+def _bind_rows() -> None:
+    row_binding.bind(apps, SimpleNamespace(connection=connection))
 
 
 # The three normalisers as they were before 0009, to write keys the way they were written.
@@ -93,13 +133,10 @@ def _write_old_keys(record: PersonRecord, monkeypatch: pytest.MonkeyPatch) -> No
     normalise.translit_key.cache_clear()
     old = {c: old_row[c] for c in migration.name_features() if c in features.row}
     indexed = {f.column for f in RecordFeatures._meta.concrete_fields} & set(old)
-    RecordFeatures.objects.filter(pk=features.pk).update(
-        row={**features.row, **old},
-        **{
-            c: None if old[c] is None else keyed_digest(f"features.{c}", str(old[c]))
-            for c in indexed
-        },
-    )
+    features.row = {**features.row, **old}
+    for c in indexed:
+        setattr(features, c, None if old[c] is None else keyed_digest(f"features.{c}", str(old[c])))
+    features.save(update_fields=["row", *indexed])  # sealed: written through its row
     assert RecordFeatures.objects.get(pk=features.pk).row["name_sorted"] == "id odegard sa"
 
 
@@ -130,7 +167,9 @@ def test_the_migration_recomputes_keys_stored_under_the_old_normalisers(
     stale = PersonRecord.objects.get(pk=arabic.pk)
     assert stale.family_name_digest != blind_index("family_name", "Ødegård")
 
+    _as_when_0009_ran()
     migration.forwards(apps, SimpleNamespace(connection=connection))
+    _bind_rows()
 
     fresh = PersonRecord.objects.get(pk=arabic.pk)
     assert fresh.family_name_digest == blind_index("family_name", "Odegard")
@@ -160,6 +199,7 @@ def test_a_register_that_is_already_current_is_left_as_it_is() -> None:
     coa = OrganisationFactory(code="coa")
     _record(coa, "Søren", "Ødegård")
     _record(coa, "Mohammed", "Abdelkader Osman")
+    _as_when_0009_ran()
     assert migration.recompute_blind_indexes(connection) == 0
     assert migration.recompute_name_pseudonyms(connection) == set()
     assert migration.recompute_features(connection) == 0

@@ -55,14 +55,15 @@ def refer(signal: Signal, actor: Actor, to: Organisation, closed: dt.datetime | 
         reason="Arbeidsuitbuiting bij Senait Tesfay, kas in Ter Apel",
     )
     if closed is not None:
-        Referral.objects.filter(pk=referral.pk).update(
-            status=ReferralStatus.CLOSED,
-            closed_at=closed,
-            outcome="investigation",
-            outcome_reason="Zaak Tesfay in onderzoek genomen",
-            feedback="Dank, Senait Tesfay is gehoord",
-        )
-        ReferralEvent.objects.filter(referral=referral).update(note="Gesprek met Tesfay")
+        # Sealed fields are written through their row (ADR 0021), so save, not update().
+        referral.status, referral.closed_at = ReferralStatus.CLOSED, closed
+        referral.outcome = "investigation"
+        referral.outcome_reason = "Zaak Tesfay in onderzoek genomen"
+        referral.feedback = "Dank, Senait Tesfay is gehoord"
+        referral.save()
+        for event in ReferralEvent.objects.filter(referral=referral):
+            event.note = "Gesprek met Tesfay"
+            event.save(update_fields=["note"])
     return referral
 
 

@@ -30,7 +30,7 @@ def test_register_saves_signal_subjects_indicators_and_one_audit_event(reporter:
     subject = Subject.objects.get(signal=stored)
     assert subject.role == "presumed_victim"
     assert subject.record.v_number == "1234567890"
-    assert list(subject.record.identifiers.values_list("value", flat=True)) == ["+31612345678"]
+    assert [i.value for i in subject.record.identifiers.all()] == ["+31612345678"]
     events = AuditEvent.objects.filter(action="create", object_type="signal")
     assert events.count() == 1
     event = events.get()
