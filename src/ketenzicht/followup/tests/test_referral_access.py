@@ -197,3 +197,46 @@ def test_the_inbox_says_what_can_no_longer_be_seen(chain: Chain) -> None:
     assert page.count(referral.reference) == ended.count(referral.reference) + page.count(
         f"Nieuwe doorverwijzing {referral.reference}"
     )
+
+
+def test_grants_of_referrals_ended_before_the_rule_get_their_end(chain: Chain) -> None:
+    """An installation upgraded with referrals already forwarded or closed: migration
+    sharing 0004 gives their grants the end the services would have given."""
+    import importlib
+
+    from django.apps import apps
+
+    from ketenzicht.sharing.models import AccessGrant
+
+    migration = importlib.import_module(
+        "ketenzicht.sharing.migrations.0004_end_existing_referral_access"
+    )
+    forwarded_signal, forwarded = _routed(chain)
+    _forward(chain, forwarded)
+    closed_signal, closed = _routed(chain)
+    _step(
+        chain.avim_investigator,
+        closed,
+        Step(to=S.CLOSED, outcome="investigation_started", feedback="Onderzoek gestart."),
+    )
+    open_signal, _open = _routed(chain)
+    # As before the rule: no grant had an end.
+    AccessGrant.objects.update(ends_at=None, end_reason="")
+    avim = chain.avim_investigator
+    assert _sees(avim, forwarded_signal, forwarded)[0]
+
+    migration.end_access(apps, None)
+
+    ends = {
+        g.signal_id: (g.ends_at, g.end_reason)
+        for g in AccessGrant.objects.filter(organisation=chain.avim)
+    }
+    closed.refresh_from_db()
+    assert ends[closed_signal.pk] == (
+        closed.closed_at + dt.timedelta(days=settings.REFERRAL_ACCESS_AFTER_CLOSE_DAYS),
+        "closed",
+    )
+    assert ends[forwarded_signal.pk][1] == "forwarded"
+    assert ends[open_signal.pk] == (None, "")
+    assert not _sees(avim, forwarded_signal, forwarded)[0]
+    assert _sees(avim, closed_signal, closed)[0]
