@@ -184,6 +184,9 @@ class SlaRow:
     outcome_in_time: float | None
     median_days_to_acknowledge: float | None  # working days
     median_days_to_outcome: float | None
+    # How many the shares and medians are of: a share of a few gives a small count back.
+    acknowledged: int = 0
+    reached_outcome: int = 0
 
 
 def sla_rows(
@@ -249,6 +252,8 @@ def sla_rows(
                 outcome_in_time=out_ok / len(out_days) if out_days else None,
                 median_days_to_acknowledge=statistics.median(ack_days) if ack_days else None,
                 median_days_to_outcome=statistics.median(out_days) if out_days else None,
+                acknowledged=len(ack_days),
+                reached_outcome=len(out_days),
             )
         )
     audit_record(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
+from ketenzicht.monitor.figures import protect_sla
 from ketenzicht.notifications.models import Message
 from ketenzicht.notifications.services import messages_mark_read
 from ketenzicht.sharing import policy
@@ -140,9 +141,17 @@ def sla_view(request: HttpRequest) -> HttpResponse:
     )
     if rows is None:
         raise Http404
+    # Who may not read signals sees the counts as the monitor shows them (ADR 0025).
+    protected = not policy.may_read_signals(get_actor(request))
     return render(
         request,
         "followup/sla.html",
-        {"rows": rows, "form": form, "since": since, "until": until},
+        {
+            "rows": protect_sla(rows) if protected else rows,
+            "protected": protected,
+            "form": form,
+            "since": since,
+            "until": until,
+        },
         status=200 if form.is_valid() else 400,
     )

@@ -13,7 +13,9 @@ from ketenzicht.accounts.models import Organisation
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
+from ketenzicht.monitor.figures import protect_health
 
+from . import policy
 from .forms import OrganisationSettingsForm, SharingGroupForm
 from .guards import administrator_or_404
 from .selectors import organisation_settings_list, sharing_group_list, sharing_health
@@ -25,7 +27,13 @@ def health_view(request: HttpRequest) -> HttpResponse:
     health = sharing_health(actor=get_actor(request), context=request_context(request, "web"))
     if health is None:
         raise Http404
-    return render(request, "sharing/health.html", {"health": health})
+    # Who may not read signals sees the counts as the monitor shows them (ADR 0025).
+    protected = not policy.may_read_signals(get_actor(request))
+    return render(
+        request,
+        "sharing/health.html",
+        {"health": protect_health(health) if protected else health, "protected": protected},
+    )
 
 
 @login_required

@@ -269,8 +269,9 @@ def test_sharing_health_counts_soft_signals_shared_beyond_the_reporter() -> None
     assert (row.total.soft, row.total.shared, row.total.percent) == (2, 1, 50)
     assert sharing_health(actor=make_actor(Role.MUNICIPAL_ANALYST), context=TEST_CONTEXT) is None
     assert sharing_health(actor=reporter, context=TEST_CONTEXT) is None
+    # The monitor may not read signals: on the page the 1 of 2 is "<10" (ADR 0025).
     page = _client(monitor).get("/delen/gezondheid")
-    assert page.status_code == 200 and "50%" in page.content.decode()
+    assert page.status_code == 200 and "50%" not in page.content.decode()
     assert _client(reporter).get("/delen/gezondheid").status_code == 404
 
 
