@@ -189,7 +189,7 @@ def checkpoint_every(events: int) -> Checkpoint | None:
     if not audit_chain_link_pending():
         return None
     after = _head_seq()
-    if after // events == before // events:
+    if events <= 0 or after // events == before // events:  # 0: by time and on stopping only
         return None
     return checkpoint_write()
 
