@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.core.exceptions import ValidationError
 from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
 
 def add_service_errors(form: Form, exc: ValidationError) -> None:
@@ -14,3 +21,26 @@ def add_service_errors(form: Form, exc: ValidationError) -> None:
         return
     for name, errors in exc.message_dict.items():
         form.add_error(name if name in form.fields else None, errors)
+
+
+def form_back_when_too_large(view: ViewFunc) -> ViewFunc:
+    """Mark a form view: a POST body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` gets the
+    form back (its GET rendering, with ``request.kz_body_too_large`` set) instead of the
+    bare 400 page. Nothing of such a body is read, so nothing of it is saved or kept."""
+    setattr(view, "kz_form_back", True)  # noqa: B010  # a marker the 400 handler reads
+    return view
+
+
+def body_too_large_response(request: HttpRequest) -> HttpResponse | None:
+    """The 413 answer of a marked form view to a body too large to read, or None."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if not getattr(match.func, "kz_form_back", False):
+        return None
+    request.method = "GET"
+    setattr(request, "kz_body_too_large", True)  # noqa: B010
+    response: HttpResponse = match.func(request, *match.args, **match.kwargs)
+    response.status_code = 413
+    return response

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import include, path
@@ -9,6 +10,7 @@ from django.views.i18n import set_language
 
 from ketenzicht.accounts import oidc
 from ketenzicht.accounts.views import LoginView, home_view
+from ketenzicht.common.forms import body_too_large_response
 
 urlpatterns = [
     path("", home_view, name="home"),
@@ -62,4 +64,9 @@ def handler403(request: HttpRequest, exception: Any = None) -> HttpResponse:
 def handler400(request: HttpRequest, exception: Any = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return _problem(400, "Bad request.")
+    if isinstance(exception, RequestDataTooBig):
+        # A form too large to read: its page again with the limit, not a bare 400.
+        response = body_too_large_response(request)
+        if response is not None:
+            return response
     return render(request, "errors/400.html", status=400)

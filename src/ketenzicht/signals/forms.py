@@ -171,6 +171,12 @@ class SignalForm(SharingForm):
         label=_("What did you observe?"),
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "max_length": _(
+                "The description may hold at most %(limit_value)d characters; it now has "
+                "%(show_value)d. Shorten it: everything else you entered is kept."
+            )
+        },
         help_text=_("Facts first: who, what, where, when. Keep opinions apart."),
     )
 
@@ -246,7 +252,14 @@ class SubjectForm(ChoicesMixin, forms.Form):
         choices=DobPrecisionChoice.choices,
         initial=DobPrecision.EXACT,
     )
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    # "unknown" first and preselected: a person added without a look at this field must
+    # not be saved as the first option (female).
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=[(Sex.UNKNOWN.value, Sex.UNKNOWN.label)]
+        + [choice for choice in Sex.choices if choice[0] != Sex.UNKNOWN],
+        initial=Sex.UNKNOWN,
+    )
     nationality = forms.ChoiceField(label=_("Nationality"), required=False)
     v_number = forms.CharField(
         label=_("V-number"),
@@ -331,6 +344,17 @@ class SubjectForm(ChoicesMixin, forms.Form):
 
 
 SubjectFormSet = formset_factory(SubjectForm, extra=0, max_num=20, validate_max=True)
+
+
+def subject_defaults(prefix: str, index: int) -> dict[str, str]:
+    """The posted values of a person added by the "add a person" button: the form's own
+    initial values, so the new (bound) form starts on them and not on each select's first
+    option, and stays unchanged (no errors) until the user fills it in."""
+    form = SubjectForm()
+    return {
+        f"{prefix}-{index}-{name}": str(form.fields[name].initial)
+        for name in ("dob_precision", "sex")
+    }
 
 
 class SignalFilterForm(ChoicesMixin, forms.Form):

@@ -56,7 +56,7 @@ class SubjectInputSerializer(serializers.Serializer):
             "given, else unknown"
         ),
     )
-    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False, default=Sex.UNKNOWN)
     nationality = serializers.CharField(
         max_length=3,
         required=False,

@@ -194,8 +194,10 @@ def signal_get(
         .first()
     )
     if signal is not None:
+        # An editable signal comes from the full-projection queryset, which is not
+        # annotated: it is seen in full by definition.
         signal.projection = (
-            Projection.FULL if getattr(signal, "kz_full", False) else Projection.ATTENTION
+            Projection.FULL if getattr(signal, "kz_full", for_edit) else Projection.ATTENTION
         )
         if signal.projection == Projection.FULL:
             from ketenzicht.followup.selectors import referrals_of_signal

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
-from ketenzicht.common.forms import add_service_errors
+from ketenzicht.common.forms import add_service_errors, form_back_when_too_large
 from ketenzicht.common.ratelimit import rate_limited
 from ketenzicht.followup.forms import ComenshaForm, ReflectionForm
 from ketenzicht.followup.victims import steppable_tracks, visible_tracks
@@ -29,7 +29,14 @@ from ketenzicht.sharing.services import SharingRequest, signal_share
 from ketenzicht.taxonomy.models import Element, IndicatorList
 from ketenzicht.taxonomy.selectors import indicator_list
 
-from .forms import ImportForm, SharingForm, SignalFilterForm, SignalForm, SubjectFormSet
+from .forms import (
+    ImportForm,
+    SharingForm,
+    SignalFilterForm,
+    SignalForm,
+    SubjectFormSet,
+    subject_defaults,
+)
 from .intake import SignalInput
 from .models import Signal
 from .selectors import (
@@ -62,20 +69,33 @@ def _indicator_groups(selected: set[str]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
-def _form_context(form: SignalForm, formset: Any, **extra: Any) -> dict[str, Any]:
+def _form_context(
+    request: HttpRequest, form: SignalForm, formset: Any, **extra: Any
+) -> dict[str, Any]:
     selected = set(form["indicators"].value() or [])
     return {
         "form": form,
         "formset": formset,
         "indicator_groups": _indicator_groups(selected),
+        "too_large_bytes": _too_large_bytes(request),
         **extra,
     }
+
+
+def _too_large_bytes(request: HttpRequest) -> int | None:
+    """The body limit in bytes when the POST was too large to read (see
+    ``form_back_when_too_large``), else None."""
+    if not getattr(request, "kz_body_too_large", False):
+        return None
+    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
 def _with_added_subject(request: HttpRequest, prefix: str = "subjects") -> Any:
     """A bound formset with one more empty form, for the 'add a person' button."""
     data = request.POST.copy()
     total = int(data.get(f"{prefix}-TOTAL_FORMS", "0") or 0)
+    if total < 20:
+        data.update(subject_defaults(prefix, total))
     data[f"{prefix}-TOTAL_FORMS"] = str(min(total + 1, 20))
     return SubjectFormSet(data, prefix=prefix)
 
@@ -125,6 +145,7 @@ def signal_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@form_back_when_too_large
 @login_required
 def signal_create_view(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
@@ -133,12 +154,16 @@ def signal_create_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = SignalForm(actor=actor)
         formset = SubjectFormSet(prefix="subjects", initial=[{}])
-        return render(request, "signals/form.html", _form_context(form, formset, creating=True))
+        return render(
+            request, "signals/form.html", _form_context(request, form, formset, creating=True)
+        )
 
     form = SignalForm(request.POST, actor=actor)
     if "add_subject" in request.POST:
         formset = _with_added_subject(request)
-        return render(request, "signals/form.html", _form_context(form, formset, creating=True))
+        return render(
+            request, "signals/form.html", _form_context(request, form, formset, creating=True)
+        )
     formset = SubjectFormSet(request.POST, prefix="subjects")
     if form.is_valid() and formset.is_valid():
         subjects = [f.to_input() for f in formset if f.has_content()]
@@ -156,7 +181,10 @@ def signal_create_view(request: HttpRequest) -> HttpResponse:
             )
             return redirect("signals:detail", signal_id=signal.pk)
     return render(
-        request, "signals/form.html", _form_context(form, formset, creating=True), status=400
+        request,
+        "signals/form.html",
+        _form_context(request, form, formset, creating=True),
+        status=400,
     )
 
 
@@ -292,6 +320,7 @@ def _initial_from(signal: Signal) -> tuple[dict[str, Any], list[dict[str, Any]]]
     return initial, subjects
 
 
+@form_back_when_too_large
 @login_required
 def signal_edit_view(request: HttpRequest, signal_id: str) -> HttpResponse:
     actor = get_actor(request)
@@ -306,7 +335,7 @@ def signal_edit_view(request: HttpRequest, signal_id: str) -> HttpResponse:
         return render(
             request,
             "signals/form.html",
-            _form_context(form, formset, signal=signal, version=signal.version),
+            _form_context(request, form, formset, signal=signal, version=signal.version),
         )
 
     form = SignalForm(request.POST, actor=actor, with_sharing=False)
@@ -316,7 +345,7 @@ def signal_edit_view(request: HttpRequest, signal_id: str) -> HttpResponse:
         return render(
             request,
             "signals/form.html",
-            _form_context(form, formset, signal=signal, version=version),
+            _form_context(request, form, formset, signal=signal, version=version),
         )
     formset = SubjectFormSet(request.POST, prefix="subjects")
     if form.is_valid() and formset.is_valid():
@@ -350,7 +379,7 @@ def signal_edit_view(request: HttpRequest, signal_id: str) -> HttpResponse:
     return render(
         request,
         "signals/form.html",
-        _form_context(form, formset, signal=signal, version=version),
+        _form_context(request, form, formset, signal=signal, version=version),
         status=400,
     )
 

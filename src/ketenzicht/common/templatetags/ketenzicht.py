@@ -9,6 +9,7 @@ from typing import Any
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -16,6 +17,12 @@ WIDGET_CLASSES = {
     forms.Textarea: "utrecht-textarea",
     forms.Select: "utrecht-select utrecht-select--html-select",
     forms.SelectMultiple: "utrecht-select utrecht-select--html-select",
+}
+# The NL Design System's invalid modifier of each component (the red border).
+INVALID_CLASSES = {
+    "utrecht-textarea": "utrecht-textarea--invalid",
+    "utrecht-select": "utrecht-select--invalid",
+    "utrecht-textbox": "utrecht-textbox--invalid",
 }
 
 
@@ -33,14 +40,26 @@ def widget(field: BoundField, **attrs: Any) -> str:
         described.append(f"{field.auto_id}_help")
     if field.errors:
         described.append(f"{field.auto_id}_error")
-        cls += " utrecht-textbox--invalid" if "textbox" in cls else " utrecht-select--invalid"
+        base = cls.split(" ")[0]
+        if base in INVALID_CLASSES:
+            cls += " " + INVALID_CLASSES[base]
         attrs["aria-invalid"] = "true"
+    if character_limit(field):
+        described.append(f"{field.auto_id}_count")
     if described:
         attrs["aria-describedby"] = " ".join(described)
     if field.field.required:
         attrs["aria-required"] = "true"
     attrs["class"] = (cls + " " + attrs.get("class", "")).strip()
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def character_limit(field: BoundField) -> int | None:
+    """The maximum length of a text area, for the character count under it."""
+    if isinstance(field.field.widget, forms.Textarea):
+        return getattr(field.field, "max_length", None)
+    return None
 
 
 @register.filter
@@ -71,3 +90,47 @@ def options(choices: Iterable[tuple[str, str]], selected: str) -> SafeString:
             for value, label in choices
         )
     )
+
+
+@register.inclusion_tag("components/error_summary.html")
+def error_summary(*forms_: Any, heading: str = "") -> dict[str, Any]:
+    """The NL Design System error summary above a form: every error of the given forms and
+    formsets as a link to its field, so a keyboard or screen-reader user gets from the
+    summary (focused on load by app.js) to each field in one step."""
+    entries: list[dict[str, str]] = []
+    general: list[str] = []
+    for item in forms_:
+        if item is None or item == "":
+            continue
+        if isinstance(item, forms.BaseFormSet):
+            general.extend(str(e) for e in item.non_form_errors())
+            for index, form in enumerate(item.forms, start=1):
+                _form_errors(form, entries, general, prefix=f"{index}")
+        else:
+            _form_errors(item, entries, general, prefix="")
+    return {"entries": entries, "general": general, "heading": heading}
+
+
+def _form_errors(
+    form: forms.BaseForm, entries: list[dict[str, str]], general: list[str], *, prefix: str
+) -> None:
+    if not form.is_bound or not form.errors:
+        return
+    general.extend(str(e) for e in form.non_field_errors())
+    for name in form.errors:
+        if name not in form.fields:
+            continue
+        bound = form[name]
+        widget_ = bound.field.widget
+        anchor = widget_.attrs.get("data-error-anchor") or bound.auto_id
+        if isinstance(widget_, forms.RadioSelect | forms.CheckboxSelectMultiple) and not (
+            widget_.attrs.get("data-error-anchor")
+        ):
+            anchor = f"{bound.auto_id}_0"  # the first option: a fieldset takes no focus
+        label = (
+            _("%(field)s (person %(n)s)") % {"field": bound.label, "n": prefix}
+            if prefix
+            else str(bound.label)
+        )
+        for error in bound.errors:
+            entries.append({"anchor": str(anchor), "label": label, "message": str(error)})

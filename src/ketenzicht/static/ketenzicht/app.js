@@ -39,7 +39,51 @@
     });
   }
 
+  // Count characters under a text area with a limit. The visible count follows every key;
+  // screen readers hear it once typing pauses, not at every key.
+  function setupCount(counter) {
+    var field = document.getElementById(counter.getAttribute("data-character-count"));
+    var live = document.getElementById(counter.id + "_live");
+    var limit = parseInt(counter.getAttribute("data-limit"), 10);
+    var format = new Intl.NumberFormat(document.documentElement.lang || "nl");
+    var timer = null;
+    if (!field || !limit) { return; }
+    function update() {
+      var left = limit - field.value.length;
+      var key = left < 0 ? "data-text-over" : "data-text-left";
+      counter.textContent = counter.getAttribute(key).replace("{n}", format.format(Math.abs(left)));
+      counter.classList.toggle("kz-character-count--over", left < 0);
+      if (live) {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(function () { live.textContent = counter.textContent; }, 800);
+      }
+    }
+    field.addEventListener("input", update);
+    update();
+  }
+
+  // The NL Design System form pattern: after a failed submit, focus the error summary so
+  // it is read first; its links move focus to the field itself (opening a closed group).
+  function setupErrorSummary(summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) { return; }
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) { return; }
+      event.preventDefault();
+      var group = target.closest("details");
+      if (group) { group.open = true; }
+      target.focus();
+      var label = document.querySelector("label[for='" + target.id + "']");
+      (label || target).scrollIntoView({block: "center"});
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-filter-target]").forEach(setupFilter);
+    document.querySelectorAll("[data-character-count]").forEach(setupCount);
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { setupErrorSummary(summary); }
   });
 })();
