@@ -15,7 +15,12 @@ implements it, so that the figures match the reference (``../shared/data/mse/REA
   identifiable;
 - the hidden number is exp(intercept); intervals are Wald on its log scale (given the model)
   or a BCa bootstrap that reruns the whole selection on every resample and on every
-  jackknife deletion.
+  jackknife deletion, from a fixed default seed so that a rerun reproduces a published
+  interval;
+- when the chosen model's maximum likelihood estimate does not exist, the hidden number is
+  finite only if the cells the extended estimate can fit still determine the intercept
+  (Fienberg & Rinaldo 2012); otherwise, as when two lists share no case, there is no finite
+  estimate and the answer says so instead of printing what the optimiser stopped at.
 
 No maintained Python package does this (ADR 0012); the fits are statsmodels GLMs and the
 linear programmes scipy's HiGHS. Pure module: no Django.
@@ -40,6 +45,12 @@ from scipy.stats import norm, poisson
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 THRESHOLD = 0.02
+# The bootstrap's default seed: a published interval must come out the same when rerun.
+DEFAULT_SEED = 2026
+# A standard error of the log hidden number above this means the optimiser walked off to
+# infinity (an interval spanning a factor e^78): a backstop for what the facial-set test
+# cannot see in floating point, not a statistical threshold.
+DIVERGED_SE = 20.0
 Pair = tuple[int, int]
 
 
@@ -188,6 +199,59 @@ def check(t: Table, pairs: Sequence[Pair]) -> int:
     return (0 if exists else 1) + (0 if identifiable else 2)
 
 
+def _facial_cells(d: Design) -> np.ndarray:
+    """Cells the extended maximum likelihood estimate fits with a positive mean: those
+    some non-negative table with the observed sufficient statistics fills (Fienberg &
+    Rinaldo 2012). Each linear programme maximises the capped mass of the zero cells not
+    yet known to be fillable; at least one joins per round until none can."""
+    a = d.x.T
+    target = a @ d.y
+    found = d.y > 0
+    while not found.all():
+        open_cells = np.flatnonzero(~found)
+        cells, extra = len(d.y), len(open_cells)
+        # Variables: the table x, then s (one per open cell) with s <= x and s <= 1.
+        objective = np.concatenate([np.zeros(cells), -np.ones(extra)])
+        link = np.zeros((extra, cells + extra))
+        link[np.arange(extra), open_cells] = -1.0
+        link[np.arange(extra), cells + np.arange(extra)] = 1.0
+        result = linprog(
+            objective,
+            A_ub=link,
+            b_ub=np.zeros(extra),
+            A_eq=np.hstack([a, np.zeros((a.shape[0], extra))]),
+            b_eq=target,
+            bounds=[(0, None)] * cells + [(0, 1)] * extra,
+            method="highs",
+        )
+        if result.status != 0:
+            break
+        filled = open_cells[result.x[cells:] > 1e-9]
+        if not len(filled):
+            break
+        found[filled] = True
+    return np.flatnonzero(found)
+
+
+def hidden_estimable(t: Table, pairs: Sequence[Pair]) -> bool:
+    """Whether the model gives a finite hidden number. When its maximum likelihood estimate
+    exists, it does (if identifiable). When it does not, some parameters run off to
+    infinity; the intercept stays finite only if it is a combination of the log means of
+    the cells the estimate still fits. With two lists and no case on both, for example,
+    exp(intercept) = n10 * n01 / n11 has no finite value."""
+    d = design(t, pairs)
+    if np.linalg.matrix_rank(d.x) < d.x.shape[1]:
+        return False
+    if check(t, pairs) == 0:
+        return True
+    face = d.x[_facial_cells(d)]
+    intercept = np.zeros(d.x.shape[1])
+    intercept[0] = 1.0
+    if not len(face):
+        return False
+    return bool(np.linalg.matrix_rank(np.vstack([face, intercept])) == np.linalg.matrix_rank(face))
+
+
 @dataclass(frozen=True)
 class Fit:
     table: Table
@@ -196,6 +260,18 @@ class Fit:
     log_hidden: float  # the intercept
     se_log_hidden: float
     fitted: np.ndarray  # per table cell (zero where a pair forces it)
+    converged: bool = True
+
+    @property
+    def diverged(self) -> bool:
+        """The optimiser did not settle on a finite hidden number (see ``DIVERGED_SE``)."""
+        return (
+            not self.converged
+            or not math.isfinite(self.log_hidden)
+            or not math.isfinite(self.se_log_hidden)
+            or self.se_log_hidden > DIVERGED_SE
+            or self.log_hidden > 700  # exp() would overflow
+        )
 
     @property
     def hidden(self) -> float:
@@ -227,6 +303,7 @@ def fit(t: Table, pairs: Sequence[Pair] = ()) -> Fit:
         float(params[0]),
         float(math.sqrt(max(cov[0, 0], 0.0))),
         fitted,
+        bool(result.converged),
     )
 
 
@@ -271,16 +348,27 @@ def wald(f: Fit, level: float = 0.95) -> tuple[float, float]:
     z = norm.ppf(0.5 + level / 2)
     n = f.table.observed
     return (
-        n + math.exp(f.log_hidden - z * f.se_log_hidden),
-        n + math.exp(f.log_hidden + z * f.se_log_hidden),
+        n + _exp(f.log_hidden - z * f.se_log_hidden),
+        n + _exp(f.log_hidden + z * f.se_log_hidden),
     )
+
+
+def _exp(x: float) -> float:
+    return math.exp(x) if x < 709 else math.inf
 
 
 # -- bootstrap ---------------------------------------------------------------------------------
 
 
+def finite_estimate(f: Fit) -> float:
+    """The fit's estimated total, or infinity when the model gives no finite hidden number."""
+    if f.diverged or not hidden_estimable(f.table, f.pairs):
+        return math.inf
+    return f.estimate
+
+
 def _estimates(t: Table, count_sets: Sequence[np.ndarray], threshold: float) -> list[float]:
-    return [stepwise(t.with_counts(c), threshold).estimate for c in count_sets]
+    return [finite_estimate(stepwise(t.with_counts(c), threshold)) for c in count_sets]
 
 
 def _parallel(
@@ -301,7 +389,7 @@ def _parallel(
 
 @dataclass(frozen=True)
 class Bootstrap:
-    low: float
+    low: float  # infinity when too many resamples have no finite estimate
     high: float
     estimates: np.ndarray = field(repr=False)
     acceleration: float
@@ -312,14 +400,16 @@ def bca(
     t: Table,
     *,
     resamples: int = 1000,
-    seed: int | None = None,
+    seed: int | None = DEFAULT_SEED,
     level: float = 0.95,
     threshold: float = THRESHOLD,
     workers: int | None = None,
 ) -> Bootstrap:
     """BCa bootstrap interval: multinomial resamples of the observed cases, the whole
     stepwise selection rerun on each; acceleration from a count-weighted jackknife that
-    deletes one case of each observed history and reruns the selection too."""
+    deletes one case of each observed history and reruns the selection too. ``seed=None``
+    draws fresh resamples (a different interval every run). A resample or deletion without
+    a finite estimate counts as infinity: a limit that falls on one is infinite."""
     workers = workers or min(os.cpu_count() or 1, 8)
     point = stepwise(t, threshold).estimate
     rng = np.random.default_rng(seed)
@@ -333,6 +423,10 @@ def bca(
         counts[cell] -= 1
         deletions.append(counts)
     jack = np.array(_parallel(t, deletions, threshold, workers))
+    if not np.isfinite(jack).all():
+        # The estimate hinges on single cases: without them it is infinite, and so is the
+        # acceleration; no interval can be corrected for it.
+        return Bootstrap(math.inf, math.inf, boot, math.nan, math.nan)
     weights = t.counts[occupied].astype(float)
     centred = (weights @ jack) / n - jack
     spread = float(weights @ centred**2)
@@ -345,7 +439,9 @@ def bca(
     for alpha in (0.5 - level / 2, 0.5 + level / 2):
         za = norm.ppf(alpha) + z0
         q = float(norm.cdf(z0 + za / (1 - acceleration * za)))
-        limits.append(float(np.quantile(boot, q, method="median_unbiased")))
+        with np.errstate(invalid="ignore"):
+            limit = float(np.quantile(boot, q, method="median_unbiased"))
+        limits.append(limit if math.isfinite(limit) else math.inf)
     return Bootstrap(limits[0], limits[1], boot, acceleration, z0)
 
 
@@ -355,25 +451,65 @@ def bca(
 @dataclass(frozen=True)
 class Estimate:
     observed: int
-    estimate: float
-    ci_low: float | None
+    estimate: float | None  # None when no finite estimate exists (``infinite``)
+    ci_low: float | None  # None when that limit is not finite
     ci_high: float | None
     ci_method: str
     model: list[str]
-    infinite: list[str]
+    minus_infinity: list[str]  # pairs of lists that share no case, cells removed
     warnings: list[str]
+    infinite: bool = False
+    reason: str = ""  # why there is no finite estimate, for the reader
+    why: str = ""  # the same as a code: "no_overlap", "lists_apart" or "not_identified"
+    apart: list[str] = field(default_factory=list)  # with "lists_apart": the pairs
+    seed: int | None = None  # of the BCa resamples
 
     def as_dict(self) -> dict[str, object]:
         return {
             "observed": self.observed,
             "estimate": self.estimate,
+            "infinite": self.infinite,
             "ci_low": self.ci_low,
             "ci_high": self.ci_high,
             "ci_method": self.ci_method,
+            "seed": self.seed,
             "model": self.model,
-            "infinite": self.infinite,
+            "minus_infinity": self.minus_infinity,
             "warnings": self.warnings,
         }
+
+
+def _why_infinite(t: Table, chosen: Fit) -> tuple[str, str, list[str]]:
+    """The reason a reader can act on (code, text, pairs): usually lists that share no
+    case."""
+    k = len(t.lists)
+    apart = [
+        t.name((i, j))
+        for i in range(k - 1)
+        for j in range(i + 1, k)
+        if t.counts[(t.histories[:, i] == 1) & (t.histories[:, j] == 1)].sum() == 0
+        and (i, j) not in chosen.infinite
+    ]
+    if apart and len(apart) == k * (k - 1) // 2:
+        return (
+            "no_overlap",
+            "no case is on more than one list: the overlap between lists is what the "
+            "hidden number is estimated from",
+            apart,
+        )
+    if apart:
+        return (
+            "lists_apart",
+            f"lists {', '.join(apart)} share no case, and no model that the data identify "
+            "accounts for it: the maximum likelihood estimate of the hidden number is infinite",
+            apart,
+        )
+    return (
+        "not_identified",
+        "the histories with cases do not determine the hidden number: the maximum likelihood "
+        "estimate does not exist and the fit does not settle on a finite value",
+        [],
+    )
 
 
 def estimate(
@@ -381,16 +517,37 @@ def estimate(
     *,
     ci: str = "wald",
     resamples: int = 1000,
-    seed: int | None = None,
+    seed: int | None = DEFAULT_SEED,
     threshold: float = THRESHOLD,
     workers: int | None = None,
 ) -> Estimate:
     """Observed cases, the estimated total with an interval, the chosen model, and what a
-    reader must know before using the number."""
+    reader must know before using the number; ``infinite`` with the reason when the data
+    give no finite estimate."""
     if ci not in ("wald", "bca"):
         raise EstimationError("the interval is 'wald' or 'bca'")
     chosen = stepwise(t, threshold)
     notes = []
+    pairs = [t.name(p) for p in chosen.pairs]
+    minus_infinity = [t.name(p) for p in chosen.infinite]
+    used_seed = seed if ci == "bca" else None
+    if math.isinf(finite_estimate(chosen)):
+        why, reason, apart = _why_infinite(t, chosen)
+        return Estimate(
+            t.observed,
+            None,
+            None,
+            None,
+            ci,
+            pairs,
+            minus_infinity,
+            [f"no finite estimate: {reason}"],
+            infinite=True,
+            reason=reason,
+            why=why,
+            apart=apart,
+            seed=used_seed,
+        )
     if check(t, chosen.pairs):
         notes.append("the chosen model does not pass the existence and identifiability check")
     empty_lists = [
@@ -405,20 +562,28 @@ def estimate(
             "the hidden number is more than five times the observed: read it as an order of "
             "magnitude"
         )
+    low: float
+    high: float
     if ci == "wald":
         low, high = wald(chosen)
     else:
         boot = bca(t, resamples=resamples, seed=seed, threshold=threshold, workers=workers)
         low, high = boot.low, boot.high
-    for name in (t.name(p) for p in chosen.infinite):
+    if not (math.isfinite(low) and math.isfinite(high)):
+        notes.append(
+            "the interval has no finite upper limit: resamples or single cases without which "
+            "no finite estimate exists"
+        )
+    for name in minus_infinity:
         notes.append(f"lists {name} share no case: their interaction is minus infinity")
     return Estimate(
         t.observed,
         chosen.estimate,
-        low,
-        high,
+        low if math.isfinite(low) else None,
+        high if math.isfinite(high) else None,
         ci,
-        [t.name(p) for p in chosen.pairs],
-        [t.name(p) for p in chosen.infinite],
+        pairs,
+        minus_infinity,
         notes,
+        seed=used_seed,
     )

@@ -288,7 +288,14 @@ def monitor_dashboard(
         _map(published.pop("map").data) if "map" in published else ([], (0, 0), "")
     )
     if estimate is not None:
-        estimate = estimate | {"list_labels": [_list_label(c) for c in estimate["lists"]]}
+        estimate = estimate | {
+            "list_labels": [_list_label(c) for c in estimate["lists"]],
+            # Pairs of lists as "a:b" codes, said with the kinds' names.
+            "apart_labels": [
+                " – ".join(_list_label(c) for c in pair.split(":"))
+                for pair in estimate.get("apart", [])
+            ],
+        }
     order = (
         "trend",
         "types",

@@ -193,19 +193,30 @@ def _hidden_number(today: dt.date) -> dict[str, Any]:
     try:
         table = estimation.table(lists, rows)
         wald = estimation.estimate(table)
-        bca = estimation.estimate(table, ci="bca", resamples=1000, seed=2026, workers=1)
+        if wald.infinite:
+            # Said, with the reason, where the number would be: never a number.
+            return base | {
+                "estimate": None,
+                "reason": "not_estimable",
+                "why": wald.why,
+                "apart": wald.apart,
+            }
+        bca = estimation.estimate(
+            table, ci="bca", resamples=1000, seed=estimation.DEFAULT_SEED, workers=1
+        )
         numbers = [wald.estimate, wald.ci_low, wald.ci_high, bca.ci_low, bca.ci_high]
         if not all(v is not None and math.isfinite(v) for v in numbers):
-            raise ValueError("an interval limit is not finite")
+            return base | {"estimate": None, "reason": "not_estimable", "why": "interval"}
     except (estimation.EstimationError, ArithmeticError, ValueError):
-        # A table the model cannot estimate from must not stop the other tables.
-        return base | {"estimate": None, "reason": "not_estimable"}
+        # estimate() says when no finite estimate exists; this is the safety net for the
+        # unforeseen: a table the model cannot estimate from must not stop the others.
+        return base | {"estimate": None, "reason": "not_estimable", "why": "not_identified"}
     return base | {
-        "estimate": round(wald.estimate),
+        "estimate": round(wald.estimate or 0),
         "wald": [round(wald.ci_low or 0), round(wald.ci_high or 0)],
         "bca": [round(bca.ci_low or 0), round(bca.ci_high or 0)],
         "model": wald.model,
-        "infinite": wald.infinite,
+        "minus_infinity": wald.minus_infinity,
         "warnings": wald.warnings,
     }
 

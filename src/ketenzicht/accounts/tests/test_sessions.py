@@ -17,6 +17,7 @@ from django.utils import timezone
 import pytest
 from axes.models import AccessAttempt
 from qsessions.backends.db import SessionStore
+from qsessions.models import Session
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import User
@@ -262,8 +263,13 @@ def test_a_new_login_beyond_the_limit_ends_the_oldest_session(
 ) -> None:
     settings.SESSION_MAX_CONCURRENT = 2  # type: ignore[attr-defined]
     oldest = _desk(FIREFOX)
-    time.sleep(0.01)
     middle = _desk(EDGE)
+    # Explicit last-seen times, not a sleep: two log-ins in the same clock tick would tie.
+    now = timezone.now()
+    for client, ago in ((oldest, 20), (middle, 10)):
+        Session.objects.filter(session_key=client.session.session_key).update(
+            updated_at=now - dt.timedelta(seconds=ago)
+        )
     newest = _desk(FIREFOX)
     assert oldest.get("/signalen/").status_code == 302
     assert middle.get("/signalen/").status_code == 200

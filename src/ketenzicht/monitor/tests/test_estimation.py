@@ -4,7 +4,9 @@ Vincent 2021): the tables and expected results of ``../shared/data/mse/README.md
 from __future__ import annotations
 
 import io
+import itertools
 import json
+import math
 from pathlib import Path
 
 from django.core.management import call_command
@@ -67,7 +69,8 @@ def test_lists_without_overlap_get_an_interaction_of_minus_infinity() -> None:
     )
     result = mse.estimate(table)
     assert result.model[0] == "A:B"
-    assert result.infinite == ["A:B"]
+    assert result.minus_infinity == ["A:B"]
+    assert not result.infinite
     assert any("share no case" in w for w in result.warnings)
     chosen = mse.stepwise(table)
     both = (table.histories[:, 0] == 1) & (table.histories[:, 1] == 1)
@@ -105,12 +108,14 @@ def test_cli_prints_the_json_contract(capsys: pytest.CaptureFixture[str]) -> Non
         "ci_low",
         "ci_high",
         "ci_method",
+        "seed",
         "model",
+        "minus_infinity",
         "infinite",
         "warnings",
     }
     assert answer["observed"] == 123 and answer["model"] == ["b:c"]
-    assert answer["ci_method"] == "wald"
+    assert answer["ci_method"] == "wald" and answer["infinite"] is False
 
 
 def test_cli_refuses_bad_tables_with_a_message(tmp_path: Path) -> None:
@@ -134,3 +139,124 @@ def test_the_parser_reads_a_table_or_says_why(text: str) -> None:
         return
     assert table.observed > 0
     assert len(table.counts) == 2 ** len(table.lists) - 1
+
+
+# -- no finite estimate ---------------------------------------------------------------------
+
+
+def test_lists_that_share_no_case_give_no_finite_estimate_not_a_crash(tmp_path: Path) -> None:
+    # Two lists, nobody on both: n10 * n01 / n11 has no finite value. The Wald path used to
+    # end in an OverflowError, BCa in an estimate of trillions.
+    apart = tmp_path / "apart.csv"
+    apart.write_text("A,B,count\n1,0,30\n0,1,40\n", encoding="utf-8")
+    for ci in ("wald", "bca"):
+        out = io.StringIO()
+        with pytest.raises(SystemExit) as exit_:
+            call_command(
+                "estimate", str(apart), "--json", "--ci", ci, "--bootstrap", "100", stdout=out
+            )
+        assert exit_.value.code == 3
+        answer = json.loads(out.getvalue())
+        assert answer["infinite"] is True
+        assert answer["estimate"] is None and answer["ci_low"] is None and answer["ci_high"] is None
+        assert any(
+            "no finite estimate" in w and "more than one list" in w for w in answer["warnings"]
+        )
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("estimate", str(apart), stdout=out)
+    assert "not estimable: no case is on more than one list" in out.getvalue()
+
+
+def test_a_pair_apart_that_no_identified_model_absorbs_is_named() -> None:
+    # C meets A once and B often; A and B never meet, and the model that would give their
+    # interaction minus infinity is not identified: the estimate is infinite, and why.
+    table = mse.table(["A", "B", "C"], [((0, 0, 1), 5), ((1, 0, 1), 5), ((0, 1, 1), 40)])
+    result = mse.estimate(table)
+    assert result.infinite and result.estimate is None
+    assert result.why == "lists_apart" and result.apart == ["A:B"]
+    assert not mse.hidden_estimable(table, mse.stepwise(table).pairs)
+
+
+def test_a_list_without_cases_still_gives_a_finite_estimate() -> None:
+    # Its main effect runs to minus infinity, but the other lists still fix the intercept.
+    table = mse.table(["A", "B", "C"], [((1, 0, 0), 30), ((0, 1, 0), 40), ((1, 1, 0), 10)])
+    result = mse.estimate(table)
+    assert not result.infinite
+    assert result.estimate == pytest.approx(70 + 10 + 30 * 40 / 10)
+
+
+histories2 = st.tuples(*(st.integers(0, 60) for _ in range(3))).filter(any)
+
+
+@settings(max_examples=60, deadline=None)
+@given(histories2)
+def test_two_lists_are_infinite_exactly_when_no_case_is_on_both(counts: tuple[int, ...]) -> None:
+    a_only, b_only, both = counts
+    table = mse.table(["A", "B"], [((1, 0), a_only), ((0, 1), b_only), ((1, 1), both)])
+    result = mse.estimate(table)
+    assert result.infinite == (both == 0)
+    if both:  # Lincoln-Petersen
+        assert result.estimate == pytest.approx(
+            a_only + b_only + both + a_only * b_only / both, rel=1e-6, abs=1e-6
+        )
+
+
+@st.composite
+def capture_histories(draw: st.DrawFn) -> mse.Table:
+    k = draw(st.integers(2, 4))
+    cells = 2**k - 1
+    counts = draw(
+        st.lists(
+            st.one_of(st.just(0), st.integers(1, 5), st.integers(6, 200)),
+            min_size=cells,
+            max_size=cells,
+        ).filter(any)
+    )
+    lists = [chr(ord("A") + i) for i in range(k)]
+    histories = sorted(
+        (h for h in itertools.product((0, 1), repeat=k) if any(h)),
+        key=lambda h: (sum(h), [-v for v in h]),
+    )
+    return mse.table(lists, list(zip(histories, counts, strict=True)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(capture_histories())
+def test_every_table_gives_a_finite_estimate_or_says_why(table: mse.Table) -> None:
+    result = mse.estimate(table)  # never OverflowError or any other crash
+    if result.infinite:
+        assert result.estimate is None and result.ci_low is None and result.ci_high is None
+        assert result.reason and any("no finite estimate" in w for w in result.warnings)
+        assert result.why in ("no_overlap", "lists_apart", "not_identified")
+    else:
+        assert result.estimate is not None and math.isfinite(result.estimate)
+        assert result.estimate >= table.observed
+        assert result.ci_low is not None and result.ci_high is not None
+        assert result.ci_low <= result.estimate <= result.ci_high
+    overlap = table.counts[table.histories.sum(axis=1) >= 2].sum()
+    if overlap == 0:
+        assert result.infinite and result.why == "no_overlap"
+
+
+# -- reproducible bootstrap -----------------------------------------------------------------
+
+
+def test_bca_without_a_seed_gives_the_same_interval_on_every_run() -> None:
+    def run() -> str:
+        out = io.StringIO()
+        call_command(
+            "estimate",
+            str(DATA / "Korea.csv"),
+            "--ci",
+            "bca",
+            "--bootstrap",
+            "100",
+            "--json",
+            stdout=out,
+        )
+        return out.getvalue()
+
+    first = run()
+    assert run() == first
+    assert json.loads(first)["seed"] == mse.DEFAULT_SEED

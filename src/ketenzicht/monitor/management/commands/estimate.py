@@ -1,6 +1,10 @@
 """``ketenzicht estimate FILE [--json] [--ci wald|bca] [--bootstrap N] [--seed S]``: the
 hidden number from a capture-history table (one 0/1 column per list and ``count``), by the
-method of ``ketenzicht.monitor.estimation``."""
+method of ``ketenzicht.monitor.estimation``.
+
+Exit status: 0 with an estimate, 1 for a table that cannot be read or estimated from (the
+message says why), 3 when the table is read but gives no finite estimate (the output says
+why, ``"infinite": true`` in JSON): scripts must not publish a number then."""
 
 from __future__ import annotations
 
@@ -10,14 +14,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ketenzicht.monitor.estimation import EstimationError, estimate, read_csv
+from ketenzicht.monitor.estimation import DEFAULT_SEED, EstimationError, estimate, read_csv
+
+# Distinct from 1 (errors) and 2 (usage): the answer is "no finite estimate".
+EXIT_NOT_ESTIMABLE = 3
 
 
 class Command(BaseCommand):
     help = (
         "Multiple systems estimation: read a CSV with one 0/1 column per list and a 'count' "
         "column; print the observed number, the estimated total with a 95% interval and the "
-        "chosen model (Poisson log-linear, stepwise two-list interactions, threshold 0.02)."
+        "chosen model (Poisson log-linear, stepwise two-list interactions, threshold 0.02). "
+        f"Exits {EXIT_NOT_ESTIMABLE} when the table gives no finite estimate."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,7 +33,13 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         parser.add_argument("--ci", choices=("wald", "bca"), default="wald")
         parser.add_argument("--bootstrap", type=int, default=1000, help="BCa resamples")
-        parser.add_argument("--seed", type=int, help="seed of the BCa resamples")
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help=f"seed of the BCa resamples (default {DEFAULT_SEED}: a rerun gives the same "
+            "interval)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["bootstrap"] < 100:
@@ -41,12 +55,25 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict()))
-            return
-        self.stdout.write(f"observed  {result.observed}")
-        self.stdout.write(
-            f"estimate  {result.estimate:,.1f}  (95% {result.ci_method}: "
-            f"{result.ci_low:,.1f} - {result.ci_high:,.1f})"
-        )
-        self.stdout.write(f"model     main effects + {', '.join(result.model) or 'no pairs'}")
-        for warning in result.warnings:
-            self.stdout.write(f"note      {warning}")
+        else:
+            self.stdout.write(f"observed  {result.observed}")
+            if result.estimate is None:
+                self.stdout.write(f"estimate  not estimable: {result.reason}")
+            else:
+                seed = f", seed {result.seed}" if result.seed is not None else ""
+                self.stdout.write(
+                    f"estimate  {result.estimate:,.1f}  (95% {result.ci_method}{seed}: "
+                    f"{_limit(result.ci_low)} - {_limit(result.ci_high)})"
+                )
+                self.stdout.write(
+                    f"model     main effects + {', '.join(result.model) or 'no pairs'}"
+                )
+                for warning in result.warnings:
+                    self.stdout.write(f"note      {warning}")
+        if result.infinite:
+            self.stdout.flush()
+            raise SystemExit(EXIT_NOT_ESTIMABLE)
+
+
+def _limit(value: float | None) -> str:
+    return "infinite" if value is None else f"{value:,.1f}"
