@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
 from ketenzicht.accounts.models import Organisation, OrganisationType
 from ketenzicht.signals.models import Signal
 
 from .models import RoutingRule, TargetKind
+from .reasons import routing_explanation
 
 
 @dataclass(frozen=True)
@@ -45,8 +44,7 @@ def active_rules() -> list[RoutingRule]:
 def decide(signal: Signal, rules: list[RoutingRule] | None = None) -> RoutingDecision | None:
     """The first active rule (by position) whose conditions all hold and whose target
     exists; None when no rule applies. ``signal`` needs its municipality and location."""
-    types = list(signal.exploitation_types.all())
-    codes = {t.code for t in types}
+    codes = {t.code for t in signal.exploitation_types.all()}
     location_kind = signal.location.kind if signal.location else ""
     for rule in active_rules() if rules is None else rules:
         rule_types = {t.code for t in rule.exploitation_types.all()}
@@ -60,15 +58,11 @@ def decide(signal: Signal, rules: list[RoutingRule] | None = None) -> RoutingDec
         target = _target(rule, signal)
         if target is None:
             continue
-        what = ", ".join(t.label.lower() for t in types) or _("exploitation")
-        where = signal.municipality.name
-        if signal.location and rule.location_kinds:
-            where = f"{signal.location.name} ({where})"
-        explanation = _("rule %(code)s: %(what)s in %(where)s -> %(target)s") % {
-            "code": rule.code,
-            "what": what,
-            "where": where,
-            "target": target.name,
-        }
+        explanation = routing_explanation(
+            rule_code=rule.code,
+            signal=signal,
+            target_name=target.name,
+            with_location=bool(rule.location_kinds),
+        )
         return RoutingDecision(rule, target, explanation)
     return None

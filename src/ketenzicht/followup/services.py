@@ -242,6 +242,12 @@ def signal_route(
     if signal is None or Referral.objects.filter(signal=signal, kind=ReferralKind.ROUTED).exists():
         return None
     decision = routing.decide(signal, rules)
+    # Kept on the signal so its page can say where it went, also when it stays.
+    Signal.objects.filter(pk=signal.pk).update(
+        routed_at=timezone.now(),
+        routing_rule_code=decision.rule.code if decision else "",
+        routing_target=decision.organisation if decision else None,
+    )
     if decision is None or decision.organisation.pk == signal.organisation_id:
         # Registered by the competent body itself, or nowhere to go: on record, no referral.
         audit_record(

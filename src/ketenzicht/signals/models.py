@@ -140,6 +140,19 @@ class Signal(models.Model):
     # Set when the retention period ended (privacy.purge): narrative, references, subjects
     # and history are gone; what is left counts in the monitor and names no one.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # The routing decision of a hard signal (followup.services.signal_route), also when no
+    # referral follows: the rule that applied (its code; empty when none did) and the body
+    # it named, which may be the reporting organisation itself. Shown on the signal.
+    routed_at = models.DateTimeField(_("routing decided at"), null=True, blank=True)
+    routing_rule_code = models.CharField(_("routing rule"), max_length=20, blank=True)
+    routing_target = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("competent body by routing"),
+    )
 
     # Set by the selectors from the sharing policy, never stored: how much of this signal
     # the reader sees (sharing.policy.Projection; 0 = nothing), whether it names a presumed

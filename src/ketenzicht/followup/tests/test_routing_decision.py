@@ -1,0 +1,79 @@
+"""The routing decision stays visible on the signal, also when no referral follows, and
+generated reasons read in the reader's language (issue 20, items 3 and 17)."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.utils.translation import override
+
+import pytest
+
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.models import User
+from ketenzicht.followup.models import Referral
+from ketenzicht.followup.services import signal_route
+from ketenzicht.signals.factories import register
+from ketenzicht.signals.models import Signal
+
+from .conftest import Chain
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(actor: Actor, signal: Signal, language: str) -> str:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=actor.user_id))
+    client.cookies["django_language"] = language
+    response = client.get(f"/signalen/{signal.pk}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_hard_signal_that_stays_with_kmar_says_so_with_its_rule(chain: Chain) -> None:
+    border = chain.kmar.locations.get()
+    signal = register(
+        chain.kmar_frontline,
+        kind="hard",
+        exploitation_type_codes=("sexual",),
+        municipality_code="GM0394",
+        location_id=border.pk,
+    )
+    assert signal_route(signal_id=signal.pk) is None
+    signal.refresh_from_db()
+    assert signal.routed_at is not None
+    assert (signal.routing_rule_code, signal.routing_target) == ("R1", chain.kmar)
+    assert not Referral.objects.exists()
+
+    dutch = _page(chain.kmar_frontline, signal, "nl")
+    assert "Nog niet doorverwezen" not in dutch
+    assert "regel R1: seksuele uitbuiting in Haarlemmermeer -&gt; KMar" in dutch
+    english = _page(chain.kmar_frontline, signal, "en")
+    assert "rule R1: sexual exploitation in Haarlemmermeer -&gt; KMar" in english
+    assert "no referral is made" in english
+
+
+def test_a_signal_no_rule_applies_to_says_so(chain: Chain) -> None:
+    from ketenzicht.followup.models import RoutingRule
+
+    RoutingRule.objects.update(active=False)
+    signal = register(chain.coa_frontline, kind="hard", exploitation_type_codes=("sexual",))
+    assert signal_route(signal_id=signal.pk) is None
+    signal.refresh_from_db()
+    assert signal.routed_at is not None and signal.routing_rule_code == ""
+    assert "no routing rule applies" in _page(chain.coa_frontline, signal, "en")
+
+
+def test_a_reason_stored_in_dutch_reads_in_english(chain: Chain) -> None:
+    signal = register(
+        chain.coa_frontline,
+        kind="hard",
+        exploitation_type_codes=("sexual",),
+        location_id=chain.ter_apel.pk,
+    )
+    with override("nl"):  # the worker's language when it routed
+        referral = signal_route(signal_id=signal.pk)
+    assert referral is not None and referral.reason.startswith("regel R2: seksuele")
+    english = _page(chain.coa_frontline, signal, "en")
+    assert "rule R2: sexual exploitation in Westerwolde -&gt; AVIM Noord-Nederland" in english
+    assert "regel R2" not in english
+    assert "regel R2: seksuele uitbuiting" in _page(chain.coa_frontline, signal, "nl")
