@@ -8,30 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ketenzicht.sharing import policy
-
+from .navigation import home_item
 from .request_actor import get_actor
 
 
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
     """Send each role to where its work starts."""
-    actor = get_actor(request)
-    if policy.may_read_audit(actor):
-        return redirect("audit:list")
-    if policy.may_read_signals(actor):
-        return redirect("signals:list")
-    if policy.may_view_sharing_health(actor):
-        return redirect("sharing:health")
-    if policy.may_administer(actor):
-        return redirect("sharing:groups")
-    if policy.may_answer_subject_access(actor):
-        return redirect("privacy:requests")
-    return render(
-        request,
-        "accounts/no_access.html",
-        {"aggregates_only": policy.may_view_aggregates(actor)},
-    )
+    item = home_item(get_actor(request))
+    if item is not None:
+        return redirect(item.url)
+    return render(request, "accounts/no_access.html")
 
 
 def locked_out_view(

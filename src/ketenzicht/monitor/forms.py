@@ -5,7 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import SelfAssessment
+from ketenzicht.geo.models import Municipality
+from ketenzicht.geo.sizes import LABELS as SIZE_LABELS
+
+from .models import PublishedTable, SelfAssessment
+from .tables import NATION
 
 YES_NO = [("1", _("Yes")), ("0", _("No"))]
 
@@ -47,3 +51,24 @@ class SelfAssessmentForm(forms.Form):
             return {}
         initial = {n: "1" if getattr(assessment, n) else "0" for n in SelfAssessment.QUESTIONS}
         return initial | {"priority": str(assessment.priority)}
+
+
+def area_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The monitor's area picker for those who may open every area: each kind of area an
+    ``<optgroup>`` of its own, so that a screen reader announces the police unit Amsterdam
+    apart from the municipality. Size classes only once their figures are published."""
+    places = Municipality.objects.order_by()
+    units = places.values_list("police_unit_code", "police_unit_name").distinct()
+    provinces = places.values_list("province_code", "province_name").distinct()
+    published = set(
+        PublishedTable.objects.filter(scope__in=SIZE_LABELS).values_list("scope", flat=True)
+    )
+    sizes = [(code, str(label)) for code, label in SIZE_LABELS.items() if code in published]
+    groups: list[tuple[str, list[tuple[str, str]]]] = [
+        (str(_("Nation")), [(NATION, str(_("the Netherlands")))]),
+        (str(_("Police units")), sorted(units, key=lambda pair: pair[1])),
+        (str(_("Provinces")), sorted(provinces, key=lambda pair: pair[1])),
+        (str(_("Size classes")), sizes),
+        (str(_("Municipalities")), list(places.order_by("name").values_list("code", "name"))),
+    ]
+    return [(label, choices) for label, choices in groups if choices]

@@ -23,7 +23,7 @@ from .assessment import (
 )
 from .charts import charts
 from .exports import as_csv, as_xlsx
-from .forms import SelfAssessmentForm
+from .forms import SelfAssessmentForm, area_groups
 from .report import as_pdf
 from .selectors import monitor_dashboard
 from .tables import NATION
@@ -37,14 +37,10 @@ def monitor_home_view(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("gebied", "")
     if chosen and chosen.isalnum() and len(chosen) <= 8:
         return redirect("monitor:area", scope=chosen)
-    own = actor.municipality_code
-    if (
-        own
-        and policy.may_view_monitor_area(actor, own)
-        and not policy.may_view_monitor_area(actor, NATION)
-    ):
-        return redirect("monitor:area", scope=own)
-    return redirect("monitor:area", scope=NATION)
+    scope = policy.monitor_home_scope(actor)
+    if scope is None:
+        raise denied(request, "aggregates")
+    return redirect("monitor:area", scope=scope)
 
 
 @login_required
@@ -67,11 +63,7 @@ def monitor_area_view(request: HttpRequest, scope: str) -> HttpResponse:
         {
             "dashboard": dashboard,
             "national": national,
-            "municipalities": (
-                Municipality.objects.order_by("name").values_list("code", "name")
-                if national
-                else []
-            ),
+            "area_groups": area_groups() if national else [],
             **charts(dashboard),
             "own_assessment": own,
             "assessment_figures": figures,

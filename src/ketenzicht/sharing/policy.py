@@ -310,6 +310,12 @@ def attention_locations(actor: Actor) -> QuerySet[Location]:
     return qs
 
 
+def may_open_attention_list(actor: Actor) -> bool:
+    """Whether the attention list page has a location to show: frontline staff without a
+    location of their own (Nidos guardians, staff at a desk) have none."""
+    return attention_locations(actor).exists()
+
+
 def may_view_aggregates(actor: Actor) -> bool:
     return _capability(actor, "aggregates")
 
@@ -332,6 +338,15 @@ def monitor_scopes(actor: Actor) -> QuerySet[PublishedTable]:
     # Of the wider areas only the table that holds the comparison figures (the
     # twelve-month signals), not their other tables.
     return PublishedTable.objects.filter(Q(scope=own) | Q(scope__in=wider, key="trend"))
+
+
+def monitor_home_scope(actor: Actor) -> str | None:
+    """The area the monitor opens on: the nation for those who may see it, an analyst's
+    own municipality, or none (an analyst without a municipality has no dashboard)."""
+    if may_view_monitor_area(actor, "NL"):
+        return "NL"
+    own = actor.municipality_code or ""
+    return own if own and may_view_monitor_area(actor, own) else None
 
 
 def may_view_monitor_area(actor: Actor, scope: str) -> bool:
