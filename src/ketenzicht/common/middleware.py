@@ -22,14 +22,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path.startswith("/api/v1/docs"):
-            # Swagger UI (served from our own static files) needs inline styles.
-            response.setdefault(
-                "Content-Security-Policy",
-                CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
-            )
-        else:
-            response.setdefault("Content-Security-Policy", CSP)
+        response.setdefault("Content-Security-Policy", CSP)
         if not request.path.startswith("/static/"):
             response.setdefault("Cache-Control", "no-store")
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
