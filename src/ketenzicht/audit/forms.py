@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,13 +26,9 @@ class AuditFilterForm(forms.Form):
         label=_("Object id"),
         required=False,
         max_length=100,
-        help_text=_("The full id of a signal or person; choose its object type too."),
+        help_text=_(
+            "The full id of a signal, person or other object; the object type narrows it down."
+        ),
     )
     since = forms.DateField(label=_("From"), required=False, widget=DateInput())
     until = forms.DateField(label=_("Until"), required=False, widget=DateInput())
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("object_id") and not data.get("object_type"):
-            self.add_error("object_type", _("Choose the type of the object."))
-        return data

@@ -12,7 +12,7 @@ from ketenzicht.accounts.actor import Actor
 from ketenzicht.sharing import policy
 
 from .chain import object_refs, refs_q
-from .models import Action, AuditEvent, Purpose
+from .models import Action, AuditEvent, ObjectType, Purpose
 from .services import Context, audit_record
 
 
@@ -42,7 +42,8 @@ def audit_event_list(
         return [], None
     qs: QuerySet[AuditEvent] = AuditEvent.objects.select_related("link").order_by("-id")
     if filters.actor:
-        qs = qs.filter(actor=filters.actor)
+        # Auditors look for a person, not for an exact username.
+        qs = qs.filter(actor__icontains=filters.actor)
     if filters.organisation:
         qs = qs.filter(organisation=filters.organisation)
     if filters.action:
@@ -51,8 +52,13 @@ def audit_event_list(
         qs = qs.filter(result=filters.result)
     if filters.object_type:
         qs = qs.filter(object_type=filters.object_type)
-        if filters.object_id:
-            qs = qs.filter(refs_q(object_refs(filters.object_type, filters.object_id)))
+    if filters.object_id:
+        # The reference is keyed with the object's type; without a type, the events about
+        # an object of any type with this id (ids are UUIDs or numbers, rarely shared).
+        kinds = [filters.object_type] if filters.object_type else ObjectType.values
+        qs = qs.filter(
+            refs_q(ref for kind in kinds for ref in object_refs(kind, filters.object_id))
+        )
     if filters.since:
         qs = qs.filter(occurred_at__date__gte=filters.since)
     if filters.until:

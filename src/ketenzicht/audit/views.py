@@ -9,6 +9,7 @@ from ketenzicht.common.context import request_context
 from ketenzicht.sharing import policy
 from ketenzicht.sharing.guards import denied
 
+from .explanations import explanation_shown
 from .forms import AuditFilterForm
 from .selectors import AuditFilters, audit_event_list
 
@@ -19,9 +20,10 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     if not policy.may_read_audit(actor):
         raise denied(request, "audit_trail")
     form = AuditFilterForm(request.GET or None)
-    filters = AuditFilters()
-    if form.is_bound and form.is_valid():
-        filters = AuditFilters(**form.cleaned_data)
+    if form.is_bound and not form.is_valid():
+        # A filter that cannot be applied lists nothing, rather than everything.
+        return render(request, "audit/list.html", {"form": form, "rows": [], "refused": True})
+    filters = AuditFilters(**form.cleaned_data) if form.is_bound else AuditFilters()
     before = request.GET.get("before", "")
     events, next_id = audit_event_list(
         actor=actor,
@@ -34,6 +36,7 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
         query = request.GET.copy()
         query["before"] = str(next_id)
         next_query = query.urlencode()
+    rows = [(event, explanation_shown(event.explanation)) for event in events]
     return render(
-        request, "audit/list.html", {"form": form, "events": events, "next_query": next_query}
+        request, "audit/list.html", {"form": form, "rows": rows, "next_query": next_query}
     )
