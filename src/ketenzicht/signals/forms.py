@@ -358,6 +358,12 @@ def subject_defaults(prefix: str, index: int) -> dict[str, str]:
 
 
 class SignalFilterForm(ChoicesMixin, forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("Reference, V-number or name"),
+    )
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("all"))] + Kind.choices
     )

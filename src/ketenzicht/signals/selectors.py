@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.common.crypto import blind_index
+from ketenzicht.common.encrypted_fields import tokens_match
 from ketenzicht.common.keyset import Page, paginate
+from ketenzicht.persons.validation import parse_v_number
 from ketenzicht.sharing import policy
 from ketenzicht.sharing.policy import Projection
 from ketenzicht.taxonomy.models import ExploitationType
@@ -62,9 +68,37 @@ class SignalFilters:
     observed_to: dt.date | None = None
     municipality: str = ""
     exploitation_type: str = ""
+    # A reference (the signal's or the source's), a V-number or words of a name.
+    search: str = ""
 
     def as_detail(self) -> dict[str, str]:
-        return {k: str(v) for k, v in self.__dict__.items() if v not in ("", None)}
+        # The search text may be a name or a V-number: the audit says only that one was
+        # made; what it showed is in the event's ``shown``.
+        return {
+            k: "yes" if k == "search" else str(v)
+            for k, v in self.__dict__.items()
+            if v not in ("", None)
+        }
+
+
+_REFERENCE = re.compile(r"[0-9a-f]{4,8}")
+
+
+def _search(actor: Actor, qs: QuerySet[Signal], text: str) -> QuerySet[Signal]:
+    """Signals whose reference starts with the text, whose source reference is the text,
+    or that name a person the actor may see by this V-number or with every word of the
+    text in their names. Names and V-numbers are sealed: they are matched by their blind
+    indexes only, and only on subjects the actor is shown (a restricted identity is not
+    found by another organisation)."""
+    text = text.replace("\x00", "").strip()  # PostgreSQL text holds no NUL
+    match = Q(source_reference=text)
+    if _REFERENCE.fullmatch(text.lower()):
+        match |= Q(id__istartswith=text.lower())
+    records = tokens_match("record__name_digests", "name", text)
+    with contextlib.suppress(ValidationError):  # not a V-number: names and references
+        records |= Q(record__v_number_digest=blind_index("v_number", parse_v_number(text)))
+    named = Subject.objects.filter(policy.shown_subjects(actor)).filter(records)
+    return qs.filter(match | Q(pk__in=named.values("signal_id")))
 
 
 def _filtered(actor: Actor, filters: SignalFilters) -> QuerySet[Signal]:
@@ -84,6 +118,8 @@ def _filtered(actor: Actor, filters: SignalFilters) -> QuerySet[Signal]:
             exploitationtype__code=filters.exploitation_type
         )
         qs = qs.filter(pk__in=through.values("signal_id"))
+    if filters.search.strip():
+        qs = _search(actor, qs, filters.search)
     return qs
 
 

@@ -115,6 +115,7 @@ def signal_list_view(request: HttpRequest) -> HttpResponse:
             observed_to=data["observed_to"],
             municipality=data["municipality"],
             exploitation_type=data["exploitation_type"],
+            search=data["q"],
         )
     try:
         page = signal_list(
