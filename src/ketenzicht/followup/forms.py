@@ -11,16 +11,57 @@ from ketenzicht.sharing.models import SharingGroup
 
 from .models import CombinationRule, DeadlinePolicy, Outcome, ReferralStatus, RoutingRule
 
+# What each next status asks for (workflow.check decides what is complete): an outcome
+# only with an outcome or when closing, forwarding and feedback only when closing.
+STEP_FIELDS: dict[str, tuple[str, ...]] = {
+    ReferralStatus.ACKNOWLEDGED: ("note",),
+    ReferralStatus.IN_ASSESSMENT: ("note",),
+    ReferralStatus.OUTCOME: ("outcome", "outcome_reason", "note"),
+    ReferralStatus.CLOSED: ("outcome", "outcome_reason", "forward_to", "feedback", "note"),
+}
+
+
+class StepChoiceForm(forms.Form):
+    """Which next step to fill in: a GET form, so the page shows only that step's fields
+    (with or without script) and the address can be kept."""
+
+    stap = forms.ChoiceField(label=_("Next status"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, steps: list[str], current: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["stap"]).choices = step_choices(steps, current)
+
+    def chosen(self, steps: list[str]) -> str:
+        """The step asked for, else the first one the workflow allows."""
+        return self.cleaned_data["stap"] if self.is_valid() else (steps[0] if steps else "")
+
+
+def step_choices(steps: list[str], current: str) -> list[tuple[str, Any]]:
+    reopen = current in (ReferralStatus.CLOSED, ReferralStatus.OUTCOME)
+    return [
+        (
+            s,
+            _("Reopen: %(status)s") % {"status": ReferralStatus(s).label}
+            if reopen and s == ReferralStatus.IN_ASSESSMENT
+            else ReferralStatus(s).label,
+        )
+        for s in steps
+    ]
+
 
 class TransitionForm(forms.Form):
-    """The next step of a received referral; the workflow decides what is complete."""
+    """The next step of a received referral, with only the fields that step takes; the
+    workflow decides what is complete."""
 
-    to = forms.ChoiceField(label=_("Next status"))
+    to = forms.ChoiceField(label=_("Next status"), widget=forms.HiddenInput)
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=[("", "–"), *Outcome.choices]
     )
     outcome_reason = forms.CharField(
-        label=_("Reason for the outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for the outcome"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required with the outcome 'no further action'."),
     )
     forward_to = forms.ModelChoiceField(
         label=_("Forward to"),
@@ -31,33 +72,63 @@ class TransitionForm(forms.Form):
     feedback = forms.CharField(
         label=_("Feedback to the reporter"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required to close: what the reporting organisation will read."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the reporting organisation will read."),
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(
         self,
         *args: Any,
         steps: list[str],
+        step: str = "",
         current: str = "",
+        current_outcome: str = "",
         to_organisation: int = 0,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["to"])
-        reopen = current in (ReferralStatus.CLOSED, ReferralStatus.OUTCOME)
-        field.choices = [
-            (
-                s,
-                _("Reopen: %(status)s") % {"status": ReferralStatus(s).label}
-                if reopen and s == ReferralStatus.IN_ASSESSMENT
-                else ReferralStatus(s).label,
-            )
-            for s in steps
-        ]
+        field.choices = step_choices(steps, current)
+        self.step = step if step in steps else (steps[0] if steps else "")
+        self.initial.setdefault("to", self.step)
+        for name in [n for n in self.fields if n != "to"]:
+            if name not in STEP_FIELDS.get(self.step, ()):
+                del self.fields[name]
+        # Marked required so the label says so; the messages are the workflow's own.
+        required = {
+            "feedback": self.step == ReferralStatus.CLOSED,
+            "outcome": self.step == ReferralStatus.OUTCOME
+            or (self.step == ReferralStatus.CLOSED and not current_outcome),
+            "note": self.step == ReferralStatus.IN_ASSESSMENT and current == ReferralStatus.CLOSED,
+        }
+        messages = {
+            "feedback": _("Closing needs feedback to the reporter."),
+            "outcome": _("Choose the outcome."),
+            "note": _("Say what new information reopens the referral."),
+        }
+        for name, needed in required.items():
+            if needed and name in self.fields:
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = messages[name]
+        if "outcome" in self.fields:
+            outcome = cast(forms.ChoiceField, self.fields["outcome"])
+            # Forwarding hands the referral over and closes it (ADR 0022).
+            outcome.choices = [
+                ("", "–"),
+                *(
+                    c
+                    for c in Outcome.choices
+                    if self.step == ReferralStatus.CLOSED or c[0] != Outcome.FORWARDED
+                ),
+            ]
+            if current_outcome and self.step == ReferralStatus.CLOSED:
+                outcome.help_text = _("Leave empty to keep the outcome given before.")
+        self.step_label = dict(step_choices(steps, current)).get(self.step, "")
+        if "forward_to" not in self.fields:
+            return
         forward = cast(forms.ModelChoiceField, self.fields["forward_to"])
         # Forward to another competent body: not to yourself, not to the rapporteur.
         forward.queryset = (

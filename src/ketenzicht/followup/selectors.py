@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ketenzicht.accounts.actor import Actor
@@ -49,16 +49,20 @@ def referral_list(
     context: Context,
     signal_id: uuid.UUID | str | None = None,
     status: str = "",
+    state: str = "",
     direction: str = "",
     cursor: str | None = None,
     size: int = 25,
     purpose: str = Purpose.FOLLOW_UP,
 ) -> Page[Referral]:
+    """``state`` is one of ``STATES`` (the inbox filter), ``status`` one exact status."""
     qs = policy.visible_referrals(actor)
     if signal_id:
         qs = qs.filter(signals__pk=signal_id)
     if status:
         qs = qs.filter(status=status)
+    if state in STATES:
+        qs = qs.filter(_state_filter(state))
     if direction == "received":
         qs = qs.filter(to_organisation_id=actor.organisation_id or 0)
     elif direction == "sent":
@@ -77,6 +81,32 @@ def referral_list(
         + [("signal", s.pk) for r in page.items for s in r.visible_signals],  # type: ignore[attr-defined]
     )
     return page
+
+
+# The inbox filters: not closed yet, past a deadline (as ``overdue`` says), closed.
+STATES = ("open", "overdue", "closed")
+
+
+def _state_filter(state: str, today: dt.date | None = None) -> Q:
+    today = today or timezone.localdate()
+    if state == "closed":
+        return Q(status=S.CLOSED)
+    if state == "overdue":
+        return Q(status=S.SENT, acknowledge_due__lt=today) | Q(
+            status__in=OPEN, outcome_due__lt=today
+        )
+    return ~Q(status=S.CLOSED)
+
+
+def referral_state_counts(*, actor: Actor, direction: str) -> dict[str, int]:
+    """How many visible referrals each inbox filter holds: counts only, no rows, so not an
+    audited read of referrals (the list that follows is)."""
+    qs = policy.visible_referrals(actor)
+    mine = Q(to_organisation_id=actor.organisation_id or 0)
+    qs = qs.filter(mine) if direction == "received" else qs.exclude(mine)
+    return qs.aggregate(
+        **{state: Count("pk", filter=_state_filter(state), distinct=True) for state in STATES}
+    )
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,13 @@ from ketenzicht.notifications.services import messages_mark_read
 from ketenzicht.sharing import policy
 from ketenzicht.sharing.guards import denied
 
-from .forms import LAST_TWELVE_MONTHS, InformationForm, SlaPeriodForm, TransitionForm
+from .forms import (
+    LAST_TWELVE_MONTHS,
+    InformationForm,
+    SlaPeriodForm,
+    StepChoiceForm,
+    TransitionForm,
+)
 from .models import Referral
 from .selectors import (
     ended_access_list,
@@ -27,10 +33,14 @@ from .selectors import (
     overdue,
     referral_get,
     referral_list,
+    referral_state_counts,
     sla_rows,
 )
 from .services import referral_add_information, referral_transition
 from .workflow import Step
+
+# The inbox filters as they appear in the address (bookmarkable), and their states.
+FILTERS = {"open": "open", "te-laat": "overdue", "gesloten": "closed"}
 
 
 @login_required
@@ -41,8 +51,18 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         messages_mark_read(actor=actor)
         return redirect("followup:inbox")
     context = request_context(request, "web")
-    received = referral_list(actor=actor, context=context, direction="received", size=50)
-    sent = referral_list(actor=actor, context=context, direction="sent", size=50)
+    shown = request.GET.get("toon", "open")
+    if shown not in FILTERS:
+        shown = "open"
+    state = FILTERS[shown]
+    received = referral_list(
+        actor=actor, context=context, direction="received", state=state, size=50
+    )
+    sent = referral_list(actor=actor, context=context, direction="sent", state=state, size=50)
+    counts = {
+        direction: referral_state_counts(actor=actor, direction=direction)
+        for direction in ("received", "sent")
+    }
     ended = ended_access_list(actor=actor, context=context) if policy.may_follow_up(actor) else []
     inbox = list(Message.objects.filter(user_id=actor.user_id)[:30])
     if not policy.may_follow_up(actor) and not inbox:
@@ -53,6 +73,17 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         {
             "received": [(r, overdue(r)) for r in received.items],
             "sent": [(r, overdue(r)) for r in sent.items],
+            "shown": shown,
+            "state": state,
+            "filters": [
+                (
+                    key,
+                    FILTERS[key],
+                    counts["received"][FILTERS[key]] + counts["sent"][FILTERS[key]],
+                )
+                for key in FILTERS
+            ],
+            "counts": counts,
             "ended": ended,
             "access_days": settings.REFERRAL_ACCESS_AFTER_CLOSE_DAYS,
             "inbox": inbox,
@@ -71,8 +102,29 @@ def referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
     handler = may_handle(actor, referral)
     steps = next_steps(referral) if handler else []
     informing = request.POST.get("action") == "information"
+    # Only the fields of the chosen step are shown (GET ?stap=, or the step posted).
+    chooser = StepChoiceForm(
+        request.GET if "stap" in request.GET else None,
+        steps=steps,
+        current=referral.status,
+    )
+    chosen = (
+        request.POST.get("to", "")
+        if request.method == "POST" and not informing
+        else chooser.chosen(steps)
+    )
+    chooser.initial["stap"] = chosen
     form = (
-        TransitionForm(None if informing else request.POST or None, steps=steps) if steps else None
+        TransitionForm(
+            None if informing else request.POST or None,
+            steps=steps,
+            step=chosen,
+            current=referral.status,
+            current_outcome=referral.outcome,
+            to_organisation=referral.to_organisation_id,
+        )
+        if steps
+        else None
     )
     reporter = not handler and policy.may_register(actor)
     information = InformationForm(request.POST if informing else None) if reporter else None
@@ -124,6 +176,7 @@ def referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
         {
             "referral": referral,
             "form": form,
+            "chooser": chooser if len(steps) > 1 else None,
             "information": information,
             "handler": handler,
             "overdue": overdue(referral),
