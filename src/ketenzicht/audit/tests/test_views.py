@@ -158,3 +158,53 @@ def test_no_v_number_survives_masking(before: str, v_number: str, after: str) ->
 
     masked = scrub(f"{before} {v_number} {after}")
     assert v_number not in masked and "[nummer]" in masked
+
+
+def test_auditor_filters_by_part_of_a_user_name_in_any_case(
+    reporter: Actor, colleague: Actor, auditor: Actor
+) -> None:
+    register(reporter)
+    register(colleague)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=auditor.user_id))
+    page = client.get("/audit/?actor=REPORT").content.decode()
+    assert '<td class="utrecht-table__cell">reporter</td>' in page
+    assert '<td class="utrecht-table__cell">colleague</td>' not in page
+
+
+def test_an_object_id_without_a_type_finds_that_object_only(
+    reporter: Actor, auditor: Actor
+) -> None:
+    signal = register(reporter)
+    register(reporter)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=auditor.user_id))
+    page = client.get(f"/audit/?object_id={signal.pk}")
+    assert page.status_code == 200
+    assert page.content.decode().count('<tr class="utrecht-table__row">') == 2
+
+
+def test_times_are_local_with_the_utc_instant_kept(reporter: Actor, auditor: Actor) -> None:
+    import datetime as dt
+
+    register(reporter)
+    event = AuditEvent.objects.order_by("-id").first()
+    assert event is not None
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=auditor.user_id))
+    page = client.get("/audit/").content.decode()
+    from django.utils import timezone
+
+    shown = timezone.localtime(event.occurred_at).strftime("%d-%m-%Y %H:%M:%S")
+    assert shown in page
+    assert event.occurred_at.astimezone(dt.UTC).isoformat() in page  # datetime attribute
+
+
+def test_explanations_the_product_writes_are_translated() -> None:
+    from django.utils import translation
+
+    from ketenzicht.audit.explanations import explanation_shown
+
+    with translation.override("nl"):
+        assert explanation_shown("concurrent session limit") == "limiet op gelijktijdige sessies"
+        assert explanation_shown("written by a user") == "written by a user"
