@@ -107,7 +107,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_filters",
     "django_tasks",
     "django_tasks_db",
     "axes",

@@ -13,10 +13,3 @@ def route_signals(signal_ids: list[str]) -> int:
     rules = active_rules()
     return sum(1 for pk in signal_ids if signal_route(signal_id=pk, rules=rules) is not None)
 
-
-@task()
-def evaluate_combinations(signal_ids: list[str]) -> int:
-    """Apply the combination rules to soft signals whose records were just indexed."""
-    from .combinations import combinations_evaluate
-
-    return combinations_evaluate(signal_ids=signal_ids)

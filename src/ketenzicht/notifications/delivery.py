@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import json
 
 from django.conf import settings
 from django.db import transaction
@@ -105,6 +104,3 @@ def attempt(delivery_id: str) -> str:
     )
     return str(fields.get("status", DeliveryStatus.PENDING))
 
-
-def event_json(delivery: Delivery) -> str:
-    return json.dumps(delivery.event, indent=1, ensure_ascii=False)
