@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +26,7 @@ from ketenzicht.persons.validation import (
 )
 from ketenzicht.sharing.models import Distribution, HandlingCode
 from ketenzicht.sharing.selectors import legal_basis_list, organisation_defaults, sharing_group_list
+from ketenzicht.taxonomy.models import AgeGroup
 from ketenzicht.taxonomy.selectors import control_method_list, exploitation_type_list
 
 from .intake import SignalInput, SubjectInput
@@ -41,6 +44,19 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
+
+
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def _split(value: str) -> list[str]:
@@ -157,6 +173,14 @@ class SignalForm(SharingForm):
     control_methods = forms.MultipleChoiceField(
         label=_("Methods of control"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    # Only chooses which indicator list is shown; not stored (the ticked codes say it).
+    indicator_age = forms.ChoiceField(
+        label=_("Indicators for"),
+        required=False,
+        choices=AgeGroup.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Follows the presumed victim's date of birth unless you choose."),
+    )
     source_reliability = forms.ChoiceField(
         label=_("Source reliability"),
         choices=SourceReliability.choices,
@@ -208,6 +232,35 @@ class SignalForm(SharingForm):
         if not self.is_bound and actor.municipality_code:
             self.fields["municipality"].initial = actor.municipality_code
             self.fields["location"].initial = actor.location_id
+
+    def age_group(self, formset: Any) -> str:
+        """Which indicator list to show: as chosen, else children when a ticked indicator
+        is from a children's list or a presumed victim is under 18, else adults."""
+        chosen = self["indicator_age"].value()
+        if chosen in AgeGroup.values:
+            return str(chosen)
+        codes = self["indicators"].value() or []
+        if any(str(code).startswith("C") for code in codes):
+            return AgeGroup.CHILD
+        observed = _as_date(self["observed_on"].value()) or timezone.localdate()
+        for subject in getattr(formset, "forms", []):
+            if subject["role"].value() != SubjectRole.PRESUMED_VICTIM:
+                continue
+            born = _as_date(subject["date_of_birth"].value())
+            if born is not None and _age(born, observed) < 18:
+                return AgeGroup.CHILD
+        return AgeGroup.ADULT
+
+    def show_age_group(self, age_group: str) -> None:
+        """Check the radio of the list in use, also when it was derived, not chosen."""
+        if self.is_bound:
+            data = cast(QueryDict, self.data).copy()
+            data["indicator_age"] = age_group
+            self.data = data
+        else:
+            self.initial["indicator_age"] = age_group
+        # The bound field keeps the value it was first read with.
+        cast(dict[str, Any], getattr(self, "_bound_fields_cache")).pop("indicator_age", None)  # noqa: B009
 
     def clean_observed_on(self) -> Any:
         value = self.cleaned_data["observed_on"]

@@ -49,19 +49,27 @@ from .selectors import (
 from .services import import_job_create, signal_register, signal_update
 
 
-def _indicator_groups(selected: set[str]) -> list[dict[str, Any]]:
+def _indicator_groups(selected: set[str], age_group: str) -> list[dict[str, Any]]:
+    """The indicators by ILO element, those of one age group's lists shown, each once; a
+    ticked indicator of the other group stays shown so that switching loses nothing."""
     groups: OrderedDict[str, dict[str, Any]] = OrderedDict(
         (e.value, {"code": e.value, "label": e.label, "items": []}) for e in Element
     )
     lists = dict(IndicatorList.choices)
     for indicator in indicator_list().order_by("list", "code"):
+        checked = indicator.code in selected
         groups[indicator.element]["items"].append(
             {
                 "code": indicator.code,
                 "label": indicator.label,
                 "strength": indicator.get_strength_display(),
                 "list": lists[indicator.list],
-                "checked": indicator.code in selected,
+                "age_group": indicator.age_group,
+                "terms": indicator.search_terms.replace(";", " "),
+                "checked": checked,
+                # The other age group's are sent hidden: the radios show them without
+                # a round trip when scripts run; without, "show this list" reloads.
+                "shown": checked or indicator.age_group == age_group,
             }
         )
     for group in groups.values():
@@ -73,10 +81,12 @@ def _form_context(
     request: HttpRequest, form: SignalForm, formset: Any, **extra: Any
 ) -> dict[str, Any]:
     selected = set(form["indicators"].value() or [])
+    age_group = form.age_group(formset)
+    form.show_age_group(age_group)
     return {
         "form": form,
         "formset": formset,
-        "indicator_groups": _indicator_groups(selected),
+        "indicator_groups": _indicator_groups(selected, age_group),
         "too_large_bytes": _too_large_bytes(request),
         **extra,
     }
@@ -160,8 +170,12 @@ def signal_create_view(request: HttpRequest) -> HttpResponse:
         )
 
     form = SignalForm(request.POST, actor=actor)
-    if "add_subject" in request.POST:
-        formset = _with_added_subject(request)
+    if "add_subject" in request.POST or "refresh_indicators" in request.POST:
+        formset = (
+            _with_added_subject(request)
+            if "add_subject" in request.POST
+            else SubjectFormSet(request.POST, prefix="subjects")
+        )
         return render(
             request, "signals/form.html", _form_context(request, form, formset, creating=True)
         )
@@ -341,8 +355,12 @@ def signal_edit_view(request: HttpRequest, signal_id: str) -> HttpResponse:
 
     form = SignalForm(request.POST, actor=actor, with_sharing=False)
     version = request.POST.get("version", "")
-    if "add_subject" in request.POST:
-        formset = _with_added_subject(request)
+    if "add_subject" in request.POST or "refresh_indicators" in request.POST:
+        formset = (
+            _with_added_subject(request)
+            if "add_subject" in request.POST
+            else SubjectFormSet(request.POST, prefix="subjects")
+        )
         return render(
             request,
             "signals/form.html",

@@ -67,6 +67,13 @@ class Element(models.TextChoices):
     )
 
 
+class AgeGroup(models.TextChoices):
+    """Which half of the catalogue applies: the ILO lists are per adults and children."""
+
+    ADULT = "adult", _("adults")
+    CHILD = "child", _("children (under 18)")
+
+
 class Strength(models.TextChoices):
     STRONG = "strong", _("strong")
     MEDIUM = "medium", _("medium")
@@ -82,11 +89,18 @@ class Indicator(BilingualLabel):
     retired_in = models.ForeignKey(
         CatalogueVersion, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # Words a frontline worker may type for it, Dutch and English ("paspoort", "uren"),
+    # separated by semicolons; the indicator search matches them as well as the labels.
+    search_terms = models.TextField(_("search words"), blank=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
+
+    @property
+    def age_group(self) -> str:
+        return AgeGroup.CHILD if self.list.startswith("child") else AgeGroup.ADULT
 
 
 class ExploitationType(BilingualLabel):

@@ -29,6 +29,17 @@ def _read(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def indicator_search_terms() -> dict[str, str]:
+    """Search words per indicator label (English), from ``indicator_search_terms.csv``."""
+    return {row["label_en"]: row["terms"] for row in _read("indicator_search_terms.csv")}
+
+
+def seed_search_terms(apps: Any, schema_editor: Any = None) -> None:
+    indicator_model = apps.get_model("taxonomy", "Indicator")
+    for label_en, terms in indicator_search_terms().items():
+        indicator_model.objects.filter(label_en=label_en).update(search_terms=terms)
+
+
 def seed_taxonomy(apps: Any) -> None:
     version_model = apps.get_model("taxonomy", "CatalogueVersion")
     indicator_model = apps.get_model("taxonomy", "Indicator")

@@ -18,14 +18,27 @@
     var container = document.querySelector(input.getAttribute("data-filter-target"));
     var counter = document.getElementById("indicator-count");
     if (!container) { return; }
+    // The age group's radios filter at once; their no-script button is then not needed.
+    var ages = document.querySelectorAll("input[name='indicator_age']");
+    document.querySelectorAll("[data-age-refresh]").forEach(function (b) { b.hidden = true; });
+    function age() {
+      var chosen = document.querySelector("input[name='indicator_age']:checked");
+      return chosen ? chosen.value : "";
+    }
+    ages.forEach(function (radio) {
+      radio.addEventListener("change", function () { input.dispatchEvent(new Event("input")); });
+    });
     input.addEventListener("input", function () {
       var terms = input.value.toLowerCase().trim().split(/\s+/).filter(Boolean);
       var shown = 0;
+      var group_ = age();
       container.querySelectorAll("details").forEach(function (group) {
         var groupShown = 0;
         group.querySelectorAll("[data-search]").forEach(function (item) {
           var text = item.getAttribute("data-search");
-          var match = terms.every(function (t) { return text.indexOf(t) !== -1; });
+          var box = item.querySelector("input");
+          var ofAge = !group_ || item.getAttribute("data-age") === group_ || (box && box.checked);
+          var match = ofAge && terms.every(function (t) { return text.indexOf(t) !== -1; });
           item.hidden = !match;
           if (match) { groupShown += 1; }
         });
