@@ -4,6 +4,8 @@ checked with axe-core."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -53,21 +55,44 @@ def test_hard_signal_is_routed_handled_and_fed_back(page: Page) -> None:
     row.locator("a").click()
     expect(page.locator("main")).to_contain_text("regel R2")
     assert_accessible(page, "referral-received")
-    page.select_option("#id_to", "acknowledged")
+    # One step is possible: the form is that step's, a note is all it takes.
+    expect(page.locator("input[name=stap]")).to_have_count(0)
+    expect(page.locator("#id_outcome")).to_have_count(0)
     page.click("text=Stap opslaan")
     expect(page.locator(".utrecht-alert--ok")).to_be_visible()
+    # Three steps now; the first is chosen, and assessing takes a note only.
+    expect(page.locator("input[name=stap]")).to_have_count(3)
+    expect(page.locator("#id_note")).to_be_visible()
+    expect(page.locator("#id_feedback")).to_have_count(0)
+    # Choosing "closed" (by keyboard) brings in closing's fields without a reload.
+    page.locator("input[name=stap][value=closed]").focus()
+    page.keyboard.press("Space")
+    expect(page.locator("#id_feedback")).to_be_visible()
+    expect(page.locator("#id_forward_to")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"stap=closed"))
+    assert_accessible(page, "referral-step-close")
     # Closing without feedback is refused with a field message, nothing changes.
-    page.select_option("#id_to", "closed")
     page.select_option("#id_outcome", "investigation_started")
     page.click("text=Stap opslaan")
     expect(page.locator(".utrecht-form-field-error-message")).to_contain_text("terugkoppeling")
     assert_accessible(page, "referral-close-error")
     assert Referral.objects.get(pk=referral.pk).status == "acknowledged"
-    page.select_option("#id_to", "closed")
     page.select_option("#id_outcome", "investigation_started")
     page.fill("#id_feedback", FEEDBACK)
     page.click("text=Stap opslaan")
     expect(page.locator("main")).to_contain_text("afgesloten: opsporingsonderzoek gestart")
+    # The Postvak opens on the open referrals; the closed one is a filter away (keyboard).
+    page.click("nav >> text=Postvak")
+    expect(
+        page.locator(".kz-referral-filters a[aria-current=page]", has_text="Open")
+    ).to_be_visible()
+    expect(page.locator("tr", has_text=referral.reference)).to_have_count(0)
+    page.locator("a[href='?toon=gesloten']").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "toon=gesloten" in url)
+    expect(page.locator("tr", has_text=referral.reference)).to_contain_text("afgesloten")
+    expect(page.locator(".kz-referral-filters a[aria-current=page]")).to_contain_text("Gesloten (")
+    assert_accessible(page, "inbox-closed")
     logout(page)
 
     # The reporter reads the feedback on the signal and in the inbox.

@@ -64,7 +64,7 @@ def test_setting_up_and_using_a_second_factor(page: Page, settings: Any, live_se
     expect(page.locator("nav.kz-nav")).to_be_visible()
 
     page.click("#passkey-register-button")
-    expect(page.locator("main")).to_contain_text("toegevoegd", timeout=10000)
+    expect(page.locator("main")).to_contain_text("toegevoegd")
     credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
     assert len(credentials["credentials"]) == 1
     assert_accessible(page, "mfa-security-page")

@@ -148,12 +148,13 @@ def referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             step = Step(
+                # A step's form holds only that step's fields.
                 to=data["to"],
-                outcome=data["outcome"],
-                outcome_reason=data["outcome_reason"],
-                feedback=data["feedback"],
-                note=data["note"],
-                forward_to=data["forward_to"].pk if data["forward_to"] else None,
+                outcome=data.get("outcome", ""),
+                outcome_reason=data.get("outcome_reason", ""),
+                feedback=data.get("feedback", ""),
+                note=data.get("note", ""),
+                forward_to=data["forward_to"].pk if data.get("forward_to") else None,
             )
             try:
                 referral_transition(

@@ -96,6 +96,13 @@ def test_the_step_form_shows_only_what_the_next_step_takes(chain: Chain) -> None
     assert 'name="stap"' not in page and 'name="to" value="acknowledged"' in page
     assert _fields(page) == {"note"}
 
+    # Posting that form takes the step (a form without the other steps' fields).
+    response = police.post(
+        f"/doorverwijzingen/{sent.pk}", {"to": "acknowledged", "version": sent.version}
+    )
+    assert response.status_code == 302
+    assert Referral.objects.get(pk=sent.pk).status == "acknowledged"
+
     acknowledged = _referral(chain, ACK)
     url = f"/doorverwijzingen/{acknowledged.pk}"
     page = police.get(url).content.decode()
