@@ -106,7 +106,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -438,8 +437,6 @@ SPECTACULAR_SETTINGS = {
         "SignalKindEnum": "ketenzicht.signals.models.Kind",
         "AttentionReasonKindEnum": [("signal", "signal"), ("hit", "hit")],
     },
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ketenzicht.api.schema.add_nl_api_conventions",
