@@ -129,7 +129,14 @@ def _at(sent: dt.datetime, working_days: int, rng: random.Random) -> dt.datetime
     return max(sent, timezone.make_aware(moment))
 
 
-def load_demo_follow_up(limit: int = 3000) -> int:
+# Routing and playing forward go through the production services one referral at a time
+# (about a tenth of a second each): the most recent few hundred hard signals (most of the
+# last twelve months at the default size) and as many soft ones keep the set-up quick and
+# still fill the monitor's follow-up table and the deadline figures.
+FOLLOW_UP_LIMIT = 400
+
+
+def load_demo_follow_up(limit: int = FOLLOW_UP_LIMIT) -> int:
     """Route the most recent ``limit`` hard demo signals not routed yet, evaluate the
     combination rules on as many recent soft ones, and play forward the referrals this
     opened. Idempotent: referrals already there are left alone. Returns how many referrals

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +16,7 @@ from ketenzicht.accounts.models import Location, LocationKind, Membership
 from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import CLI, audit_record
+from ketenzicht.geo.models import Municipality
 from ketenzicht.persons.linkage_services import persons_relink
 from ketenzicht.persons.models import PersonRecord
 from ketenzicht.persons.services import records_index, resident_register
@@ -24,8 +25,10 @@ from ketenzicht.signals.models import Signal, Subject
 from ketenzicht.signals.services import Vocabulary, signals_register
 from ketenzicht.taxonomy.models import Indicator
 
-from .people import FEMALE_SHARE, person, registered_variant
-from .world import SHARING_GROUPS
+from . import chain
+from .chain import TYPES
+from .people import person, registered_variant
+from .world import AVIM_UNIT, SHARING_GROUPS
 
 GROUP_CODE = "noord-nederland"
 GROUP_MEMBERS = set(SHARING_GROUPS[GROUP_CODE][1])
@@ -37,39 +40,16 @@ RESIDENCE_KINDS = (
 )
 
 PREFIX = "DEMO-"
+# The default world: about three years of the chain at its real scale (``chain``), some
+# 1,200 registered presumed victims and 1,700 signals in the last twelve months.
+DEFAULT_SIGNALS = 5_000
 BATCH = 2000
 # Up to this many new signals, people are linked batch by batch on intake, as in
 # production; a larger load links every record in one streamed batch afterwards
 # (``_index_then_link``): linking online costs milliseconds a record, hours for a million.
 LINK_ONLINE_UP_TO = 5_000
 INDEX_CHUNK = 5000
-# Share of signals per reporting organisation (COA and the police see most).
-REPORTERS = {
-    "coa": 33,
-    "ind": 14,
-    "kmar": 8,
-    "nidos": 6,
-    "nla": 6,
-    "dji": 2,
-    "dtv": 1,
-    "comensha": 3,
-    "emm": 2,
-    "gemeente-westerwolde": 1,
-    "gemeente-amsterdam": 2,
-    "gemeente-rotterdam": 2,
-    "gemeente-utrecht": 1,
-    "avim-noord-nederland": 4,
-    "avim-amsterdam": 4,
-    "avim-rotterdam": 3,
-    "avim-den-haag": 2,
-    "avim-midden-nederland": 2,
-    "avim-oost-nederland": 1,
-    "avim-noord-holland": 1,
-    "avim-zeeland-west-brabant": 1,
-    "avim-oost-brabant": 1,
-    "avim-limburg": 1,
-}
-TYPES = {"labour": 40, "sexual": 35, "criminal": 15, "begging": 4, "organ_removal": 1, "other": 5}
+OTHERS_BASE = 900_000_000  # person keys of people named in another role
 NARRATIVES = {
     "labour": [
         "Bewoner vertelt dat hij zeven dagen per week in een kas werkt en zijn loon moet "
@@ -93,22 +73,6 @@ NARRATIVES = {
     "organ_removal": ["Bewoner vertelt dat hem geld is geboden voor een nier."],
     "other": ["Persoon is gedwongen tot een huwelijk en mag de woning niet verlaten."],
 }
-BIG_CITIES = [
-    "GM0363",
-    "GM0599",
-    "GM0518",
-    "GM0344",
-    "GM0772",
-    "GM0855",
-    "GM0014",
-    "GM0202",
-    "GM0935",
-    "GM0193",
-    "GM0034",
-    "GM0758",
-    "GM0268",
-    "GM0080",
-]
 
 
 def _weighted(rng: random.Random, table: dict[str, int]) -> str:
@@ -116,68 +80,75 @@ def _weighted(rng: random.Random, table: dict[str, int]) -> str:
 
 
 class DemoGenerator:
+    """The signals of the demo world: the registrations of ``chain.plan`` (who registered
+    whom, where and when), each written up as a signal with its own seeded details."""
+
     def __init__(self, total: int, today: dt.date) -> None:
         self.total = total
         self.today = today
-        self.pool = max(40, int(total * 0.55))
-        indicators = list(Indicator.objects.values_list("code", "list"))
-        self.indicators = [code for code, _list in indicators]
-        self.locations: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for location in Location.objects.all():
-            self.locations[location.organisation.code].append(
-                (location.pk, location.municipality_id)
+        self.indicators = list(Indicator.objects.values_list("code", flat=True))
+        self.locations: dict[str, tuple[int, str]] = {
+            code: (pk, municipality)
+            for code, pk, municipality in Location.objects.values_list(
+                "code", "pk", "municipality_id"
             )
-        self.seats = {
-            m.organisation.code: m.organisation.municipality_id
-            for m in Membership.objects.select_related("organisation")
         }
+        by_organisation: dict[str, list[str]] = defaultdict(list)
+        for code, organisation in Location.objects.order_by("code").values_list(
+            "code", "organisation__code"
+        ):
+            by_organisation[organisation].append(code)
+        avim = {unit: organisation for organisation, unit in AVIM_UNIT.items()}
+        municipalities = {
+            code: avim[unit]
+            for code, unit in Municipality.objects.order_by("code").values_list(
+                "code", "police_unit_code"
+            )
+        }
+        self.plan = chain.plan(
+            total, today, municipalities=municipalities, locations=dict(by_organisation)
+        )
+
+    def signals(self, start: int = 0) -> Iterator[tuple[str, SignalInput, dt.datetime]]:
+        for index in range(start, len(self.plan.registrations)):
+            yield self.signal(index)
 
     def signal(self, index: int) -> tuple[str, SignalInput, dt.datetime]:
+        registration = self.plan.registrations[index]
         # Seeded on purpose: synthetic data that loads the same every time.
         rng = random.Random(index * 104_729 + 3)  # nosec B311
-        organisation = _weighted(rng, REPORTERS)
-        main_type = _weighted(rng, TYPES)
+        organisation = registration.organisation
+        main_type = registration.victim_type or _weighted(rng, TYPES)
         types = [main_type]
         if rng.random() < 0.12:
             types.append(_weighted(rng, TYPES))
-        observed = self.today - dt.timedelta(days=int(rng.random() ** 0.8 * 5 * 365))
+        received_on = registration.received_on
+        observed = received_on - dt.timedelta(days=rng.randrange(0, 10))
         received = dt.datetime.combine(
-            min(self.today, observed + dt.timedelta(days=rng.randrange(0, 10))),
+            received_on,
             dt.time(rng.randrange(7, 20), rng.randrange(60), rng.randrange(60)),
             tzinfo=dt.UTC,
         )
         received = min(received, timezone.now())
-        location_id, municipality = None, self.seats.get(organisation) or "GM0363"
-        if self.locations.get(organisation) and rng.random() < 0.85:
-            location_id, municipality = rng.choice(self.locations[organisation])
-        elif organisation.startswith(("nla", "emm", "comensha", "nidos", "ind", "dtv")):
-            municipality = rng.choice(BIG_CITIES)
-        subjects = []
-        for position in range(rng.choices([0, 1, 2, 3], [5, 60, 28, 7])[0]):
-            role = (
-                "presumed_victim"
-                if position == 0
-                else rng.choices(
-                    ["presumed_victim", "presumed_perpetrator", "other"], [40, 50, 10]
-                )[0]
-            )
-            who = person(rng.randrange(self.pool), self.today)
-            variant = registered_variant(rng, who)
-            if (
-                role == "presumed_victim"
-                and main_type in FEMALE_SHARE
-                and ((who.sex == "female") != (rng.random() < FEMALE_SHARE[main_type]))
-            ):
-                # Re-draw once so victims' sex roughly follows the exploitation type.
-                who = person(rng.randrange(self.pool), self.today)
-                variant = registered_variant(rng, who)
-            subjects.append(SubjectInput(role=role, **variant))  # type: ignore[arg-type]
+        location_id, municipality = None, registration.municipality
+        if registration.location:
+            location_id, municipality = self.locations[registration.location]
+        named: list[tuple[str, int]] = []
+        if registration.victim is not None:
+            named.append(("presumed_victim", registration.victim))
+            named += [("presumed_perpetrator", key) for key in registration.perpetrators]
+            if rng.random() < 0.05:
+                named.append(("other", OTHERS_BASE + index))
+        subjects = [
+            SubjectInput(role, **registered_variant(rng, person(key, self.today), organisation))
+            for role, key in named
+        ]
         kind = "hard" if rng.random() < 0.3 else "soft"
         distribution, group = "organisation", ""
         if kind == "soft":
-            # Soft signals were hardly exchanged five years ago and more so now, so the
-            # sharing health figure has a trend to show.
-            recency = 1 - (self.today - observed).days / (5 * 365)
+            # Soft signals were hardly exchanged at the start of the period and more so
+            # now, so the sharing health figure has a trend to show.
+            recency = 1 - (self.today - received_on).days / (chain.QUARTERS * 92)
             if organisation in GROUP_MEMBERS and rng.random() < 0.15:
                 distribution, group = "group", GROUP_CODE
             elif rng.random() < 0.25 + 0.55 * recency:
@@ -209,20 +180,19 @@ def load_demo_signals(total: int, *, progress: Callable[[int, int], None] | None
     actors: dict[str, Actor] = {}
     for membership in Membership.objects.select_related("user", "organisation").order_by("id"):
         code = membership.organisation.code
-        if code in REPORTERS and code not in actors:
+        if code not in actors:
             actor = actor_for_user(membership.user)
             if actor.can_register:
                 actors[code] = actor
     vocabulary = Vocabulary()
     created = 0
     bulk = total - existing > LINK_ONLINE_UP_TO
+    signals = generator.signals(existing)
     for start in range(existing, total, BATCH):
         stop = min(total, start + BATCH)
         per_org: dict[str, list[tuple[SignalInput, dt.datetime]]] = defaultdict(list)
-        for index in range(start, stop):
-            organisation, data, received = generator.signal(index)
-            if organisation not in actors:
-                organisation = "coa"
+        for _index in range(start, stop):
+            organisation, data, received = next(signals)
             per_org[organisation].append((data, received))
         batch_signals: list[uuid.UUID] = []
         with transaction.atomic():

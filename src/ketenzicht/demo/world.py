@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from ketenzicht.accounts.actor import SYSTEM
@@ -152,6 +153,12 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("comensha.medewerker", "comensha", Role.COORDINATOR),
     DemoUser("gemeente.rotterdam", "gemeente-rotterdam", Role.MUNICIPAL_ANALYST),
     DemoUser("gemeente.utrecht", "gemeente-utrecht", Role.MUNICIPAL_ANALYST),
+    # Municipal care coordinators (zorgcoordinatoren) register signals of their residents,
+    # so that municipalities are one of the lists the hidden-number estimate compares.
+    DemoUser("zorg.westerwolde", "gemeente-westerwolde", Role.FRONTLINE),
+    DemoUser("zorg.amsterdam", "gemeente-amsterdam", Role.FRONTLINE),
+    DemoUser("zorg.rotterdam", "gemeente-rotterdam", Role.FRONTLINE),
+    DemoUser("zorg.utrecht", "gemeente-utrecht", Role.FRONTLINE),
 ] + [
     DemoUser(f"avim.{slug}", f"avim-{slug}", Role.INVESTIGATOR)
     for slug, _seat in POLICE_UNITS.values()
@@ -216,13 +223,16 @@ def build_world() -> dict[str, Organisation]:
             },
         )
         locations[code] = location
-    password = demo_password()
+    # Every demo account has the same password: hashed once, not once per account (Argon2
+    # is slow on purpose, and the set-up must stay quick). Each hash has its own salt in
+    # production; sharing one here says only what is printed anyway: the password is one.
+    hashed = ""
     created = 0
     for spec in DEMO_USERS:
         user = User.objects.filter(username=spec.username).first()
         if user is None:
-            user = User(username=spec.username)
-            user.set_password(password)
+            hashed = hashed or make_password(demo_password())
+            user = User(username=spec.username, password=hashed)
             user.save()
             created += 1
         Membership.objects.update_or_create(

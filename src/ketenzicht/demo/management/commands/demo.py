@@ -7,8 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from ketenzicht.audit.services import CLI
+from ketenzicht.demo.assessments import load_demo_self_assessments
 from ketenzicht.demo.follow_up import load_demo_follow_up
-from ketenzicht.demo.loader import load_demo_residents, load_demo_signals
+from ketenzicht.demo.loader import DEFAULT_SIGNALS, load_demo_residents, load_demo_signals
 from ketenzicht.demo.world import DEMO_USERS, build_world, demo_password
 from ketenzicht.monitor.services import monitor_rebuild
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     help = "Load the synthetic demo world (idempotent): organisations, accounts, N signals."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--signals", type=int, default=500)
+        parser.add_argument("--signals", type=int, default=DEFAULT_SIGNALS)
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -34,11 +35,13 @@ class Command(BaseCommand):
             sys.stderr.write("\n")
         residents = load_demo_residents(options["signals"])
         referrals = load_demo_follow_up()
+        assessments = load_demo_self_assessments()
         # The monitor's tables, as the worker would count them within the hour.
         monitor_rebuild(context=CLI)
         self.stdout.write(
             f"demo world ready: {created} new signal(s), {residents} new reception resident(s), "
-            f"{referrals} referral(s) played forward in {time.monotonic() - started:.1f}s"
+            f"{referrals} referral(s) played forward, {assessments} new self-assessment(s) "
+            f"in {time.monotonic() - started:.1f}s"
         )
         if not options["quiet"]:
             self.stdout.write(f"demo accounts (password: {demo_password()}):")
