@@ -2,7 +2,7 @@ from django.urls import path
 
 from drf_spectacular.views import SpectacularAPIView
 
-from . import docs, views
+from . import docs, monitor, views
 
 app_name = "api"
 
@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("token-records", views.TokenRecordCollection.as_view(), name="token-records"),
     path("token-records/<str:reference>", views.TokenRecordItem.as_view(), name="token-record"),
+    path("monitor/<str:area>", monitor.MonitorArea.as_view(), name="monitor"),
     path(
         "openapi.json",
         SpectacularAPIView.as_view(

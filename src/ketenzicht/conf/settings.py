@@ -425,6 +425,7 @@ SPECTACULAR_SETTINGS = {
             "name": "tokens",
             "description": "Hit/no-hit on keyed tokens, for partners without plaintext identities",
         },
+        {"name": "monitor", "description": "The monitor's published, protected tables per area"},
         {"name": "openapi", "description": "This API description"},
     ],
     "LICENSE": {"name": "EUPL-1.2"},

@@ -45,6 +45,7 @@ class Row:
     cells: list[Cell]
     total: Cell | None = None
     extra: str = ""  # a figure that does not add up (median days), after the total
+    code: str = ""  # the row's code in the published table (for the API)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Table:
     total: Cell | None = None
     extra_label: str = ""  # heading of the rows' ``extra`` column, if any
     extra_total: str = ""  # the same figure for the total row
+    column_codes: list[str] = field(default_factory=list)  # the columns' codes (for the API)
 
 
 @dataclass(frozen=True)
@@ -220,19 +222,22 @@ def _table(key: str, data: dict[str, Any], labels: dict[str, str]) -> Table:
             [Cell(v, s) for v, s in zip(data["cells"][i], data["small"][i], strict=True)],
             Cell(data["row_totals"][i], data["row_small"][i]) if data["additive"] else None,
             extra[i] if extra else "",
+            code,
         )
         for i, code in enumerate(data["rows"])
     ]
+    columns = [labels.get(c, c) for c in data["columns"]]
     if not data["additive"]:
-        return Table(key, [labels.get(c, c) for c in data["columns"]], rows)
+        return Table(key, columns, rows, column_codes=list(data["columns"]))
     return Table(
         key,
-        [labels.get(c, c) for c in data["columns"]],
+        columns,
         rows,
         [Cell(v, s) for v, s in zip(data["column_totals"], data["column_small"], strict=True)],
         Cell(data["total"], data["total_small"]),
         extra_label,
         _percent(data["percent_total"]) if data.get("percent") else "",
+        list(data["columns"]),
     )
 
 
@@ -262,8 +267,9 @@ def monitor_dashboard(
     *, actor: Actor, context: Context, scope: str, exporting: str = ""
 ) -> Dashboard | None:
     """The dashboard of one area, or None (and a denied audit event) when the actor may not
-    see it or it does not exist; ``exporting`` names the file format of an export."""
-    known_format = not exporting or exporting in ("csv", "xlsx", "pdf")
+    see it or it does not exist; ``exporting`` names the format of an export (a file, or
+    ``json`` for the API)."""
+    known_format = not exporting or exporting in ("csv", "xlsx", "pdf", "json")
     allowed = policy.may_view_monitor_area(actor, scope) and known_format
     shown = area(scope) if allowed else None
     published = (

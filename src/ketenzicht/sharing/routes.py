@@ -111,6 +111,7 @@ ROUTES: dict[str, Exposure] = {
     "api:subscription": Exposure.SUBSCRIPTIONS,
     "api:token-records": Exposure.TOKENS,
     "api:token-record": Exposure.TOKENS,
+    "api:monitor": Exposure.AGGREGATE,  # the monitor's published tables (policy.monitor_scopes)
     "api:schema": Exposure.PUBLIC,
     "api:docs": Exposure.PUBLIC,
 }
@@ -140,4 +141,5 @@ API_OPERATIONS: dict[str, Exposure] = {
     "token_records_read": Exposure.TOKENS,
     "token_records_update": Exposure.TOKENS,
     "token_records_delete": Exposure.TOKENS,
+    "monitor_read": Exposure.AGGREGATE,
 }

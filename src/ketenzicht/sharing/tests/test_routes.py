@@ -61,6 +61,7 @@ def _concrete(path: str) -> str:
     path = (
         path.replace("<str:reference>", "unknown-ref-1")
         .replace("<str:scope>", "GM9999")
+        .replace("<str:area>", "GM9999")
         .replace("<str:fmt>", "csv")
     )
     return "/" + path
@@ -175,6 +176,7 @@ def others_objects(reporter: Actor, police: object) -> dict[str, str]:
     PublishedTable.objects.create(scope="GM0014", key="types", data={}, built_at=timezone.now())
     return {
         "<str:scope>": "GM0014",
+        "<str:area>": "GM0014",
         "<str:fmt>": "csv",
         "<str:reference>": token_record.reference,
         "<int:review_id>": str(review.pk),
