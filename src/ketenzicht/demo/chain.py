@@ -129,6 +129,16 @@ class DemoPlan:
         """How many victims there were in these quarters, registered or not."""
         return sum(self.victims.get(q, 0) for q in quarters)
 
+    def histories(self, quarters: list[tuple[int, int]]) -> dict[int, set[str]]:
+        """Per victim registered in these quarters, the kinds of organisation that did: the
+        capture histories the monitor's estimate would see with perfect linkage."""
+        wanted = set(quarters)
+        out: dict[int, set[str]] = {}
+        for r in self.registrations:
+            if r.victim is not None and quarter_of(r.received_on) in wanted:
+                out.setdefault(r.victim, set()).add(kind_of(r.organisation))
+        return out
+
     def registered(self, quarters: list[tuple[int, int]]) -> set[int]:
         """The victims some organisation registered in these quarters."""
         wanted = set(quarters)
@@ -137,6 +147,13 @@ class DemoPlan:
             for r in self.registrations
             if r.victim is not None and quarter_of(r.received_on) in wanted
         }
+
+
+def kind_of(organisation: str) -> str:
+    """The kind of organisation (``OrganisationType``) of a demo organisation code."""
+    if organisation.startswith("avim-"):
+        return "avim"
+    return "municipality" if organisation.startswith("gemeente-") else organisation
 
 
 def _share(victim_type: str, female: bool) -> float:

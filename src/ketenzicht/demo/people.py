@@ -182,11 +182,11 @@ def registered_variant(rng: random.Random, p: Person, organisation: str = "") ->
         given = rng.choice(VARIANTS[given])
     elif roll < 0.25 and family in VARIANTS:
         family = rng.choice(VARIANTS[family])
-    elif roll < 0.27:
+    elif roll < 0.265:
         family = _typo(rng, family)
-    elif roll < 0.33:
+    elif roll < 0.285:
         given, family = family, given  # name order swapped at registration
-    elif roll < 0.35:
+    elif roll < 0.295:
         given = ""
     dob_roll = rng.random()
     if dob_roll < DOB_MISSING[kind]:
@@ -206,8 +206,8 @@ def registered_variant(rng: random.Random, p: Person, organisation: str = "") ->
         "family_name": family,
         "date_of_birth": dob,
         "dob_precision": precision,
-        "sex": p.sex if rng.random() < 0.95 else "unknown",
-        "nationality": p.nationality if rng.random() < 0.9 else "",
+        "sex": p.sex if rng.random() < 0.98 else "unknown",
+        "nationality": p.nationality if rng.random() < 0.95 else "",
         "v_number": p.v_number if rng.random() < held else "",
         "phones": (p.phone,) if rng.random() < 0.3 else (),
         "aliases": tuple(aliases),

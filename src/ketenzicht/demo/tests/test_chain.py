@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from ketenzicht.demo import chain
 from ketenzicht.demo.people import person
+from ketenzicht.monitor import estimation
 
 MUNICIPALITIES = {
     "GM0363": "avim-amsterdam",
@@ -65,12 +66,21 @@ def test_at_the_default_scale_about_one_victim_in_five_is_registered_by_several_
     # Published order of magnitude: 1,000-2,000 registered a year, about five times that in all.
     assert 1000 <= len(registered) <= 2000
     assert 4 <= truth / len(registered) <= 7
-    kinds: dict[int, set[str]] = {}
-    for r in plan.registrations:
-        if r.victim in registered and chain.quarter_of(r.received_on) in window:
-            kinds.setdefault(r.victim, set()).add(r.organisation.split("-")[0])
+    kinds = plan.histories(window)
+    assert set(kinds) == registered
     overlap = sum(1 for k in kinds.values() if len(k) >= 2)
     assert overlap >= 50  # enough for an estimate with an interval
+    # With perfect linkage, the monitor's estimator (five largest kinds and the rest as
+    # lists) holds the truth: the lists are independent by construction.
+    per_kind = Counter(k for ks in kinds.values() for k in ks)
+    lists = [k for k, _n in per_kind.most_common(5)]
+    histories = Counter(
+        (*(int(k in ks) for k in lists), int(bool(ks - set(lists)))) for ks in kinds.values()
+    )
+    result = estimation.estimate(estimation.table([*lists, "other"], sorted(histories.items())))
+    assert result.ci_low is not None and result.ci_high is not None
+    assert result.ci_low <= truth <= result.ci_high
+    assert abs(result.estimate - truth) < 0.15 * truth
     # Signals gather in the cities and at Ter Apel and Schiphol.
     places = Counter(r.location or r.municipality for r in plan.registrations)
     top = {code for code, _n in places.most_common(8)}
