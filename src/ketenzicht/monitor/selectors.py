@@ -270,7 +270,10 @@ def monitor_dashboard(
     see it or it does not exist; ``exporting`` names the format of an export (a file, or
     ``json`` for the API)."""
     known_format = not exporting or exporting in ("csv", "xlsx", "pdf", "json")
-    allowed = policy.may_view_monitor_area(actor, scope) and known_format
+    # Area codes are short and alphanumeric; anything else is no area, and is not looked
+    # up (PostgreSQL refuses a NUL in a query: a 500 instead of the 404 of an unknown area).
+    plausible = scope.isascii() and scope.isalnum() and len(scope) <= 8
+    allowed = plausible and policy.may_view_monitor_area(actor, scope) and known_format
     shown = area(scope) if allowed else None
     published = (
         {t.key: t for t in policy.monitor_scopes(actor).filter(scope=scope)} if shown else {}

@@ -196,6 +196,11 @@ def test_an_area_outside_the_role_answers_exactly_like_an_unknown_one(published:
         assert forbidden.status_code == 404
         assert forbidden.content == unknown.content
         assert forbidden["Content-Type"] == unknown["Content-Type"]
+    # What cannot be an area code is no area either, even for those who see every area.
+    rapporteur = _api(_rapporteur())
+    for odd in ("GM%00", "%C3%A9%C3%A9n", "GM19501950"):
+        answer = rapporteur.get(f"/api/v1/monitor/{odd}")
+        assert (answer.status_code, answer.content) == (404, unknown.content)
     unauthenticated = Client(HTTP_HOST="127.0.0.1").get("/api/v1/monitor/GM1950")
     assert unauthenticated.status_code == 401
     assert unauthenticated["Content-Type"] == "application/problem+json"
