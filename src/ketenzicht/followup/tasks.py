@@ -12,4 +12,3 @@ def route_signals(signal_ids: list[str]) -> int:
 
     rules = active_rules()
     return sum(1 for pk in signal_ids if signal_route(signal_id=pk, rules=rules) is not None)
-

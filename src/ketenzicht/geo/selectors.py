@@ -8,4 +8,3 @@ from .models import Municipality
 def municipality_list() -> QuerySet[Municipality]:
     """Municipalities are public reference data: no actor, no audit."""
     return Municipality.objects.all()
-

@@ -103,4 +103,3 @@ def attempt(delivery_id: str) -> str:
         last_status_code=status_code, last_error=error, **fields
     )
     return str(fields.get("status", DeliveryStatus.PENDING))
-
