@@ -64,7 +64,10 @@ def test_form_errors_are_announced_and_keyboard_reachable(page: Page) -> None:
     expect(page.locator("#form-errors")).to_be_visible()
     expect(page.locator("#id_kind_error")).to_be_visible()
     assert_accessible(page, "signal-form-errors")
-    # Keyboard only: the skip link is the first stop and leads to the content.
+    # A failed save puts the keyboard on the error summary, read first.
+    expect(page.locator("#form-errors")).to_be_focused()
+    # Keyboard only, on a fresh page: the skip link is the first stop.
+    page.goto("/signalen/nieuw")
     page.keyboard.press("Tab")
     expect(page.locator(".utrecht-skip-link")).to_be_focused()
 
