@@ -39,7 +39,7 @@ def periodic_run_once(
 def periodic_loop(name: str, every: float, job: Callable[[], object]) -> None:
     """Forever: run ``job`` when it is due (for a worker's daemon thread)."""
     # Workers started together should not all ask at the same moment.
-    time.sleep(random.random() * min(every, 1.0))
+    time.sleep(random.random() * min(every, 1.0))  # nosec B311 (jitter, not a secret)
     while True:
         try:
             periodic_run_once(name, every, job)
