@@ -101,6 +101,8 @@ def test_soft_signal_reaches_reception_and_both_coordinators(page: Page) -> None
 
 def test_pages_of_the_other_roles_are_accessible(page: Page) -> None:
     login(page, "rapporteur")
+    # The rapporteur lands on the monitor (9e7849b); sharing health is one link away.
+    page.goto("/delen/gezondheid")
     expect(page.locator("h1")).to_have_text("Deelgezondheid")
     expect(page.locator("nav >> text=Signalen")).to_have_count(0)
     assert_accessible(page, "sharing-health")
