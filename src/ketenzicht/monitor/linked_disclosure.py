@@ -18,12 +18,14 @@ column) and all of them are protected together:
    ``PROTECTION`` apart (ADR 0025). Beyond the rule above, a zero needs no protection (it
    describes no one; as in tau-ARGUS, where zero cells are safe by default) and "x"
    partners need none of their own: what matters is that they keep the small counts wide,
-   which the audit checks. Linear programmes over the atoms give, for each hidden
-   quantity, consistent solutions that far apart (a certificate that it is safe);
-   solutions with random objectives settle most quantities at once, a few left over get
-   their own minimum and maximum, and any still without a certificate is treated as
-   narrowed. A narrowed quantity gets a published partner from an equation it belongs to
-   hidden as well (shown as "x"); repeat until nothing is narrowed.
+   which the audit checks. Every hidden count of 1 to 9 is *decided*, never left open
+   for want of a budget (ADR 0025, amendment): solutions of linear programmes over the
+   atoms that far apart in it prove it safe (pushes with combined objectives settle most
+   at once); bounds propagated over the equations, an outer bound of the attacker's
+   range, prove the narrowed ones without a solver; what is left gets its own minimum
+   and maximum. Each narrowed quantity gets one published partner from an equation it
+   belongs to hidden (shown as "x"), unless a partner hidden in the same round already
+   touches it; repeat until nothing is narrowed.
 
 Pure module (numpy, scipy); ``monitor.publication`` builds the quantities.
 """
@@ -41,10 +43,12 @@ from scipy.optimize import linprog
 from .disclosure import PROTECTION, THRESHOLD
 
 # Each solution is a vertex of the attacker's polytope; a hidden quantity that differs
-# between two of them by the protection interval is proven safe. At most this many pushes
-# per round, then at most this many quantities checked one by one (two solutions each).
+# between two of them by the protection interval is proven safe. Pushes only speed the
+# audit up (what they leave is decided one by one), so this bounds their number per round.
 MAX_PUSHES = 200
-ONE_BY_ONE = 30
+# Bound propagation stops when no bound moves by more than this, or after this many passes
+# (every pass keeps the bounds valid, so stopping early only proves less).
+_PROPAGATION_PASSES = 50
 _EPS = 1e-6
 
 
@@ -86,13 +90,23 @@ def protect_linked(
         pinned = pinned_quantities(linked, hidden, small, threshold, rng, protection)
         if not pinned:
             break
-        for index, binding in pinned.items():
+        # One partner per narrowed quantity, and none for a quantity that shares an
+        # equation with a partner hidden this round: that partner may well be enough, and
+        # the next round's audit tells. Hiding a partner for every one of them at once
+        # cascaded until everything was hidden in a world with thousands of small counts.
+        touched: set[int] = set()
+        for index in sorted(pinned, key=lambda q: (values[q], q)):
+            if touched & set(members_of.get(index, [])):
+                continue
+            before = hidden.copy()
             # Best: a published quantity the attacker's proof rests on; else a partner in
             # an equation; else anything that shares counts with it.
-            if not _hide_best(linked, values, hidden, binding) and not _hide_partner(
+            if not _hide_best(linked, values, hidden, pinned[index]) and not _hide_partner(
                 linked, values, hidden, members_of, index
             ):
                 _hide_overlapping(linked, values, hidden, index)
+            for q in np.flatnonzero(hidden & ~before):
+                touched.update(members_of.get(int(q), []))
     return hidden, small
 
 
@@ -153,27 +167,92 @@ def pinned_quantities(
             before, left = len(left), unproven()
             if before == len(left):
                 break
-    # The last few one by one: the smallest and largest value each can take. What is still
-    # unproven beyond that budget is treated as pinned (more suppression, never less).
+    # The rest is decided: narrowed where propagated bounds (an outer bound of the
+    # attacker's range) are already too close, else by its own smallest and largest value.
+    # Never "narrowed" for want of a proof: that hid partners for safe counts, round after
+    # round, until nothing was published.
+    outer_low, outer_high = (
+        propagated_bounds(linked, hidden, small, threshold) if len(left) else (low, high)
+    )
     pinned: dict[int, list[int]] = {}
-    for checked, k in enumerate(left):
+    for k in left:
         if _wide_enough(low[k : k + 1], high[k : k + 1], protection)[0]:
             continue  # proven by a solution found for an earlier quantity
+        q = int(targets[k])
+        if not _wide_enough(outer_low[q : q + 1], outer_high[q : q + 1], protection)[0]:
+            pinned[q] = []
+            continue
         binding: list[int] = []
-        if checked < ONE_BY_ONE:
-            objective = np.asarray(rows[k].todense()).ravel()
-            for direction in (objective, -objective):
-                solution, depends_on = problem.solve_with_binding(direction)
-                record(solution)
-                binding += depends_on
-            if _wide_enough(low[k : k + 1], high[k : k + 1], protection)[0]:
-                continue
-        pinned[int(targets[k])] = binding
+        objective = np.asarray(rows[k].todense()).ravel()
+        for direction in (objective, -objective):
+            solution, depends_on = problem.solve_with_binding(direction)
+            record(solution)
+            binding += depends_on
+        if not _wide_enough(low[k : k + 1], high[k : k + 1], protection)[0]:
+            pinned[q] = binding
     # A quantity of a block that looks like another block is pinned when its stand-in is.
     for q, other in stand_in.items():
         if need[q] and other in pinned:
             pinned[q] = []
     return pinned
+
+
+def propagated_bounds(
+    linked: Linked, hidden: np.ndarray, small: np.ndarray, threshold: int = THRESHOLD
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds on every quantity that hold in the attacker's whole polytope: each starts in
+    its box (its value if published, 0 to threshold - 1 for "<10", at least the threshold
+    for "x"), and each equation ``total = sum(members)`` narrows every one of its quantities
+    to what the others' bounds leave, pass after pass. The attacker's true range lies
+    inside, so bounds closer than the protection interval prove a quantity narrowed
+    without a solver (the converse needs solutions)."""
+    values = linked.values.astype(float)
+    low = np.where(hidden, np.where(small, 0.0, float(threshold)), values)
+    high = np.where(hidden, np.where(small, threshold - 1.0, np.inf), values)
+    rows, columns, signs = [], [], []
+    for e, (total, members) in enumerate(linked.equations):
+        rows += [e] * (len(members) + 1)
+        columns += [total, *members]
+        signs += [-1.0] + [1.0] * len(members)
+    # sum(members) - total = 0, one row per equation
+    entry_row = np.asarray(rows)
+    entry_column = np.asarray(columns)
+    entry_sign = np.asarray(signs)
+    count = len(linked.equations)
+    for _ in range(_PROPAGATION_PASSES if count else 0):
+        # The smallest and largest value each entry's term can add to its equation.
+        term_low = np.where(entry_sign > 0, low[entry_column], -high[entry_column])
+        term_high = np.where(entry_sign > 0, high[entry_column], -low[entry_column])
+        finite_low = np.where(np.isinf(term_low), 0.0, term_low)
+        finite_high = np.where(np.isinf(term_high), 0.0, term_high)
+        sum_low = np.bincount(entry_row, finite_low, count)
+        sum_high = np.bincount(entry_row, finite_high, count)
+        infinite_low = np.bincount(entry_row, np.isinf(term_low), count)
+        infinite_high = np.bincount(entry_row, np.isinf(term_high), count)
+        # The others' terms, without this entry's; unbounded if another term is.
+        others_low = np.where(
+            infinite_low[entry_row] - np.isinf(term_low) > 0,
+            -np.inf,
+            sum_low[entry_row] - finite_low,
+        )
+        others_high = np.where(
+            infinite_high[entry_row] - np.isinf(term_high) > 0,
+            np.inf,
+            sum_high[entry_row] - finite_high,
+        )
+        # term = -(others): a member (+1) lies in [-others_high, -others_low], a total
+        # (-1) in [others_low, others_high].
+        new_low = np.where(entry_sign > 0, -others_high, others_low)
+        new_high = np.where(entry_sign > 0, -others_low, others_high)
+        candidate_low = low.copy()
+        candidate_high = high.copy()
+        np.maximum.at(candidate_low, entry_column, new_low)
+        np.minimum.at(candidate_high, entry_column, new_high)
+        moved = np.any(candidate_low > low + _EPS) or np.any(candidate_high < high - _EPS)
+        low, high = candidate_low, candidate_high
+        if not moved:
+            break
+    return low, high
 
 
 def sensitive(values: np.ndarray, threshold: int = THRESHOLD) -> np.ndarray:
