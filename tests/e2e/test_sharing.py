@@ -123,7 +123,8 @@ def test_pages_of_the_other_roles_are_accessible(page: Page) -> None:
     logout(page)
 
     login(page, "gemeente.westerwolde")
-    expect(page.locator("h1")).to_have_text("Nog geen toegang")
+    # The municipal analyst lands on the municipality's monitor, their work (9e7849b).
+    expect(page.locator("h1")).to_have_text("Monitor mensenhandel: Westerwolde")
     assert_accessible(page, "municipal-analyst-home")
     logout(page)
 
