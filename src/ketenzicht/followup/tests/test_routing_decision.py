@@ -77,3 +77,15 @@ def test_a_reason_stored_in_dutch_reads_in_english(chain: Chain) -> None:
     assert "rule R2: sexual exploitation in Westerwolde -&gt; AVIM Noord-Nederland" in english
     assert "regel R2" not in english
     assert "regel R2: seksuele uitbuiting" in _page(chain.coa_frontline, signal, "nl")
+
+
+def test_the_referral_page_gives_the_reason_in_the_readers_language(chain: Chain) -> None:
+    signal = register(chain.coa_frontline, kind="hard", exploitation_type_codes=("sexual",))
+    referral = signal_route(signal_id=signal.pk)
+    assert referral is not None
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=chain.coa_frontline.user_id))
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/doorverwijzingen/{referral.pk}").content.decode()
+    assert "rule R2: sexual exploitation in Westerwolde -&gt; AVIM Noord-Nederland" in english
+    assert "regel R2" not in english
