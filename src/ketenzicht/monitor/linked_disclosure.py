@@ -87,7 +87,9 @@ def protect_linked(
     members_of = _membership(linked)
     while hidden.any() and not hidden.all():
         _close_single_gaps(linked, values, hidden, small, threshold, protection)
-        pinned = pinned_quantities(linked, hidden, small, threshold, rng, protection)
+        pinned = pinned_quantities(
+            linked, hidden, small, threshold, rng, protection, defer=members_of
+        )
         if not pinned:
             break
         # One partner per narrowed quantity, and none for a quantity that shares an
@@ -117,12 +119,16 @@ def pinned_quantities(
     threshold: int = THRESHOLD,
     rng: np.random.Generator | None = None,
     protection: int = PROTECTION,
+    defer: dict[int, list[int]] | None = None,
 ) -> dict[int, list[int]]:
     """The hidden counts of 1 to 9 an attacker may be able to narrow to a range of fewer
     than ``protection`` whole numbers above its lowest (every one the audit cannot prove safe
     with two consistent solutions that far apart in it), each with the published quantities
     its smallest and largest value depend on, where known. With ``protection=1``: the ones
-    that may be pinned."""
+    that may be pinned. With ``defer`` (each quantity's equations) a quantity that shares an
+    equation with one found narrowed is left for the next round rather than solved for:
+    the partner hidden for the first may protect it too. Then some, not all, narrowed
+    quantities are returned, and none only when none is narrowed."""
     rng = rng or np.random.default_rng(0)
     problem = _Problem(linked, hidden, small, threshold, rng)
     values = linked.values
@@ -175,12 +181,16 @@ def pinned_quantities(
         propagated_bounds(linked, hidden, small, threshold) if len(left) else (low, high)
     )
     pinned: dict[int, list[int]] = {}
-    for k in left:
+    deferred: set[int] = set()  # equations of the quantities found narrowed
+    for k in sorted(left, key=lambda k: (values[targets[k]], targets[k])):
         if _wide_enough(low[k : k + 1], high[k : k + 1], protection)[0]:
             continue  # proven by a solution found for an earlier quantity
         q = int(targets[k])
+        if defer is not None and deferred & set(defer.get(q, [])):
+            continue
         if not _wide_enough(outer_low[q : q + 1], outer_high[q : q + 1], protection)[0]:
             pinned[q] = []
+            deferred.update((defer or {}).get(q, []))
             continue
         binding: list[int] = []
         objective = np.asarray(rows[k].todense()).ravel()
@@ -190,6 +200,7 @@ def pinned_quantities(
             binding += depends_on
         if not _wide_enough(low[k : k + 1], high[k : k + 1], protection)[0]:
             pinned[q] = binding
+            deferred.update((defer or {}).get(q, []))
     # A quantity of a block that looks like another block is pinned when its stand-in is.
     for q, other in stand_in.items():
         if need[q] and other in pinned:
