@@ -52,6 +52,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         "DJANGO_SETTINGS_MODULE": "ketenzicht.conf.settings",
         "KETENZICHT_DATABASE_URL": f"sqlite:///{var / 'db.sqlite3'}",
     }
+    root = Path(__file__).resolve().parents[3]
+    # A served request counts against the rate limit, which is kept in the database.
+    subprocess.run(
+        [sys.executable, "-m", "ketenzicht.cli", "migrate", "--no-input", "-v0"],
+        env=env,
+        cwd=root,
+        check=True,
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "ketenzicht.cli", "serve", "--bind", f"127.0.0.1:{port}"],
         env=env,
@@ -60,12 +68,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         cwd=Path(__file__).resolve().parents[3],
     )
     try:
-        for _ in range(100):
+        # gunicorn takes over 10 s to start on two busy cores: wait up to 90 s.
+        deadline = time.monotonic() + 90
+        while True:
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
-                time.sleep(0.1)
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
         yield port
     finally:
         process.terminate()
@@ -73,7 +85,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 
 
 def _send(port: int, raw: bytes) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+    # A worker's first request imports the application: generous on a busy machine.
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as conn:
         conn.sendall(raw)
         conn.shutdown(socket.SHUT_WR)
         answer = b""
