@@ -46,8 +46,8 @@ def test_the_application_role_cannot_change_the_audit_trail() -> None:
     _as(
         "kz_app_test",
         "INSERT INTO audit_auditevent (occurred_at, actor, organisation, action, object_type, "
-        "object_ref, purpose, explanation, result, channel, origin, detail) VALUES (now(), "
-        "'x', 'x', 'view', '', '', 'audit', '', 'ok', 'cli', '', '{}')",
+        "object_ref, object_refs, purpose, explanation, result, channel, origin, detail) "
+        "VALUES (now(), 'x', 'x', 'view', '', '', '', 'audit', '', 'ok', 'cli', '', '{}')",
     )
     _as("kz_app_test", "UPDATE signals_signal SET narrative = narrative")
     _as("kz_app_test", "UPDATE audit_auditchainhead SET seq = seq")
