@@ -233,23 +233,58 @@ def _facial_cells(d: Design) -> np.ndarray:
     return np.flatnonzero(found)
 
 
-def hidden_estimable(t: Table, pairs: Sequence[Pair]) -> bool:
-    """Whether the model gives a finite hidden number. When its maximum likelihood estimate
-    exists, it does (if identifiable). When it does not, some parameters run off to
-    infinity; the intercept stays finite only if it is a combination of the log means of
-    the cells the estimate still fits. With two lists and no case on both, for example,
-    exp(intercept) = n10 * n01 / n11 has no finite value."""
+def hidden_limit(t: Table, pairs: Sequence[Pair]) -> str:
+    """Where the model's hidden number goes: ``"finite"``, ``"face"`` (finite, fitted on
+    the face alone), ``"zero"`` or ``"none"`` (no finite value). When the maximum
+    likelihood estimate exists, it is finite (if the model is identifiable). When it does
+    not, the likelihood keeps rising along directions that
+    hold the means of the cells the estimate still fits (the face, Fienberg & Rinaldo
+    2012) and drive the other cells to zero; the hidden number moves as exp(intercept)
+    along them. With two lists and no case on both, the intercept rises with every such
+    direction: n10 * n01 / n11 has no finite value. With cases on both but none on list
+    A alone, it falls: A lies inside B and the hidden number is zero. When some
+    directions raise it and others lower it, the data do not determine it."""
     d = design(t, pairs)
     if np.linalg.matrix_rank(d.x) < d.x.shape[1]:
-        return False
+        return "none"
     if check(t, pairs) == 0:
-        return True
-    face = d.x[_facial_cells(d)]
-    intercept = np.zeros(d.x.shape[1])
-    intercept[0] = 1.0
-    if not len(face):
-        return False
-    return bool(np.linalg.matrix_rank(np.vstack([face, intercept])) == np.linalg.matrix_rank(face))
+        return "finite"
+    on_face = np.zeros(len(d.y), dtype=bool)
+    on_face[_facial_cells(d)] = True
+    face, off = d.x[on_face], d.x[~on_face]
+    params = d.x.shape[1]
+
+    def extreme(sign: float) -> float | None:
+        # The directions form a cone; scaled so that the other cells fall by at least one
+        # unit, they form a polyhedron on which the intercept component, capped at one
+        # unit on the side sought, attains its extreme (None: no direction reaches the cap).
+        objective = np.zeros(params)
+        objective[0] = -sign
+        result = linprog(
+            objective,
+            A_ub=off if len(off) else None,
+            b_ub=-np.ones(len(off)) if len(off) else None,
+            A_eq=face if len(face) else None,
+            b_eq=np.zeros(len(face)) if len(face) else None,
+            bounds=[(None, 1.0) if sign > 0 else (-1.0, None)] + [(None, None)] * (params - 1),
+            method="highs",
+        )
+        return float(result.x[0]) if result.status == 0 else None
+
+    highest = extreme(1.0)
+    if highest is None:
+        return "none"
+    if highest < -1e-9:
+        return "zero"
+    lowest = extreme(-1.0)
+    if lowest is not None and abs(highest) <= 1e-9 and abs(lowest) <= 1e-9:
+        return "face"
+    return "none"
+
+
+def hidden_estimable(t: Table, pairs: Sequence[Pair]) -> bool:
+    """Whether the model gives a finite hidden number (zero included)."""
+    return hidden_limit(t, pairs) != "none"
 
 
 @dataclass(frozen=True)
@@ -360,11 +395,56 @@ def _exp(x: float) -> float:
 # -- bootstrap ---------------------------------------------------------------------------------
 
 
+def settle(f: Fit) -> tuple[Fit, str]:
+    """The fit to report and where its hidden number goes (see ``hidden_limit``). When the
+    maximum likelihood estimate does not exist but the face fixes the intercept (two lists
+    without any case, say), the optimiser on the whole table may not settle; the extended
+    estimate is the fit on the face cells alone, where it exists."""
+    limit = hidden_limit(f.table, f.pairs)
+    if limit != "face":
+        return f, limit
+    d = design(f.table, f.pairs)
+    face = _facial_cells(d)
+    x = d.x[face]
+    # Columns the face does not reach (an empty list's main effect) or repeats add nothing
+    # there: keep the intercept and a basis of the rest. The column space, and so the fit
+    # and the estimable intercept with its standard error, stay the same.
+    basis = [0]
+    for column in range(1, x.shape[1]):
+        if np.linalg.matrix_rank(x[:, [*basis, column]]) > len(basis):
+            basis.append(column)
+    with warnings.catch_warnings():
+        # A face with as many cells as parameters is fitted exactly: "perfect prediction".
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = sm.GLM(d.y[face], x[:, basis], family=sm.families.Poisson()).fit(
+            tol=1e-12, maxiter=100
+        )
+    params = np.asarray(result.params)
+    fitted = np.zeros(len(f.table.counts))
+    fitted[d.cells[face]] = np.exp(x[:, basis] @ params)
+    cov = np.asarray(result.cov_params())
+    settled = Fit(
+        f.table,
+        f.pairs,
+        f.infinite,
+        float(params[0]),
+        float(math.sqrt(max(cov[0, 0], 0.0))),
+        fitted,
+        bool(result.converged),
+    )
+    return settled, "finite"
+
+
 def finite_estimate(f: Fit) -> float:
     """The fit's estimated total, or infinity when the model gives no finite hidden number."""
-    if f.diverged or not hidden_estimable(f.table, f.pairs):
+    settled, limit = settle(f)
+    if limit == "zero":
+        return float(f.table.observed)
+    if settled.diverged or limit == "none":
         return math.inf
-    return f.estimate
+    return settled.estimate
 
 
 def _estimates(t: Table, count_sets: Sequence[np.ndarray], threshold: float) -> list[float]:
@@ -526,12 +606,18 @@ def estimate(
     give no finite estimate."""
     if ci not in ("wald", "bca"):
         raise EstimationError("the interval is 'wald' or 'bca'")
-    chosen = stepwise(t, threshold)
+    chosen, limit = settle(stepwise(t, threshold))
     notes = []
     pairs = [t.name(p) for p in chosen.pairs]
     minus_infinity = [t.name(p) for p in chosen.infinite]
     used_seed = seed if ci == "bca" else None
-    if math.isinf(finite_estimate(chosen)):
+    if limit == "zero":
+        total = float(t.observed)
+    elif limit == "none" or chosen.diverged:
+        total = math.inf
+    else:
+        total = chosen.estimate
+    if math.isinf(total):
         why, reason, apart = _why_infinite(t, chosen)
         return Estimate(
             t.observed,
@@ -548,8 +634,17 @@ def estimate(
             apart=apart,
             seed=used_seed,
         )
-    if check(t, chosen.pairs):
-        notes.append("the chosen model does not pass the existence and identifiability check")
+    at_zero = limit == "zero"
+    if at_zero:
+        notes.append(
+            "the hidden number is estimated at zero: every case of some list is also on "
+            "another, so the data see nobody outside the lists; a limit, not a fitted value"
+        )
+    elif check(t, chosen.pairs):
+        notes.append(
+            "the maximum likelihood estimate does not exist for the chosen model: the hidden "
+            "number comes from the extended estimate, fitted on the histories it still fits"
+        )
     empty_lists = [
         name for i, name in enumerate(t.lists) if t.counts[t.histories[:, i] == 1].sum() == 0
     ]
@@ -557,19 +652,26 @@ def estimate(
         notes.append(f"lists without any case: {', '.join(empty_lists)}")
     if t.observed < 50:
         notes.append("fewer than 50 observed cases: the estimate is very uncertain")
-    if chosen.hidden > 5 * t.observed:
+    if total - t.observed > 5 * t.observed:
         notes.append(
             "the hidden number is more than five times the observed: read it as an order of "
             "magnitude"
         )
     low: float
     high: float
-    if ci == "wald":
+    if ci == "wald" and at_zero:
+        # The Wald interval rests on a finite standard error of log(hidden), which a limit
+        # at log(0) does not have; the bootstrap interval does not need one.
+        low, high = float(t.observed), math.inf
+        notes.append(
+            "at zero the Wald interval has no upper limit: use the bootstrap interval (bca)"
+        )
+    elif ci == "wald":
         low, high = wald(chosen)
     else:
         boot = bca(t, resamples=resamples, seed=seed, threshold=threshold, workers=workers)
         low, high = boot.low, boot.high
-    if not (math.isfinite(low) and math.isfinite(high)):
+    if not at_zero and not (math.isfinite(low) and math.isfinite(high)):
         notes.append(
             "the interval has no finite upper limit: resamples or single cases without which "
             "no finite estimate exists"
@@ -578,7 +680,7 @@ def estimate(
         notes.append(f"lists {name} share no case: their interaction is minus infinity")
     return Estimate(
         t.observed,
-        chosen.estimate,
+        total,
         low if math.isfinite(low) else None,
         high if math.isfinite(high) else None,
         ci,
