@@ -65,6 +65,9 @@ INDEXED = (
     "key_given",
     "key_second",
     "dob",
+    "dob_span",
+    "dob_span_shifted",
+    "sex",
 )
 
 

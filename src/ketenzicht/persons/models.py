@@ -242,6 +242,9 @@ class RecordFeatures(models.Model):
     key_given = models.CharField(max_length=100, null=True)
     key_second = models.CharField(max_length=100, null=True)
     dob = models.CharField(max_length=10, null=True)
+    dob_span = models.PositiveSmallIntegerField(null=True)
+    dob_span_shifted = models.PositiveSmallIntegerField(null=True)
+    sex = models.CharField(max_length=1, null=True)
 
     class Meta:
         # One index per blocking rule (``linkage.model.BLOCKING_KEYS``); the name_key rule
@@ -259,6 +262,18 @@ class RecordFeatures(models.Model):
             models.Index(fields=["key_given", "dob"], name="features_given_dob"),
             models.Index(fields=["key_given", "key_second"], name="features_given_second"),
             models.Index(fields=["key_second", "dob"], name="features_second_dob"),
+            models.Index(fields=["key_given", "dob_span"], name="features_given_span"),
+            models.Index(fields=["key_given", "dob_span_shifted"], name="features_given_shift"),
+            models.Index(fields=["key_given", "dob_md"], name="features_given_md"),
+            models.Index(fields=["dob_trusted", "sex"], name="features_dob_sex"),
+            models.Index(fields=["key_first", "dob_span", "sex"], name="features_first_span"),
+            models.Index(
+                fields=["key_first", "dob_span_shifted", "sex"], name="features_first_shift"
+            ),
+            models.Index(fields=["key_last", "dob_span", "sex"], name="features_last_span"),
+            models.Index(
+                fields=["key_last", "dob_span_shifted", "sex"], name="features_last_shift"
+            ),
         ]
 
 

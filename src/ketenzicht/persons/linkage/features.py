@@ -36,6 +36,18 @@ def _given_key(given: str) -> str | None:
     return (normalise.translit_key(words[0]) or None) if words else None
 
 
+# Birth years estimated by different organisations differ by one or two years. Two spans of
+# four years, the second shifted by two, put any two years at most two apart in a shared span.
+SPAN_YEARS = 4
+
+
+def year_spans(year: int | None) -> tuple[int | None, int | None]:
+    """The four-year span of ``year`` and the span shifted by two years (blocking keys)."""
+    if not year:
+        return None, None
+    return year // SPAN_YEARS, (year + SPAN_YEARS // 2) // SPAN_YEARS
+
+
 def record_features(record: Mapping[str, Any], dob_precision: str = "") -> dict[str, Any]:
     """One row for the model. ``record`` holds the input columns (missing ones count as
     empty); ``dob_precision`` is the registrar's own statement, when there is one."""
@@ -46,6 +58,7 @@ def record_features(record: Mapping[str, Any], dob_precision: str = "") -> dict[
     keys = sorted({normalise.translit_key(t) for t in tokens} - {""})
     born = normalise.birth_date(record.get("date_of_birth") or "", dob_precision)
     sex = str(record.get("sex") or "").strip().upper()[:1]
+    span, span_shifted = year_spans(born.year)
     return {
         "unique_id": str(record["record_id"]),
         "source_org": str(record.get("source_org") or ""),
@@ -65,6 +78,8 @@ def record_features(record: Mapping[str, Any], dob_precision: str = "") -> dict[
         "dob": born.iso or None,
         "dob_exact": born.precision == normalise.Precision.EXACT if born.value else None,
         "dob_year": born.year,
+        "dob_span": span,
+        "dob_span_shifted": span_shifted,
         # A blocking key only when the date can be trusted: placeholders would make huge blocks.
         "dob_trusted": born.iso if born.precision == normalise.Precision.EXACT else None,
         "dob_md": born.iso[5:] if born.precision == normalise.Precision.EXACT else None,

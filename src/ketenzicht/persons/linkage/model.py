@@ -196,6 +196,17 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("key_given", "key_second"),
     ("key_second", "dob"),
     ("name_key",),
+    # Estimated birth years two apart, or a date with a wrong year, under changing surnames
+    # (father's against grandfather's name, "NN", the given name repeated); see
+    # docs/benchmarks.md for what each added to blocking recall and to candidates per record.
+    ("key_given", "dob_span"),
+    ("key_given", "dob_span_shifted"),
+    ("key_given", "dob_md"),
+    ("dob_trusted", "sex"),  # nationality missing or a neighbour's
+    ("key_first", "dob_span", "sex"),  # given and family name swapped
+    ("key_first", "dob_span_shifted", "sex"),
+    ("key_last", "dob_span", "sex"),
+    ("key_last", "dob_span_shifted", "sex"),
 )
 
 # A key value that more records share than this says nothing about who someone is (a

@@ -11,15 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ketenzicht.persons.linkage import model
-from ketenzicht.persons.linkage.features import record_features
+from ketenzicht.persons.linkage.features import record_features, year_spans
 from ketenzicht.persons.linkage.link import link
 
 FIELDS = sorted({f for key in model.BLOCKING_KEYS for f in key})
 
 
 def _values(field: str) -> st.SearchStrategy[Any]:
-    if field == "dob_year":
-        return st.none() | st.integers(1980, 1982)
+    if field in ("dob_year", "dob_span", "dob_span_shifted"):
+        return st.none() | st.integers(495, 497)
     return st.none() | st.sampled_from(["a", "b", "ab"])
 
 
@@ -89,3 +89,28 @@ def test_a_placeholder_shared_by_many_records_does_not_block() -> None:
     pairs = {frozenset((p.left, p.right)) for p in result.pairs}
     assert frozenset(("x1", "x2")) in pairs
     assert not any(p <= {f"r{n}" for n in range(len(records))} for p in pairs)
+
+
+@given(year=st.integers(1900, 2030), apart=st.integers(0, 2))
+def test_birth_years_at_most_two_apart_share_a_span(year: int, apart: int) -> None:
+    first, other = year_spans(year), year_spans(year + apart)
+    assert first[0] == other[0] or first[1] == other[1]
+
+
+def test_father_and_grandfather_names_with_estimated_years_two_apart_meet() -> None:
+    # One person, written by two organisations: the given name is the same, the surname is
+    # the father's in one and the grandfather's in the other, the year estimated twice.
+    coa = record_features(
+        {"record_id": "1", "given_name": "Tesfaye", "family_name": "Yohannes",
+         "date_of_birth": "1990-01-01", "sex": "M"}
+    )  # fmt: skip
+    gemeente = record_features(
+        {"record_id": "2", "given_name": "Tesfaye", "family_name": "Mulugeta",
+         "date_of_birth": "1992-01-01", "sex": "M"}
+    )  # fmt: skip
+    shared = [
+        key
+        for key in model.BLOCKING_KEYS
+        if all(coa[f] is not None and coa[f] == gemeente[f] for f in key)
+    ]
+    assert ("key_given", "dob_span") in shared or ("key_given", "dob_span_shifted") in shared
