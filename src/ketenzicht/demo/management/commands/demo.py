@@ -9,7 +9,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from ketenzicht.audit.services import CLI
 from ketenzicht.demo.assessments import load_demo_self_assessments
 from ketenzicht.demo.follow_up import load_demo_follow_up
-from ketenzicht.demo.loader import DEFAULT_SIGNALS, load_demo_residents, load_demo_signals
+from ketenzicht.demo.loader import (
+    DEFAULT_SIGNALS,
+    load_demo_residents,
+    load_demo_signals,
+    refresh_statistics,
+)
 from ketenzicht.demo.world import DEMO_USERS, build_world, demo_password
 from ketenzicht.monitor.services import monitor_rebuild
 
@@ -34,8 +39,10 @@ class Command(BaseCommand):
         if created and not options["quiet"]:
             sys.stderr.write("\n")
         residents = load_demo_residents(options["signals"])
+        refresh_statistics()
         referrals = load_demo_follow_up()
         assessments = load_demo_self_assessments()
+        refresh_statistics()
         # The monitor's tables, as the worker would count them within the hour.
         monitor_rebuild(context=CLI)
         self.stdout.write(
