@@ -14,7 +14,7 @@ django.setup()
 
 from ketenzicht.accounts.models import User
 from ketenzicht.accounts.selectors import actor_for_user
-from ketenzicht.audit.services import Context
+from ketenzicht.common.context import Context
 from ketenzicht.signals.importer import import_signals
 
 ROWS = int(os.environ.get("KZ_IMPORT_ROWS", "20000"))

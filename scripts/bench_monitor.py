@@ -25,7 +25,7 @@ from django.utils import timezone
 from bench_http import session_cookie, wrk  # scripts/ is on the path when run as a script
 
 from ketenzicht.accounts.models import User
-from ketenzicht.audit.services import Context
+from ketenzicht.common.context import Context
 from ketenzicht.geo.models import Municipality
 from ketenzicht.monitor import tables
 from ketenzicht.monitor.models import PublishedTable

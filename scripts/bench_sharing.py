@@ -38,7 +38,7 @@ from bench_http import wrk
 from ketenzicht.accounts.models import User
 from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.api.authentication import token_create
-from ketenzicht.audit.services import Context
+from ketenzicht.common.context import Context
 from ketenzicht.persons.matching import matcher
 from ketenzicht.persons.models import PersonRecord
 from ketenzicht.persons.services import records_index

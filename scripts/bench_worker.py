@@ -41,7 +41,7 @@ from django_tasks_db.models import DBTaskResult
 
 from ketenzicht.accounts.models import Location, Membership, Organisation
 from ketenzicht.accounts.selectors import actor_for_user
-from ketenzicht.audit.services import Context
+from ketenzicht.common.context import Context
 from ketenzicht.followup.models import Referral
 from ketenzicht.notifications.delivery import signature
 from ketenzicht.notifications.models import (

@@ -13,7 +13,8 @@ from django.http import HttpRequest
 from axes.signals import user_locked_out
 
 from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 
 from .actor import Actor
 from .mfa import IDP_MFA

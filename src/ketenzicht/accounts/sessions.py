@@ -146,7 +146,8 @@ def sessions_limit(user: Any, keep: str, request: HttpRequest | None = None) -> 
 
 def _audit_ended(user: Any, count: int, why: str, request: HttpRequest | None) -> None:
     from ketenzicht.audit.models import Action, Purpose
-    from ketenzicht.audit.services import Context, audit_record
+    from ketenzicht.audit.services import audit_record
+    from ketenzicht.common.context import Context
 
     from .selectors import actor_for_user
 

@@ -16,7 +16,8 @@ from rest_framework.request import Request
 from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.accounts.models import User
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import CLI, Context, audit_record, audit_refusal
+from ketenzicht.audit.services import audit_record, audit_refusal
+from ketenzicht.common.context import CLI, Context
 
 from .models import ApiToken
 

@@ -10,10 +10,11 @@ from typing import Protocol
 from django.db import transaction
 
 from ketenzicht.accounts.actor import SYSTEM
+from ketenzicht.common.context import Context
 
 from .chain import FIELDS, canonical_values
 from .models import Action, AuditChainLink, Purpose
-from .services import Context, audit_record
+from .services import audit_record
 
 
 class Writer(Protocol):

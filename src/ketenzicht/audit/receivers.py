@@ -18,9 +18,10 @@ def on_request_exception(sender: Any, request: HttpRequest | None = None, **kwar
 
     from ketenzicht.accounts.actor import SYSTEM
     from ketenzicht.accounts.request_actor import get_actor
+    from ketenzicht.common.context import Context
 
     from .models import Action, Result
-    from .services import Context, audit_refusal
+    from .services import audit_refusal
 
     if request is None:
         return

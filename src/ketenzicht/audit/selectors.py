@@ -9,11 +9,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from ketenzicht.accounts.actor import Actor
+from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 
 from .chain import object_refs, refs_q
 from .models import Action, AuditEvent, ObjectType, Purpose
-from .services import Context, audit_record
+from .services import audit_record
 
 
 @dataclass(frozen=True)

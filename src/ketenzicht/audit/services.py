@@ -6,13 +6,13 @@ import datetime as dt
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
 
 from ketenzicht.accounts.actor import Actor
+from ketenzicht.common.context import Context
 
 from .chain import GENESIS, chain_hash, object_ref, object_refs_of
 from .models import AuditChainHead, AuditChainLink, AuditEvent, Purpose, Result
@@ -36,18 +36,6 @@ def scrub(text: str) -> str:
     for pattern, mask in _IDENTIFIERS:
         text = pattern.sub(mask, text)
     return text
-
-
-@dataclass(frozen=True)
-class Context:
-    """Where a request came from: channel (web/api/cli/task), address, stated explanation."""
-
-    channel: str
-    origin: str = ""
-    explanation: str = ""
-
-
-CLI = Context(channel="cli")
 
 
 def audit_record(

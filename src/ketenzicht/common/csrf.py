@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ketenzicht.accounts.request_actor import get_actor
-from ketenzicht.audit.services import Context, audit_refusal
+from ketenzicht.audit.services import audit_refusal
+from ketenzicht.common.context import Context
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

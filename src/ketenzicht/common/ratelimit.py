@@ -80,7 +80,8 @@ class UserScopeThrottle(UserRateThrottle):
         allowed = hits <= limit
         if not allowed:
             from ketenzicht.accounts.request_actor import get_actor
-            from ketenzicht.audit.services import Context, audit_refusal
+            from ketenzicht.audit.services import audit_refusal
+            from ketenzicht.common.context import Context
 
             channel = "api" if request.path.startswith("/api/") else "web"
             origin = request.META.get("REMOTE_ADDR", "") or ""

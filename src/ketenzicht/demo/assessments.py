@@ -19,7 +19,8 @@ from django.utils import timezone
 from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.accounts.models import OrganisationType
 from ketenzicht.audit.models import Action, ObjectType, Purpose
-from ketenzicht.audit.services import CLI, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import CLI
 from ketenzicht.geo.models import Municipality
 from ketenzicht.monitor.models import SelfAssessment
 

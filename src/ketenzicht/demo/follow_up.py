@@ -20,7 +20,7 @@ from django.utils import timezone
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Membership
 from ketenzicht.accounts.selectors import actor_for_user
-from ketenzicht.audit.services import CLI
+from ketenzicht.common.context import CLI
 from ketenzicht.followup.combinations import combinations_evaluate
 from ketenzicht.followup.deadlines import add_working_days
 from ketenzicht.followup.models import (

@@ -15,7 +15,8 @@ from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Location, LocationKind, Membership
 from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import CLI, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import CLI
 from ketenzicht.geo.models import Municipality
 from ketenzicht.persons.linkage_services import persons_relink
 from ketenzicht.persons.models import PersonRecord

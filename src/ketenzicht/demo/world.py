@@ -21,7 +21,8 @@ from ketenzicht.accounts.models import (
     User,
 )
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import CLI, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import CLI
 from ketenzicht.followup.seed import follow_up_rules_seed
 from ketenzicht.geo.models import Municipality
 from ketenzicht.sharing.models import LegalBasis, OrganisationDefaults, SharingGroup

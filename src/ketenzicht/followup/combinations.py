@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.persons.matching import matcher
 from ketenzicht.persons.models import PersonIdentifier
 from ketenzicht.sharing.services import referral_access_grant

@@ -10,7 +10,8 @@ from django.forms import ModelForm
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 
 OBJECT_TYPES = {

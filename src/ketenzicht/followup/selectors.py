@@ -16,7 +16,8 @@ from django.utils import timezone
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.common.keyset import Page, paginate
 from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import GrantEnd

@@ -19,7 +19,8 @@ from django.utils.translation import override
 from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Organisation, Role
 from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.notifications.models import Channel
 from ketenzicht.notifications.services import Event, emit
 from ketenzicht.sharing import policy

@@ -23,7 +23,8 @@ from dateutil.relativedelta import relativedelta
 from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Organisation, OrganisationType
 from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.notifications.models import Channel
 from ketenzicht.notifications.services import Event, emit
 from ketenzicht.persons.matching import matcher

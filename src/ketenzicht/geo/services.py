@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 
 from .models import Municipality
 

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, ObjectType, Purpose, Result
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.geo.models import Municipality
 from ketenzicht.sharing import policy
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.geo.models import Municipality
 from ketenzicht.geo.sizes import LABELS as SIZE_LABELS
 from ketenzicht.geo.sizes import size_class

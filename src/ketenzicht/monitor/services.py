@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.geo.models import Municipality
 from ketenzicht.signals.models import Kind
 

@@ -10,7 +10,8 @@ from django.db.models import Count, Max, Q
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 
 from .models import Delivery, DeliveryStatus, Subscription

@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Membership
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 
 from .destinations import destination_error

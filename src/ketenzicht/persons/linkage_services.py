@@ -11,7 +11,8 @@ from django.db import transaction
 
 from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 
 from .linkage import model as linkage_model
 from .linkage.stream import MEMORY_LIMIT, BatchLinker

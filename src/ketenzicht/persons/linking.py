@@ -24,7 +24,8 @@ from django.utils import timezone
 from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.audit.chain import object_ref
 from ketenzicht.audit.models import Action, ObjectType, Purpose
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.common.crypto import keyed_digest
 from ketenzicht.common.encrypted_fields import open_value
 

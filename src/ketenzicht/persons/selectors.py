@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.common.crypto import blind_index
 from ketenzicht.common.encrypted_fields import tokens_match
 from ketenzicht.common.keyset import Page, paginate

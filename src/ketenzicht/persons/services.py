@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Location
 from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 from ketenzicht.signals.models import Subject
 

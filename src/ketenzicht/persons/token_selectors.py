@@ -14,7 +14,8 @@ from django.db.models import Q
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 
 from .models import PartnerToken, TokenRecord

@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.followup.models import MissingReport, ReferralEvent
 from ketenzicht.persons.models import PersonCluster, PersonRecord
 from ketenzicht.signals.models import Signal, SignalRevision, Subject

@@ -27,7 +27,8 @@ from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.chain import object_refs, refs_q
 from ketenzicht.audit.models import Action, AuditEvent, ObjectType, Purpose, Result
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.common.crypto import blind_index
 from ketenzicht.followup.models import MissingReport, Referral, VictimTrack
 from ketenzicht.persons.models import HitNotice, PersonRecord

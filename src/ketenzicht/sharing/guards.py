@@ -13,7 +13,8 @@ from . import policy
 def denied(request: HttpRequest, capability: str) -> Http404:
     """Record that a role without ``capability`` tried a page (ASVS 16.3.2), and give the
     answer an unknown page gets: raise what this returns."""
-    from ketenzicht.audit.services import Context, audit_refusal
+    from ketenzicht.audit.services import audit_refusal
+    from ketenzicht.common.context import Context
 
     audit_refusal(
         actor=get_actor(request),

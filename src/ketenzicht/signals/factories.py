@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from ketenzicht.accounts.actor import Actor
-from ketenzicht.audit.services import Context
+from ketenzicht.common.context import Context
 
 from .intake import SignalInput, SubjectInput
 from .models import Signal

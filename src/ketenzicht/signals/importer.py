@@ -23,7 +23,8 @@ from rest_framework import serializers
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 
 from .intake import SignalInput
 from .models import Signal

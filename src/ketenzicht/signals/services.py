@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Location
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
 from ketenzicht.common.bulk import bulk_insert
+from ketenzicht.common.context import Context
 from ketenzicht.followup.services import route_after_commit
 from ketenzicht.geo.models import Municipality
 from ketenzicht.persons.models import PersonIdentifier, PersonRecord

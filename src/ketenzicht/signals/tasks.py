@@ -13,7 +13,8 @@ from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.accounts.models import User
 from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 from ketenzicht.common.leases import (
     KEEPER,
     LeaseLostError,

@@ -11,8 +11,9 @@ from hypothesis.extra.django import TestCase
 from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.audit.guards import remove_guards
 from ketenzicht.audit.models import AuditChainLink, AuditEvent
-from ketenzicht.audit.services import CLI, audit_chain_link_pending, audit_record
+from ketenzicht.audit.services import audit_chain_link_pending, audit_record
 from ketenzicht.audit.verify import audit_chain_verify
+from ketenzicht.common.context import CLI
 
 pytestmark = pytest.mark.django_db
 

@@ -132,7 +132,7 @@ def test_an_unexpected_error_is_on_record_without_its_message(reporter: Actor) -
 
 
 def test_identifiers_in_an_explanation_are_masked(reporter: Actor) -> None:
-    from ketenzicht.audit.services import Context
+    from ketenzicht.common.context import Context
     from ketenzicht.signals.selectors import signal_get
 
     signal = register(reporter)

@@ -40,7 +40,8 @@ def test_the_linker_signs_each_time_the_chain_passes_a_multiple_of_n() -> None:
 
 EVENTS = """
 from ketenzicht.accounts.actor import SYSTEM
-from ketenzicht.audit.services import CLI, audit_record
+from ketenzicht.common.context import CLI
+from ketenzicht.audit.services import audit_record
 for index in range(5):
     audit_record(actor=SYSTEM, action="view", purpose="audit", context=CLI,
                  object_type="signal", object_id=f"id-{index}")

@@ -12,7 +12,7 @@ from ketenzicht.accounts.factories import make_actor
 from ketenzicht.accounts.models import Organisation, Role, User
 from ketenzicht.api.authentication import token_create
 from ketenzicht.audit.models import Action, AuditEvent
-from ketenzicht.audit.services import Context
+from ketenzicht.common.context import Context
 from ketenzicht.privacy.subject_access import subject_access_report
 from ketenzicht.signals.factories import register
 from ketenzicht.signals.intake import SubjectInput

@@ -18,8 +18,9 @@ from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.api.models import IdempotencyKey
 from ketenzicht.audit.models import Action, AuditEvent, Purpose
-from ketenzicht.audit.services import Context, audit_chain_link_pending
+from ketenzicht.audit.services import audit_chain_link_pending
 from ketenzicht.audit.verify import audit_chain_verify
+from ketenzicht.common.context import Context
 from ketenzicht.followup.models import Case, MissingReport, Referral, ReferralEvent, ReferralStatus
 from ketenzicht.followup.services import referral_open
 from ketenzicht.persons.models import HitNotice, IndexEntry, PersonRecord

@@ -15,7 +15,7 @@ from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.factories import make_actor
 from ketenzicht.accounts.models import Organisation, Role, User
 from ketenzicht.audit.models import Action, AuditEvent, Purpose, Result
-from ketenzicht.audit.services import Context
+from ketenzicht.common.context import Context
 from ketenzicht.persons.models import PersonCluster
 from ketenzicht.persons.selectors import person_get
 from ketenzicht.privacy.documents import as_pdf, report_html

@@ -126,7 +126,7 @@ def _file(rows: int) -> bytes:
 SETUP = """
 from ketenzicht.accounts.factories import OrganisationFactory, make_actor
 from ketenzicht.accounts.models import OrganisationType, Role
-from ketenzicht.audit.services import CLI
+from ketenzicht.common.context import CLI
 from ketenzicht.signals.services import import_job_create
 
 actor = make_actor(Role.FRONTLINE, OrganisationFactory(code="coa-test", type=OrganisationType.COA))

@@ -9,7 +9,8 @@ from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.accounts.mfa_services import reset_second_factors
 from ketenzicht.accounts.models import User
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
 
 
 class Command(BaseCommand):

@@ -13,8 +13,9 @@ from django.db import connection, transaction
 
 from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import Context, audit_record
+from ketenzicht.audit.services import audit_record
 from ketenzicht.common import crypto, sealing
+from ketenzicht.common.context import Context
 from ketenzicht.common.encrypted_fields import (
     BlindIndexField,
     BlindTokensField,

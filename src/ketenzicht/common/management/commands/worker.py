@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from ketenzicht.audit.services import Context
+from ketenzicht.common.context import Context
 from ketenzicht.common.periodic import periodic_loop
 
 WORKER = Context(channel="task")

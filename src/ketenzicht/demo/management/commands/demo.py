@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ketenzicht.audit.services import CLI
+from ketenzicht.common.context import CLI
 from ketenzicht.demo.assessments import load_demo_self_assessments
 from ketenzicht.demo.follow_up import load_demo_follow_up
 from ketenzicht.demo.loader import (

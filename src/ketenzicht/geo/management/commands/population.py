@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ketenzicht.audit.services import CLI
+from ketenzicht.common.context import CLI
 from ketenzicht.geo.services import population_load, read_population
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ketenzicht.audit.services import CLI
+from ketenzicht.common.context import CLI
 from ketenzicht.monitor.services import monitor_rebuild
 
 

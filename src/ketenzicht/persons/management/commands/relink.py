@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ketenzicht.audit.services import CLI
+from ketenzicht.common.context import CLI
 from ketenzicht.persons.linkage_services import linkage_train, persons_relink
 
 

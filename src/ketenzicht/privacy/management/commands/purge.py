@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ketenzicht.audit.services import Context
+from ketenzicht.common.context import Context
 from ketenzicht.privacy.purge import retention_purge
 
 

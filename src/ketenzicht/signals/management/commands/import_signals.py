@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ketenzicht.accounts.models import User
 from ketenzicht.accounts.selectors import actor_for_user
-from ketenzicht.audit.services import Context
+from ketenzicht.common.context import Context
 from ketenzicht.signals.importer import import_signals
 
 
