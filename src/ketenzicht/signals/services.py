@@ -19,7 +19,6 @@ from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import audit_record
 from ketenzicht.common.bulk import bulk_insert
 from ketenzicht.common.context import Context
-from ketenzicht.followup.services import route_after_commit
 from ketenzicht.geo.models import Municipality
 from ketenzicht.persons.models import PersonIdentifier, PersonRecord
 from ketenzicht.persons.services import index_after_commit
@@ -35,6 +34,7 @@ from ketenzicht.sharing.services import (
 )
 from ketenzicht.taxonomy.models import ControlMethod, ExploitationType, Indicator
 
+from .events import hard_signals_registered
 from .intake import SignalInput, SubjectInput
 from .models import ImportJob, Kind, Signal, SignalRevision, Subject
 
@@ -229,7 +229,9 @@ def signals_register(
         # Indexing, then the combination rules, then routing: all after commit, in the
         # worker; the request that registered never waits for them.
         index_after_commit(r.id for r in records)
-        route_after_commit(s.pk for s in signals if s.kind == Kind.HARD)
+        hard_signals_registered.send(
+            sender=signals_register, signal_ids=[s.pk for s in signals if s.kind == Kind.HARD]
+        )
     if audit_each:
         for signal, data in zip(signals, items, strict=True):
             audit_record(

@@ -3,6 +3,8 @@ generated reasons read in the reader's language (issue 20, items 3 and 17)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import Client
 from django.utils.translation import override
 
@@ -89,3 +91,16 @@ def test_the_referral_page_gives_the_reason_in_the_readers_language(chain: Chain
     english = client.get(f"/doorverwijzingen/{referral.pk}").content.decode()
     assert "rule R2: sexual exploitation in Westerwolde -&gt; AVIM Noord-Nederland" in english
     assert "regel R2" not in english
+
+
+def test_follow_up_listens_to_what_the_apps_below_announce() -> None:
+    # Routing and the combination rules hang on these; a Django signal without a receiver
+    # does nothing, silently, so the connection itself is checked.
+    from ketenzicht.persons.events import records_indexed
+    from ketenzicht.signals.events import hard_signals_registered
+
+    def uids(signal: Any) -> set[str]:
+        return {entry[0][0] for entry in signal.receivers}
+
+    assert "followup.route" in uids(hard_signals_registered)
+    assert "followup.combinations" in uids(records_indexed)
