@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from ketenzicht.monitor import tables
 from ketenzicht.monitor.services import monitor_rebuild
+from ketenzicht.monitor.tests.unestimable import without_a_finite_estimate
 from ketenzicht.signals.factories import TEST_CONTEXT
 
 from .conftest import assert_accessible, login
@@ -18,11 +18,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 def test_the_rapporteur_reads_not_estimable_with_the_reason(
     page: Page, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Fifty victims, most on two lists, but IND and COA never meet and no identifiable
-    # model accounts for it. The demo world is too small for an estimate at all; the capture
-    # histories are the one input replaced, the estimate and the page are the real ones.
-    histories = (["ind", "coa", "avim"], [((0, 0, 1), 5), ((1, 0, 1), 5), ((0, 1, 1), 40)])
-    monkeypatch.setattr(tables, "capture_histories", lambda today: histories)
+    # Fifty victims for which the estimator finds no finite hidden number (inputs replaced
+    # as in monitor/tests/unestimable.py); the publication and the page are the real ones.
+    without_a_finite_estimate(monkeypatch)
     monitor_rebuild(context=TEST_CONTEXT, revise=True)
 
     login(page, "rapporteur")

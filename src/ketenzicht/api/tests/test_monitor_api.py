@@ -23,6 +23,7 @@ from ketenzicht.geo.models import Municipality
 from ketenzicht.monitor import tables
 from ketenzicht.monitor.models import PublishedTable
 from ketenzicht.monitor.services import monitor_rebuild
+from ketenzicht.monitor.tests.unestimable import without_a_finite_estimate
 from ketenzicht.signals.factories import TEST_CONTEXT, register
 
 from .test_api import client_for
@@ -242,11 +243,8 @@ def test_the_api_shares_the_monitor_downloads_rate_limit(published: None, settin
 def test_the_national_estimate_says_why_it_has_no_number(
     signals: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # As in the monitor's own test: fifty victims, but IND and COA never meet and no model
-    # the data identify accounts for that, so the hidden number is infinite. The demo world
-    # cannot give such a table; the capture histories are the one input replaced.
-    histories = (["ind", "coa", "avim"], [((0, 0, 1), 5), ((1, 0, 1), 5), ((0, 1, 1), 40)])
-    monkeypatch.setattr(tables, "capture_histories", lambda today: histories)
+    # As in the monitor's own test (monitor/tests/unestimable.py).
+    without_a_finite_estimate(monkeypatch)
     _publish()
     estimate = _api(_rapporteur()).get("/api/v1/monitor/NL").json()["estimate"]
     assert estimate == {

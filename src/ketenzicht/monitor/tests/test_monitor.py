@@ -3,7 +3,6 @@ that may see them, counts of distinct people through linkage clusters."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -18,7 +17,7 @@ from ketenzicht.accounts.factories import OrganisationFactory, make_actor
 from ketenzicht.accounts.models import OrganisationType, Role, User
 from ketenzicht.audit.models import AuditEvent, Result
 from ketenzicht.geo.models import Municipality
-from ketenzicht.monitor import estimation, tables
+from ketenzicht.monitor import tables
 from ketenzicht.monitor.models import PublishedTable
 from ketenzicht.monitor.services import monitor_rebuild
 from ketenzicht.signals.factories import TEST_CONTEXT, register, signal_input
@@ -26,6 +25,7 @@ from ketenzicht.signals.models import Signal
 
 from .attacker import attack, pinned
 from .published import as_published, published_table
+from .unestimable import without_a_finite_estimate
 
 pytestmark = pytest.mark.django_db
 
@@ -251,30 +251,7 @@ def test_the_national_dashboard_explains_when_there_is_no_estimate(
 def test_the_national_dashboard_says_not_estimable_with_the_reason_instead_of_a_number(
     westerwolde: list[Signal], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Fifty victims, most on two lists; the estimator finds no finite hidden number because
-    # IND and COA never meet. With the extended estimate such tables are rare (this one
-    # now gives zero hidden, as tested in test_estimation), so the estimator's answer is the
-    # input replaced here, beside the capture histories: the page is what is under test.
-    histories = (["ind", "coa", "avim"], [((0, 0, 1), 5), ((1, 0, 1), 5), ((0, 1, 1), 40)])
-    monkeypatch.setattr(tables, "capture_histories", lambda today: histories)
-    real_estimate = estimation.estimate
-
-    def no_finite_estimate(table: estimation.Table, **options: Any) -> estimation.Estimate:
-        found = real_estimate(table, **options)
-        reason = "lists ind:coa share no case"
-        return dataclasses.replace(
-            found,
-            estimate=None,
-            ci_low=None,
-            ci_high=None,
-            infinite=True,
-            reason=reason,
-            why="lists_apart",
-            apart=["ind:coa"],
-            warnings=[f"no finite estimate: {reason}"],
-        )
-
-    monkeypatch.setattr(estimation, "estimate", no_finite_estimate)
+    without_a_finite_estimate(monkeypatch)
     monitor_rebuild(context=TEST_CONTEXT, today=NEXT_QUARTER)
     estimate = PublishedTable.objects.get(scope="NL", key="estimate").data
     assert estimate["estimate"] is None and estimate["reason"] == "not_estimable"
