@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
-from ketenzicht.accounts.actor import SYSTEM
+from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.audit.chain import object_ref
 from ketenzicht.audit.models import Action, ObjectType, Purpose
 from ketenzicht.audit.services import audit_record
@@ -269,15 +269,23 @@ def memberships(cluster_ids: Iterable[int | None]) -> dict[str, int]:
     }
 
 
-def audit_links(before: Mapping[str, int], records: Iterable[str], context: Context) -> int:
+def audit_links(
+    before: Mapping[str, int],
+    records: Iterable[str],
+    context: Context,
+    *,
+    actor: Actor = SYSTEM,
+    linking: str = "intake",
+) -> int:
     """One audit event per record whose cluster mates changed: it joined others or others
     joined it (``match``), clusters merged (``former_clusters`` names them all), or it was
     split from records it was linked with (``split``). The event's object is the record, so
     an auditor's search and a subject access export find it under each record concerned;
     the other records are named by their keyed references, as the trail names objects
     (ADR 0003). ``before`` maps every record of the clusters involved to its cluster before
-    the change (``memberships``); ``records`` are the records linked now. Returns the
-    number of events."""
+    the change (``memberships``); ``records`` are the records linked now. ``actor`` and
+    ``linking`` say who changed the links and how: the system on intake, a coordinator by a
+    review decision (``review``) or a split (``split``). Returns the number of events."""
     after: dict[str, int | None] = {
         str(pk): cid
         for pk, cid in PersonRecord.objects.filter(
@@ -301,7 +309,7 @@ def audit_links(before: Mapping[str, int], records: Iterable[str], context: Cont
         if was == now:
             continue
         detail: dict[str, Any] = {
-            "linking": "intake",
+            "linking": linking,
             "cluster": after[pk],
             "former_clusters": sorted({before[m] for m in {pk, *now} if m in before}),
             "records": sorted(object_ref(ObjectType.PERSON, m) for m in {pk, *now}),
@@ -309,7 +317,7 @@ def audit_links(before: Mapping[str, int], records: Iterable[str], context: Cont
         if was - now:
             detail["separated_from"] = sorted(object_ref(ObjectType.PERSON, m) for m in was - now)
         audit_record(
-            actor=SYSTEM,
+            actor=actor,
             action=Action.MATCH if now - was else Action.SPLIT,
             purpose=Purpose.VICTIM_PROTECTION,
             context=context,

@@ -18,7 +18,16 @@ from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 
-from .linking import decisions, detach, link_record, merge, ordered, supersede_settled
+from .linking import (
+    audit_links,
+    decisions,
+    detach,
+    link_record,
+    memberships,
+    merge,
+    ordered,
+    supersede_settled,
+)
 from .models import MatchReview, PersonRecord, ReviewStatus
 from .services import records_index
 
@@ -79,6 +88,9 @@ def match_review_decide(
                     "the other person. Split or change that decision first."
                 )
             )
+    # Who was linked with whom before, so that every record whose links change is audited
+    # under its own reference with the coordinator as actor (``audit_links``).
+    before = memberships([left.cluster_id, right.cluster_id])
     # The decision is about two people: it settles every waiting pair between them.
     between = [review.pk]
     if left.cluster_id is not None and right.cluster_id is not None:
@@ -114,6 +126,7 @@ def match_review_decide(
     affected = set(_members(PersonRecord.objects.get(pk=left.pk).cluster_id)) | set(
         _members(PersonRecord.objects.get(pk=right.pk).cluster_id)
     )
+    audit_links(before, [str(left.pk), str(right.pk)], context, actor=actor, linking="review")
     records_index(record_ids=affected | {left.pk, right.pk}, context=context)
     audit_record(
         actor=actor,
@@ -162,6 +175,7 @@ def person_split(
     mates = [m for m in _members(record.cluster_id) if m != record.pk]
     if not mates:
         raise ValidationError(_("This record is not linked to any other record."))
+    before = memberships([record.cluster_id])
     now = timezone.now()
     for mate in mates:
         left, right = ordered(record.pk, mate)
@@ -187,6 +201,7 @@ def person_split(
         )
     detach([record.pk])
     link_record(PersonRecord.objects.prefetch_related("identifiers").get(pk=record.pk))
+    audit_links(before, [str(record.pk)], context, actor=actor, linking="split")
     records_index(record_ids=[record.pk, *mates], context=context)
     audit_record(
         actor=actor,

@@ -101,6 +101,15 @@ def test_confirming_links_the_pair_raises_notices_and_survives_a_relink(world: d
     assert AuditEvent.objects.filter(
         action="match_review", result=Result.OK, detail__decision="confirmed"
     ).exists()
+    # Both records are audited as joined, each under its own reference, by the coordinator.
+    for record in (mine, theirs):
+        joined = AuditEvent.objects.get(
+            action="match", object_ref=object_ref("person", record.pk), detail__linking="review"
+        )
+        assert joined.actor == "coa-coord"
+        assert sorted(joined.detail["records"]) == sorted(
+            object_ref("person", r.pk) for r in (mine, theirs)
+        )
     persons_relink(context=TEST_CONTEXT)
     assert len(set(PersonRecord.objects.values_list("cluster_id", flat=True))) == 1
     # A decided pair is not asked again.
@@ -171,6 +180,14 @@ def test_splitting_a_wrong_link_withdraws_the_notices_for_good() -> None:
     assert AuditEvent.objects.filter(
         action="split", object_ref=object_ref("person", mine.pk)
     ).exists()
+    # Each record whose links the split changed is audited under its own reference, with
+    # the coordinator as actor and the records it was separated from.
+    for record, other in ((mine, theirs), (theirs, mine)):
+        event = AuditEvent.objects.get(
+            action="split", object_ref=object_ref("person", record.pk), detail__linking="split"
+        )
+        assert event.actor == "coa-split-coord"
+        assert event.detail["separated_from"] == [object_ref("person", other.pk)]
     # Nothing links them again: not indexing, not a re-link.
     records_index(record_ids=[mine.pk, theirs.pk], context=TEST_CONTEXT)
     persons_relink(context=TEST_CONTEXT)
