@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ketenzicht.signals.forms import DateInput
+from ketenzicht.common.forms import DateInput
 
 from .models import Action, ObjectType, Result
 

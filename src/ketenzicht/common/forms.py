@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels as ISO 8601 whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def add_service_errors(form: Form, exc: ValidationError) -> None:

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ketenzicht.accounts.models import LocationKind, Organisation, OrganisationType
+from ketenzicht.common.forms import DateInput
 from ketenzicht.sharing.models import SharingGroup
 
 from .models import CombinationRule, DeadlinePolicy, Outcome, ReferralStatus, RoutingRule
@@ -165,7 +166,7 @@ class SlaPeriodForm(forms.Form):
 class ReflectionForm(forms.Form):
     start = forms.DateField(
         label=_("Start of the reflection period"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("The day the presumed victim accepted the offer."),
     )
     dublin = forms.BooleanField(

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ketenzicht.signals.forms import DateInput
+from ketenzicht.common.forms import DateInput
 
 
 class SubjectSearchForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.selectors import location_list
+from ketenzicht.common.forms import DateInput
 from ketenzicht.geo.selectors import municipality_list
 from ketenzicht.persons.models import DobPrecisionChoice, Sex
 from ketenzicht.persons.validation import (
@@ -37,13 +38,6 @@ from .models import (
     Status,
     SubjectRole,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _as_date(value: Any) -> dt.date | None:
