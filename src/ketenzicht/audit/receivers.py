@@ -1,28 +1,29 @@
 """Unexpected errors in the audit trail (ASVS 16.3.4): a request that failed with a server
 error leaves an ``error`` event (what was asked, which exception; no message, which could
-hold data), capped like other refusals, beside the traceback on the console."""
+hold data), capped like other refusals, beside the traceback on the console. And the
+refusals that security controls in ``common`` announce (``common.refusals``)."""
 
 from __future__ import annotations
 
 import contextlib
+import sys
 from typing import Any
 
 from django.core.signals import got_request_exception
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from ketenzicht.accounts.actor import SYSTEM
+from ketenzicht.accounts.request_actor import get_actor
+from ketenzicht.common.context import Context
+from ketenzicht.common.refusals import request_refused
+
+from .models import Action, Result
+from .services import audit_refusal
+
 
 @receiver(got_request_exception)
 def on_request_exception(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
-    import sys
-
-    from ketenzicht.accounts.actor import SYSTEM
-    from ketenzicht.accounts.request_actor import get_actor
-    from ketenzicht.common.context import Context
-
-    from .models import Action, Result
-    from .services import audit_refusal
-
     if request is None:
         return
     error = sys.exc_info()[0]
@@ -47,3 +48,20 @@ def on_request_exception(sender: Any, request: HttpRequest | None = None, **kwar
                 "error": error.__name__ if error else "",
             },
         )
+
+
+@receiver(request_refused, dispatch_uid="audit.refusal")
+def on_request_refused(
+    sender: Any,
+    request: HttpRequest,
+    channel: str,
+    control: str,
+    detail: dict[str, Any],
+    **kwargs: Any,
+) -> None:
+    audit_refusal(
+        actor=get_actor(request),
+        context=Context(channel=channel, origin=request.META.get("REMOTE_ADDR", "") or ""),
+        control=control,
+        detail=detail,
+    )

@@ -5,18 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ketenzicht.accounts.request_actor import get_actor
-from ketenzicht.audit.services import audit_refusal
-from ketenzicht.common.context import Context
+from .refusals import refuse
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form without a valid CSRF token: an expired page or a cross-site attempt (ASVS
     16.3.3). The user learns how to go on; the audit trail gets the refusal."""
-    audit_refusal(
-        actor=get_actor(request),
-        context=Context(channel="web", origin=request.META.get("REMOTE_ADDR", "") or ""),
-        control="csrf",
-        detail={"reason": reason[:100], "path": request.path[:200]},
-    )
+    refuse(request, control="csrf", detail={"reason": reason[:100], "path": request.path[:200]})
     return render(request, "errors/csrf.html", status=403)

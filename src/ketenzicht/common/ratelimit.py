@@ -31,6 +31,7 @@ from django.shortcuts import render
 from rest_framework.throttling import UserRateThrottle
 
 from .models import RateCounter
+from .refusals import refuse
 
 
 def count_request(name: str, period: int, now: float | None = None) -> tuple[int, float]:
@@ -79,15 +80,8 @@ class UserScopeThrottle(UserRateThrottle):
         hits, self.seconds_left = count_request(str(key), period)
         allowed = hits <= limit
         if not allowed:
-            from ketenzicht.accounts.request_actor import get_actor
-            from ketenzicht.audit.services import audit_refusal
-            from ketenzicht.common.context import Context
-
-            channel = "api" if request.path.startswith("/api/") else "web"
-            origin = request.META.get("REMOTE_ADDR", "") or ""
-            audit_refusal(
-                actor=get_actor(request),
-                context=Context(channel=channel, origin=origin),
+            refuse(
+                request,
                 control="rate_limit",
                 detail={"scope": self.scope, "path": request.path[:200]},
             )
