@@ -8,3 +8,6 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (records unexpected errors)
+        from .jobs import register_jobs
+
+        register_jobs()  # the worker's periodic jobs (common.periodic)

@@ -19,6 +19,7 @@ class Context:
 
 
 CLI = Context(channel="cli")
+TASK = Context(channel="task")
 
 
 def request_context(request: HttpRequest, channel: str) -> Context:

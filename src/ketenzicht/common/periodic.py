@@ -1,4 +1,9 @@
-"""Periodic jobs of the worker, each run once per period across every worker (ADR 0024)."""
+"""Periodic jobs of the worker, each run once per period across every worker (ADR 0024).
+
+Apps register their jobs (``register``) and what a stopping worker must still do
+(``on_worker_stop``) from ``AppConfig.ready()``, in a ``jobs.py`` of their own; the worker
+command runs what is registered. So the bottom of the app graph schedules the work of the
+apps above it without importing them (docs/architecture.md, "The app graph")."""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import close_old_connections
 
@@ -15,6 +21,40 @@ logger = logging.getLogger(__name__)
 
 # How often an idle worker asks whether a job is due: the most a run starts late.
 POLL_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job the worker runs every ``every`` seconds (its ``--<option>-interval`` flag)."""
+
+    name: str  # the lease and the thread
+    option: str
+    every: float
+    run: Callable[[], object]
+    help: str = ""
+
+
+_jobs: dict[str, Job] = {}
+_on_stop: dict[str, Callable[[], object]] = {}
+
+
+def register(job: Job) -> None:
+    """Add ``job`` to what every worker runs (again under its name: replaced)."""
+    _jobs[job.name] = job
+
+
+def jobs() -> list[Job]:
+    """The registered jobs, in the order the apps registered them."""
+    return list(_jobs.values())
+
+
+def on_worker_stop(name: str, hook: Callable[[], object]) -> None:
+    """Run ``hook`` when a worker stops (after its last task)."""
+    _on_stop[name] = hook
+
+
+def worker_stop_hooks() -> list[tuple[str, Callable[[], object]]]:
+    return list(_on_stop.items())
 
 
 def periodic_run_once(

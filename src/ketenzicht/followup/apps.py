@@ -9,3 +9,6 @@ class FollowupConfig(AppConfig):
     def ready(self) -> None:
         # Routing and the combination rules react to events of the apps below.
         from . import receivers  # noqa: F401
+        from .jobs import register_jobs
+
+        register_jobs()  # the worker's periodic jobs (common.periodic)

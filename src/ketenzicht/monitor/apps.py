@@ -5,3 +5,8 @@ class MonitorConfig(AppConfig):
     name = "ketenzicht.monitor"
     label = "monitor"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .jobs import register_jobs
+
+        register_jobs()  # the worker's periodic jobs (common.periodic)

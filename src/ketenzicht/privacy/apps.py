@@ -8,3 +8,6 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the retention settings check)
+        from .jobs import register_jobs
+
+        register_jobs()  # the worker's periodic jobs (common.periodic)

@@ -102,3 +102,21 @@ def test_a_worker_stopped_by_sigterm_exits_cleanly(tmp_path: Path) -> None:
     _out, err = workers.stop(worker, signal.SIGTERM)
     assert worker.returncode == 0, err
     assert "Traceback" not in err
+
+
+def test_every_app_registers_its_periodic_jobs_with_the_worker() -> None:
+    # The worker runs what the apps register in AppConfig.ready(); an app that forgot would
+    # silently stop its job (no escalation, no purge), so the set is pinned here.
+    from ketenzicht.common.periodic import jobs, worker_stop_hooks
+
+    registered = {job.name: (job.option, job.every) for job in jobs()}
+    assert registered == {
+        "audit-linker": ("audit", 2.0),
+        "audit-checkpoint": ("checkpoint", 300.0),
+        "webhook-retries": ("retry", 5.0),
+        "deadlines": ("deadline", 60.0),
+        "monitor": ("monitor", 3600.0),
+        "purge": ("purge", 86400.0),
+        "import-recovery": ("import-recovery", 30.0),
+    }
+    assert [name for name, _hook in worker_stop_hooks()] == ["audit-checkpoint"]
