@@ -7,4 +7,6 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import schema  # noqa: F401 - registers the OpenAPI security scheme
+        from . import retention, schema  # noqa: F401 - schema registers the security scheme
+
+        retention.register()  # the retry keys' period (privacy.retention)

@@ -36,7 +36,7 @@ from .retention import (
     due_closed_referral_signals,
     due_closed_referrals,
     due_hit_notices,
-    due_idempotency_keys,
+    due_registered,
     due_soft_signals,
 )
 
@@ -121,7 +121,9 @@ _STEPS: dict[Category, Callable[[dt.datetime], int]] = {
     Category.SOFT_SIGNALS: _soft_signals,
     Category.CLOSED_REFERRALS: _closed_referrals,
     Category.HIT_NOTICES: _delete(due_hit_notices),
-    Category.IDEMPOTENCY_KEYS: _delete(due_idempotency_keys),
+    Category.IDEMPOTENCY_KEYS: _delete(
+        lambda before: due_registered(Category.IDEMPOTENCY_KEYS)(before)
+    ),
 }
 
 
