@@ -29,7 +29,7 @@ from ketenzicht.common.context import request_context
 from ketenzicht.common.keyset import Page
 from ketenzicht.common.ratelimit import ApiThrottle, SearchThrottle
 from ketenzicht.followup.models import Referral
-from ketenzicht.followup.selectors import referral_get, referral_list
+from ketenzicht.followup.selectors import attach_referrals, referral_get, referral_list
 from ketenzicht.followup.services import referral_transition
 from ketenzicht.followup.workflow import Step
 from ketenzicht.notifications.services import (
@@ -184,8 +184,11 @@ class SignalCollection(ActorMixin, APIView):
             )
         # Read back through the selector: the response shows what was stored, and the
         # read of the new signal is audited like any other.
-        stored = signal_get(
-            actor=actor, context=context, signal_id=signal_id, purpose=Purpose.REGISTRATION
+        stored = attach_referrals(
+            actor=actor,
+            signal=signal_get(
+                actor=actor, context=context, signal_id=signal_id, purpose=Purpose.REGISTRATION
+            ),
         )
         if stored is None:
             raise exceptions.NotFound()
@@ -223,11 +226,15 @@ class SignalItem(ActorMixin, APIView):
         responses=SIGNAL_VIEW,
     )
     def get(self, request: Request, signal_id: str) -> Response:
-        signal = signal_get(
-            actor=self.actor(request),
-            context=request_context(request, "api"),
-            signal_id=signal_id,
-            purpose=Purpose.CHAIN_EXCHANGE,
+        actor = self.actor(request)
+        signal = attach_referrals(
+            actor=actor,
+            signal=signal_get(
+                actor=actor,
+                context=request_context(request, "api"),
+                signal_id=signal_id,
+                purpose=Purpose.CHAIN_EXCHANGE,
+            ),
         )
         if signal is None:
             raise exceptions.NotFound()
@@ -270,7 +277,9 @@ class SignalItem(ActorMixin, APIView):
             if not hasattr(exc, "error_dict"):
                 raise Conflict(exc.messages[0]) from exc
             raise camel_errors(exc) from exc
-        stored = signal_get(actor=actor, context=context, signal_id=signal_id)
+        stored = attach_referrals(
+            actor=actor, signal=signal_get(actor=actor, context=context, signal_id=signal_id)
+        )
         if stored is None:  # restricted away from the actor itself between the two steps
             raise exceptions.NotFound()
         return Response(_signal_view(stored))

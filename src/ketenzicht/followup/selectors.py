@@ -21,6 +21,7 @@ from ketenzicht.common.context import Context
 from ketenzicht.common.keyset import Page, paginate
 from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import GrantEnd
+from ketenzicht.sharing.policy import Projection
 from ketenzicht.signals.models import Signal
 
 from . import workflow
@@ -178,6 +179,14 @@ def referrals_of_signal(*, actor: Actor, signal: Signal) -> list[Referral]:
     return list(
         _with_visible_signals(actor, policy.visible_referrals(actor)).filter(signals=signal)
     )
+
+
+def attach_referrals(*, actor: Actor, signal: Signal | None) -> Signal | None:
+    """``signal`` (from ``signal_get``) with ``referral_list`` set when it is read in full:
+    the interfaces compose the detail, so ``signals`` need not import follow-up."""
+    if signal is not None and signal.projection == Projection.FULL:
+        signal.referral_list = tuple(referrals_of_signal(actor=actor, signal=signal))
+    return signal
 
 
 def may_handle(actor: Actor, referral: Referral) -> bool:

@@ -237,12 +237,9 @@ def signal_get(
             Projection.FULL if getattr(signal, "kz_full", for_edit) else Projection.ATTENTION
         )
         if signal.projection == Projection.FULL:
-            from ketenzicht.followup.selectors import referrals_of_signal
-
             prefetch_related_objects(
                 [signal], "exploitation_types", "indicators", "control_methods", _subjects(actor)
             )
-            signal.referral_list = tuple(referrals_of_signal(actor=actor, signal=signal))
         else:
             signal = _attention_view(actor, signal)
     audit_record(

@@ -20,6 +20,7 @@ from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors, form_back_when_too_large
 from ketenzicht.common.ratelimit import rate_limited
 from ketenzicht.followup.forms import ComenshaForm, ReflectionForm
+from ketenzicht.followup.selectors import attach_referrals
 from ketenzicht.followup.victims import steppable_tracks, visible_tracks
 from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import HandlingCode
@@ -206,7 +207,12 @@ def signal_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def signal_detail_view(request: HttpRequest, signal_id: str) -> HttpResponse:
     actor = get_actor(request)
-    signal = signal_get(actor=actor, context=request_context(request, "web"), signal_id=signal_id)
+    signal = attach_referrals(
+        actor=actor,
+        signal=signal_get(
+            actor=actor, context=request_context(request, "web"), signal_id=signal_id
+        ),
+    )
     if signal is None:
         raise Http404
     full = signal.projection == Projection.FULL

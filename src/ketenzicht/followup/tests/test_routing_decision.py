@@ -78,6 +78,13 @@ def test_a_reason_stored_in_dutch_reads_in_english(chain: Chain) -> None:
     english = _page(chain.coa_frontline, signal, "en")
     assert "rule R2: sexual exploitation in Westerwolde -&gt; AVIM Noord-Nederland" in english
     assert "regel R2" not in english
+    # The reporter's page and the API both list the referral itself (composed by the
+    # interfaces with followup.selectors.attach_referrals).
+    assert referral.reference in english and f"/doorverwijzingen/{referral.pk}" in english
+    from ketenzicht.api.tests.test_api import client_for
+
+    listed = client_for(chain.coa_frontline).get(f"/api/v1/signals/{signal.pk}").json()
+    assert [r["reference"] for r in listed["referrals"]] == [referral.reference]
     assert "regel R2: seksuele uitbuiting" in _page(chain.coa_frontline, signal, "nl")
 
 
