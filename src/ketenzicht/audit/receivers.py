@@ -17,9 +17,10 @@ from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import Context
 from ketenzicht.common.refusals import request_refused
+from ketenzicht.common.rotation import field_keys_rotated
 
-from .models import Action, Result
-from .services import audit_refusal
+from .models import Action, Purpose, Result
+from .services import audit_record, audit_refusal
 
 
 @receiver(got_request_exception)
@@ -64,4 +65,17 @@ def on_request_refused(
         context=Context(channel=channel, origin=request.META.get("REMOTE_ADDR", "") or ""),
         control=control,
         detail=detail,
+    )
+
+
+@receiver(field_keys_rotated, dispatch_uid="audit.rotation")
+def on_field_keys_rotated(
+    sender: Any, active: str, resealed: int, indexed: int, **kwargs: Any
+) -> None:
+    audit_record(
+        actor=SYSTEM,
+        action=Action.CONFIGURE,
+        purpose=Purpose.ADMINISTRATION,
+        context=Context(channel="cli", explanation="field key rotation"),
+        detail={"active_key": active, "resealed": resealed, "indexed": indexed},
     )

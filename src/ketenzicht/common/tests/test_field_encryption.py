@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ketenzicht.accounts.actor import Actor
+from ketenzicht.audit.models import AuditEvent
 from ketenzicht.common import crypto, sealing
 from ketenzicht.common.crypto import FieldDecryptError, new_key_text, open_sealed, seal
 from ketenzicht.common.encrypted_fields import UnreadableText
@@ -202,6 +203,10 @@ def test_rotation_seals_everything_under_the_new_key_so_the_old_one_can_go(
     assert raw("persons_personrecord", "family_name")[0].startswith("kz2:k2:")
     call_command("rotate_field_key")  # again: nothing left to do
     assert "signals.Signal: 0 resealed" in capsys.readouterr().out
+
+    # Each run is on record (the audit app hears common.rotation.field_keys_rotated).
+    runs = AuditEvent.objects.filter(action="configure", detail__active_key="k2")
+    assert [e.detail["resealed"] > 0 for e in runs.order_by("id")] == [True, False]
 
     settings.FIELD_ENCRYPTION_KEYS = NEW  # the old key is gone
     assert Signal.objects.get(pk=signal.pk).narrative == signal.narrative
