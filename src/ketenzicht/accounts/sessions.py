@@ -27,6 +27,12 @@ from django.utils.translation import gettext as _
 
 from qsessions.models import Session
 
+from ketenzicht.audit.models import Action, Purpose
+from ketenzicht.audit.services import audit_record
+from ketenzicht.common.context import Context
+
+from .selectors import actor_for_user
+
 STARTED = "kz_started"  # when the user logged in (epoch seconds)
 SEEN = "kz_seen"  # the last request, rounded to the minute to spare session writes
 SEEN_RESOLUTION = 60
@@ -145,12 +151,6 @@ def sessions_limit(user: Any, keep: str, request: HttpRequest | None = None) -> 
 
 
 def _audit_ended(user: Any, count: int, why: str, request: HttpRequest | None) -> None:
-    from ketenzicht.audit.models import Action, Purpose
-    from ketenzicht.audit.services import audit_record
-    from ketenzicht.common.context import Context
-
-    from .selectors import actor_for_user
-
     origin = request.META.get("REMOTE_ADDR", "") if request is not None else ""
     audit_record(
         actor=actor_for_user(user),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ketenzicht.followup.selectors import overdue
 from ketenzicht.persons.models import PersonRecord
 from ketenzicht.sharing.models import Distribution, HandlingCode
 from ketenzicht.signals.models import Kind, Signal
@@ -374,8 +375,6 @@ class ReferralSerializer(serializers.Serializer):
         return [str(s.pk) for s in getattr(referral, "visible_signals", [])]
 
     def get_overdue(self, referral: Any) -> str:
-        from ketenzicht.followup.selectors import overdue
-
         return overdue(referral)
 
 

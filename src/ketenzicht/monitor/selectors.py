@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.models import Location, Organisation, OrganisationType
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import Context
 from ketenzicht.geo.models import Municipality
+from ketenzicht.geo.shapes import municipality_paths
 from ketenzicht.geo.sizes import LABELS as SIZE_LABELS
 from ketenzicht.geo.sizes import size_class
 from ketenzicht.sharing import policy
@@ -96,7 +98,6 @@ def _band(cell: Cell) -> str:
 def _map(data: dict[str, Any]) -> tuple[list[MapArea], tuple[int, int], str]:
     """The map's areas, its size, and a key that changes whenever what the map shows does:
     the rendered map (342 paths and a 342-row table) is cached under it."""
-    from ketenzicht.geo.shapes import municipality_paths
 
     paths, size = municipality_paths()
     names = dict(Municipality.objects.values_list("code", "name"))
@@ -134,7 +135,6 @@ RECEPTION_KINDS = ("reception_centre", "application_centre")
 def _reception_locations(municipality: str) -> list[tuple[str, str, str]]:
     """Reception locations in a municipality: public facts about organisations, no counts
     (a count of residents flagged there would be a small number about people)."""
-    from ketenzicht.accounts.models import Location
 
     locations = Location.objects.filter(
         municipality_id=municipality, kind__in=RECEPTION_KINDS
@@ -189,8 +189,6 @@ FOLLOW_UP_LABELS = {
 
 
 def _labels(bodies: list[str]) -> dict[str, str]:
-    from ketenzicht.accounts.models import Organisation, OrganisationType
-
     labels = {k.value: str(k.label) for k in Kind}
     labels |= {k: str(v) for k, v in FOLLOW_UP_LABELS.items()}
     labels |= {k: str(v) for k, v in GROUP_LABELS.items()}
@@ -359,8 +357,6 @@ def monitor_dashboard(
 
 
 def _list_label(code: str) -> str:
-    from ketenzicht.accounts.models import OrganisationType
-
     if code == "other":
         return str(_("other organisations"))
     return str(dict(OrganisationType.choices).get(code, code))

@@ -24,6 +24,7 @@ from ketenzicht.followup.models import Referral
 from ketenzicht.geo.models import Municipality
 from ketenzicht.geo.sizes import size_class
 from ketenzicht.persons.validation import DobPrecision
+from ketenzicht.sharing.selectors import shared_beyond_reporter
 from ketenzicht.signals.models import Kind, Signal, Subject, SubjectRole
 from ketenzicht.taxonomy.models import ExploitationType
 
@@ -358,7 +359,6 @@ def sharing(today: dt.date) -> Counts:
     """Soft signals of the last four completed quarters per type of reporting organisation
     (rows), shared beyond it by the end of the period or not (columns): the sharing health
     figure. National only."""
-    from ketenzicht.sharing.selectors import shared_beyond_reporter
 
     start, end = twelve_months(today)
     rows = (

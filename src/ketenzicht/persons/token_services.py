@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import Context
@@ -120,7 +120,6 @@ def token_record_delete(*, actor: Actor, context: Context, reference: str) -> bo
 @transaction.atomic
 def token_key_retire(*, context: Context, key_id: str) -> int:
     """After a key rotation, drop every token record made with the old key (ADR 0010)."""
-    from ketenzicht.accounts.actor import SYSTEM
 
     deleted, _rows = TokenRecord.objects.filter(key_id=key_id).delete()
     audit_record(

@@ -6,6 +6,8 @@ from django.http import Http404, HttpRequest
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.request_actor import get_actor
+from ketenzicht.audit.services import audit_refusal
+from ketenzicht.common.context import Context
 
 from . import policy
 
@@ -13,8 +15,6 @@ from . import policy
 def denied(request: HttpRequest, capability: str) -> Http404:
     """Record that a role without ``capability`` tried a page (ASVS 16.3.2), and give the
     answer an unknown page gets: raise what this returns."""
-    from ketenzicht.audit.services import audit_refusal
-    from ketenzicht.common.context import Context
 
     audit_refusal(
         actor=get_actor(request),

@@ -28,7 +28,11 @@ from ketenzicht.persons.validation import (
 from ketenzicht.sharing.models import Distribution, HandlingCode
 from ketenzicht.sharing.selectors import legal_basis_list, organisation_defaults, sharing_group_list
 from ketenzicht.taxonomy.models import AgeGroup
-from ketenzicht.taxonomy.selectors import control_method_list, exploitation_type_list
+from ketenzicht.taxonomy.selectors import (
+    control_method_list,
+    exploitation_type_list,
+    indicator_list,
+)
 
 from .intake import SignalInput, SubjectInput
 from .models import (
@@ -200,7 +204,6 @@ class SignalForm(SharingForm):
 
     def __init__(self, *args: Any, actor: Actor, with_sharing: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, actor=actor, **kwargs)
-        from ketenzicht.taxonomy.selectors import indicator_list
 
         if not with_sharing:  # an edit changes sharing on its own page
             for name in SHARING_FIELDS:
