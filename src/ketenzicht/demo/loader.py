@@ -218,6 +218,8 @@ def load_demo_signals(total: int, *, progress: Callable[[int, int], None] | None
                 detail={"from": start, "to": stop},
             )
         if not bulk:
+            # Linking joins the new records with what is there: plan it on fresh statistics.
+            refresh_statistics()
             records_index(
                 record_ids=Subject.objects.filter(signal_id__in=batch_signals).values_list(
                     "record_id", flat=True
@@ -227,6 +229,7 @@ def load_demo_signals(total: int, *, progress: Callable[[int, int], None] | None
         if progress:
             progress(stop, total)
     if bulk and created:
+        refresh_statistics()
         _index_then_link()
     return created
 
@@ -236,7 +239,9 @@ def refresh_statistics() -> None:
     of rows faster than autovacuum analyses them, and inside one transaction (a test)
     autovacuum never sees them: without statistics the planner takes the tables for empty
     and joins subjects, signals and person records by nested loops, which made one
-    follow-up query take 30 s over the default world. ANALYZE counts the transaction's own
+    follow-up query take 30 s over the default world, and marking settled reviews during
+    linking several minutes. Run after each batch that is linked online (a few for the
+    default world) and once before a bulk link. ANALYZE counts the transaction's own
     rows; it skips, with a warning, tables the connecting role does not own."""
     if connection.vendor != "postgresql":
         return
