@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import audit_record
-from ketenzicht.common.context import Context
+from ketenzicht.common.context import TASK, Context
 from ketenzicht.persons.matching import matcher
 from ketenzicht.persons.models import PersonIdentifier
 from ketenzicht.sharing.services import referral_access_grant
@@ -27,7 +27,6 @@ from . import workflow
 from .models import CombinationBasis, CombinationRule, Referral, ReferralEvent, ReferralKind
 from .models import ReferralStatus as S
 from .services import (
-    TASK,
     _basis_of,
     _notify,
     outcome_clock_restart,

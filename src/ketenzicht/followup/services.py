@@ -20,7 +20,7 @@ from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Organisation, Role
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import audit_record
-from ketenzicht.common.context import Context
+from ketenzicht.common.context import TASK, Context
 from ketenzicht.notifications.models import Channel
 from ketenzicht.notifications.services import Event, emit
 from ketenzicht.sharing import policy
@@ -40,7 +40,6 @@ from .models import (
     RoutingRule,
 )
 
-TASK = Context(channel="task")
 S = ReferralStatus
 DEFAULT_BASIS = "avg-6-1-e"
 

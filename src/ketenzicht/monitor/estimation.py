@@ -282,11 +282,6 @@ def hidden_limit(t: Table, pairs: Sequence[Pair]) -> str:
     return "none"
 
 
-def hidden_estimable(t: Table, pairs: Sequence[Pair]) -> bool:
-    """Whether the model gives a finite hidden number (zero included)."""
-    return hidden_limit(t, pairs) != "none"
-
-
 @dataclass(frozen=True)
 class Fit:
     table: Table

@@ -25,7 +25,7 @@ from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.audit.chain import object_ref
 from ketenzicht.audit.models import Action, ObjectType, Purpose
 from ketenzicht.audit.services import audit_record
-from ketenzicht.common.context import Context
+from ketenzicht.common.context import TASK, Context
 from ketenzicht.common.crypto import keyed_digest
 from ketenzicht.common.encrypted_fields import open_value
 
@@ -46,7 +46,6 @@ from .models import (
 )
 
 SEX = {"female": "F", "male": "M"}
-TASK = Context(channel="task")
 THRESHOLDS = linkage_model.DEFAULT_THRESHOLDS
 # Enough for any real block; a name-and-year block beyond it is a data problem, not a person.
 CANDIDATE_LIMIT = 1000

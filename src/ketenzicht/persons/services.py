@@ -16,14 +16,12 @@ from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Location
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import audit_record
-from ketenzicht.common.context import Context
+from ketenzicht.common.context import TASK, Context
 from ketenzicht.sharing import policy
 from ketenzicht.signals.models import Subject
 
 from .matching import matcher
 from .models import HitNotice, PersonIdentifier, PersonRecord
-
-TASK = Context(channel="task")
 
 
 def _known_since(record_ids: set[uuid.UUID]) -> dict[uuid.UUID, dt.datetime]:

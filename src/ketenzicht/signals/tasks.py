@@ -14,7 +14,7 @@ from ketenzicht.accounts.models import User
 from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import audit_record
-from ketenzicht.common.context import Context
+from ketenzicht.common.context import TASK, Context
 from ketenzicht.common.leases import (
     KEEPER,
     LeaseLostError,
@@ -25,8 +25,6 @@ from ketenzicht.common.leases import (
 
 from .importer import import_signals
 from .models import ImportFailure, ImportJob, ImportStatus
-
-WORKER = Context(channel="task")
 
 
 def import_lease(job_id: object) -> str:
@@ -136,7 +134,7 @@ def _audit(job: ImportJob, stage: str) -> None:
         actor=SYSTEM,
         action=Action.IMPORT,
         purpose=Purpose.IMPORT,
-        context=WORKER,
+        context=TASK,
         object_type="import",
         object_id=job.pk,
         detail={"stage": stage, "attempts": job.attempts},
