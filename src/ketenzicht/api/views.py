@@ -32,6 +32,7 @@ from ketenzicht.followup.models import Referral
 from ketenzicht.followup.selectors import attach_referrals, referral_get, referral_list
 from ketenzicht.followup.services import referral_transition
 from ketenzicht.followup.workflow import Step
+from ketenzicht.notifications.selectors import subscription_get
 from ketenzicht.notifications.services import (
     SubscriptionInput,
     subscription_create,
@@ -614,7 +615,11 @@ class SubscriptionCollection(ActorMixin, APIView):
 
 class SubscriptionItem(ActorMixin, APIView):
     def _get(self, request: Request, subscription_id: str) -> Any:
-        found = policy.visible_subscriptions(self.actor(request)).filter(pk=subscription_id).first()
+        found = subscription_get(
+            actor=self.actor(request),
+            context=request_context(request, "api"),
+            subscription_id=subscription_id,
+        )
         if found is None:
             raise exceptions.NotFound()
         return found

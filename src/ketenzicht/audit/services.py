@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.common.context import Context
@@ -72,6 +73,55 @@ def audit_record(
         origin=context.origin[:64],
         detail=detail or {},
     )
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def audited_get(
+    qs: models.QuerySet[M],
+    key: object,
+    *,
+    actor: Actor,
+    context: Context,
+    action: str,
+    purpose: str,
+    object_type: str,
+    by: str = "pk",
+    record_ok: bool = True,
+    detail: Mapping[str, Any] | Callable[[M], Mapping[str, Any]] | None = None,
+    shown: Callable[[M], Iterable[tuple[str, object]]] | None = None,
+) -> M | None:
+    """The one row of ``qs`` whose ``by`` is ``key``, or None, with the look-up on record.
+
+    ``qs`` is already narrowed by the caller through the sharing policy (and locked with
+    ``select_for_update`` for a write), so this module needs no knowledge of the policy.
+    Nothing found records DENIED under the key asked for: forbidden and nonexistent are one
+    answer, and a key that is not a valid id is the same answer. The row found is recorded
+    under its primary key. Found records OK, unless ``record_ok`` is False: a
+    write records its own event once it is done. A callable ``detail`` or ``shown`` is given
+    the found row. Call inside the caller's transaction; a caller that raises on None should
+    raise after that transaction commits, so that the denial stays on record.
+    """
+    try:
+        found = qs.filter(**{by: key}).first()
+    except (ValueError, ValidationError):
+        found = None
+    if found is not None and not record_ok:
+        return found
+    recorded = detail(found) if callable(detail) and found is not None else detail
+    audit_record(
+        actor=actor,
+        action=action,
+        purpose=purpose,
+        context=context,
+        object_type=object_type,
+        object_id=found.pk if found is not None else key,
+        result=Result.OK if found is not None else Result.DENIED,
+        detail=dict(recorded) if recorded and not callable(recorded) else None,
+        shown=shown(found) if shown is not None and found is not None else (),
+    )
+    return found
 
 
 # A client hammering a control (guessing tokens, running into a rate limit, replaying a form

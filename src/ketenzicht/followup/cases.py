@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import audit_record
+from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import SharingGroup
@@ -73,13 +73,22 @@ def signals_by_reference(actor: Actor, references: str) -> list[Signal]:
     return list(dict.fromkeys(found.values()))
 
 
-def _own_case(actor: Actor, case_id: int) -> Case | None:
-    """A case of the actor's own organisation, locked; only they group and close it."""
-    return (
-        policy.visible_cases(actor)
-        .select_for_update(of=("self",))
-        .filter(pk=case_id, organisation_id=actor.organisation_id or 0)
-        .first()
+def _open_case(actor: Actor, context: Context, case_id: int, *, own: bool) -> Case | None:
+    """An open case the actor sees, locked for a change; with ``own`` only one of the
+    actor's own organisation, who alone group and close it. A denial is recorded here, the
+    change by its caller."""
+    cases = policy.visible_cases(actor).filter(closed_at__isnull=True)
+    if own:
+        cases = cases.filter(organisation_id=actor.organisation_id or 0)
+    return audited_get(
+        cases.select_for_update(of=("self",)),
+        case_id,
+        actor=actor,
+        context=context,
+        action=Action.UPDATE,
+        purpose=Purpose.FOLLOW_UP,
+        object_type="case",
+        record_ok=False,
     )
 
 
@@ -132,9 +141,8 @@ def case_create(
 def case_add_signals(
     *, actor: Actor, context: Context, case_id: int, references: str
 ) -> Case | None:
-    case = _own_case(actor, case_id)
-    if case is None or case.closed_at is not None:
-        _audit(actor, context, Action.UPDATE, case_id, denied=True)
+    case = _open_case(actor, context, case_id, own=True)
+    if case is None:
         return None
     signals = signals_by_reference(actor, references)
     case.signals.add(*signals)
@@ -147,14 +155,8 @@ def case_note_add(
     *, actor: Actor, context: Context, case_id: int, text: str, decision: bool
 ) -> CaseNote | None:
     """Any organisation that sees the case may add notes and decisions while it is open."""
-    case = (
-        policy.visible_cases(actor)
-        .select_for_update(of=("self",))
-        .filter(pk=case_id, closed_at__isnull=True)
-        .first()
-    )
+    case = _open_case(actor, context, case_id, own=False)
     if case is None:
-        _audit(actor, context, Action.UPDATE, case_id, denied=True)
         return None
     if not text.strip():
         raise ValidationError({"text": [_("Write the note.")]})
@@ -171,9 +173,8 @@ def case_note_add(
 
 @transaction.atomic
 def case_close(*, actor: Actor, context: Context, case_id: int) -> Case | None:
-    case = _own_case(actor, case_id)
-    if case is None or case.closed_at is not None:
-        _audit(actor, context, Action.UPDATE, case_id, denied=True)
+    case = _open_case(actor, context, case_id, own=True)
+    if case is None:
         return None
     case.closed_at = timezone.now()
     case.save(update_fields=["closed_at"])

@@ -16,7 +16,7 @@ from django.utils import timezone
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import audit_record
+from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.common.keyset import Page, paginate
 from ketenzicht.sharing import policy
@@ -156,22 +156,17 @@ def referral_get(
     referral_id: uuid.UUID | str,
     purpose: str = Purpose.FOLLOW_UP,
 ) -> Referral | None:
-    referral = (
-        _with_visible_signals(actor, policy.visible_referrals(actor))
-        .prefetch_related(Prefetch("events", queryset=ReferralEvent.objects.select_related("by")))
-        .filter(pk=referral_id)
-        .first()
-    )
-    audit_record(
+    return audited_get(
+        _with_visible_signals(actor, policy.visible_referrals(actor)).prefetch_related(
+            Prefetch("events", queryset=ReferralEvent.objects.select_related("by"))
+        ),
+        referral_id,
         actor=actor,
+        context=context,
         action=Action.VIEW,
         purpose=purpose,
-        context=context,
         object_type="referral",
-        object_id=referral_id,
-        result=Result.OK if referral else Result.DENIED,
     )
-    return referral
 
 
 def referrals_of_signal(*, actor: Actor, signal: Signal) -> list[Referral]:
@@ -347,27 +342,25 @@ def case_list(*, actor: Actor, context: Context) -> list[Case] | None:
 def case_get(*, actor: Actor, context: Context, case_id: int) -> Case | None:
     """One case with its notes; of its signals, ``visible_signals`` holds those the actor
     sees in full and ``hidden_signals`` counts the rest."""
-    case = (
+    visible_ids: list[uuid.UUID] = []
+
+    def signals_shown(case: Case) -> list[tuple[str, object]]:
+        visible_ids.extend(
+            policy.visible_signals(actor).filter(cases=case).values_list("pk", flat=True)
+        )
+        return [("signal", pk) for pk in visible_ids]
+
+    case = audited_get(
         policy.visible_cases(actor)
         .select_related("organisation", "sharing_group", "created_by")
-        .prefetch_related("notes__author", "notes__organisation")
-        .filter(pk=case_id)
-        .first()
-    )
-    visible_ids = (
-        list(policy.visible_signals(actor).filter(cases=case).values_list("pk", flat=True))
-        if case is not None
-        else []
-    )
-    audit_record(
+        .prefetch_related("notes__author", "notes__organisation"),
+        case_id,
         actor=actor,
+        context=context,
         action=Action.VIEW,
         purpose=Purpose.FOLLOW_UP,
-        context=context,
         object_type="case",
-        object_id=case_id,
-        result=Result.OK if case else Result.DENIED,
-        shown=[("signal", pk) for pk in visible_ids],
+        shown=signals_shown,
     )
     if case is not None:
         visible = list(

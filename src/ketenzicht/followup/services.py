@@ -18,8 +18,8 @@ from django.utils.translation import override
 
 from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Organisation, Role
-from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import audit_record
+from ketenzicht.audit.models import Action, Purpose
+from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import TASK, Context
 from ketenzicht.notifications.models import Channel
 from ketenzicht.notifications.services import Event, emit
@@ -299,24 +299,21 @@ def referral_transition(
     audited denial) when it is not the actor's organisation's to handle, and
     ``ValidationError`` (changing nothing) for an illegal or incomplete step."""
     with transaction.atomic():
-        referral = (
+        referral = audited_get(
             policy.handled_referrals(actor)
             .select_for_update(of=("self",))
-            .select_related("from_organisation", "to_organisation")
-            .filter(pk=referral_id)
-            .first()
+            .select_related("from_organisation", "to_organisation"),
+            referral_id,
+            actor=actor,
+            context=context,
+            action=Action.TRANSITION,
+            purpose=Purpose.FOLLOW_UP,
+            object_type="referral",
+            record_ok=False,  # the step records itself
         )
         if referral is not None:
             return _transition(actor, context, referral, step, expected_version)
-        audit_record(
-            actor=actor,
-            action=Action.TRANSITION,
-            purpose=Purpose.FOLLOW_UP,
-            context=context,
-            object_type="referral",
-            object_id=referral_id,
-            result=Result.DENIED,
-        )
+    # Raised after the block, so that the denial stays on record.
     raise Referral.DoesNotExist
 
 
@@ -387,24 +384,20 @@ def referral_add_information(
 ) -> Referral | None:
     """The reporter adds new information; a closed referral reopens for the receiving body.
     None (audited as denied) when the referral is not one the actor's organisation sent."""
-    referral = (
+    referral = audited_get(
         policy.visible_referrals(actor)
         .exclude(to_organisation_id=actor.organisation_id or 0)
         .select_for_update(of=("self",))
-        .select_related("from_organisation", "to_organisation")
-        .filter(pk=referral_id)
-        .first()
+        .select_related("from_organisation", "to_organisation"),
+        referral_id,
+        actor=actor,
+        context=context,
+        action=Action.UPDATE,
+        purpose=Purpose.FOLLOW_UP,
+        object_type="referral",
+        record_ok=False,  # recorded below with what was added
     )
     if referral is None:
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            purpose=Purpose.FOLLOW_UP,
-            context=context,
-            object_type="referral",
-            object_id=referral_id,
-            result=Result.DENIED,
-        )
         return None
     if not note.strip():
         raise ValidationError({"note": [_("Describe the new information.")]})

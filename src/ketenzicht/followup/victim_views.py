@@ -12,8 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ketenzicht.accounts.request_actor import get_actor
-from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
 from ketenzicht.persons.selectors import person_get
@@ -21,7 +19,7 @@ from ketenzicht.sharing import policy
 from ketenzicht.sharing.guards import denied
 
 from .forms import ComenshaForm, ReflectionForm
-from .victims import comensha_register, reflection_offer, resident_missing, steppable_tracks
+from .victims import comensha_register, reflection_offer, resident_missing, steppable_track_get
 
 STEPS = {"bedenktijd": ReflectionForm, "comensha": ComenshaForm}
 
@@ -62,17 +60,7 @@ def victim_step_view(request: HttpRequest, track_id: int, step: str) -> HttpResp
             messages.success(request, _("The step has been recorded."))
             return redirect("signals:detail", signal_id=track.subject.signal_id)
     # Invalid: show the step's form with its errors, for a track the actor may change.
-    shown = steppable_tracks(actor).select_related("subject__signal", "subject__record")
-    track = shown.filter(pk=track_id).first()
-    audit_record(
-        actor=actor,
-        action=Action.VIEW,
-        purpose=Purpose.VICTIM_PROTECTION,
-        context=context,
-        object_type="victim_track",
-        object_id=track_id,
-        result=Result.OK if track else Result.DENIED,
-    )
+    track = steppable_track_get(actor=actor, context=context, track_id=track_id)
     if track is None:
         raise Http404
     return render(

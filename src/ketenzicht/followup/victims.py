@@ -22,8 +22,8 @@ from dateutil.relativedelta import relativedelta
 
 from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Organisation, OrganisationType
-from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import audit_record
+from ketenzicht.audit.models import Action, Purpose
+from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.notifications.models import Channel
 from ketenzicht.notifications.services import Event, emit
@@ -139,26 +139,31 @@ def steppable_tracks(actor: Actor) -> QuerySet[VictimTrack]:
     )
 
 
-def _track_for_step(actor: Actor, context: Context, track_id: int, step: str) -> VictimTrack | None:
-    track = (
-        steppable_tracks(actor)
-        .select_for_update(of=("self",))
-        .select_related("subject__signal")
-        .filter(pk=track_id)
-        .first()
+def steppable_track_get(*, actor: Actor, context: Context, track_id: int) -> VictimTrack | None:
+    """A track the actor may record a step on, to show a step's form again (audited)."""
+    return audited_get(
+        steppable_tracks(actor).select_related("subject__signal", "subject__record"),
+        track_id,
+        actor=actor,
+        context=context,
+        action=Action.VIEW,
+        purpose=Purpose.VICTIM_PROTECTION,
+        object_type="victim_track",
     )
-    if track is None:
-        audit_record(
-            actor=actor,
-            action=Action.VICTIM_STEP,
-            purpose=Purpose.VICTIM_PROTECTION,
-            context=context,
-            object_type="victim_track",
-            object_id=track_id,
-            result=Result.DENIED,
-            detail={"step": step},
-        )
-    return track
+
+
+def _track_for_step(actor: Actor, context: Context, track_id: int, step: str) -> VictimTrack | None:
+    return audited_get(
+        steppable_tracks(actor).select_for_update(of=("self",)).select_related("subject__signal"),
+        track_id,
+        actor=actor,
+        context=context,
+        action=Action.VICTIM_STEP,
+        purpose=Purpose.VICTIM_PROTECTION,
+        object_type="victim_track",
+        record_ok=False,  # the step records itself
+        detail={"step": step},
+    )
 
 
 def _record_step(
@@ -282,29 +287,26 @@ def resident_missing(
     flagged minor (a minor on a victim track, linked to this record), Nidos, the police
     of the location's region and every organisation with a hit are alerted at once."""
     with transaction.atomic():
-        record = (
-            PersonRecord.objects.select_for_update(of=("self",))
-            .filter(
-                pk=record_id,
-                organisation_id=actor.organisation_id or 0,
-                location__isnull=False,
+        # Reception's own residents: records of the organisation with a location.
+        residents = (
+            PersonRecord.objects.filter(
+                organisation_id=actor.organisation_id or 0, location__isnull=False
             )
-            .select_related("location__municipality")
-            .first()
             if policy.may_view_attention(actor)
-            else None
+            else PersonRecord.objects.none()
+        )
+        record = audited_get(
+            residents.select_for_update(of=("self",)).select_related("location__municipality"),
+            record_id,
+            actor=actor,
+            context=context,
+            action=Action.VICTIM_STEP,
+            purpose=Purpose.VICTIM_PROTECTION,
+            object_type="person",
+            record_ok=False,  # recorded below with whom it alerted
+            detail={"step": "missing"},
         )
         if record is None:
-            audit_record(
-                actor=actor,
-                action=Action.VICTIM_STEP,
-                purpose=Purpose.VICTIM_PROTECTION,
-                context=context,
-                object_type="person",
-                object_id=record_id,
-                result=Result.DENIED,
-                detail={"step": "missing"},
-            )
             return None
         # Once a day is enough: a second click must not alert everyone again.
         earlier = record.missing_reports.filter(

@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Q
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import audit_record
+from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 
@@ -63,9 +63,15 @@ def subscription_list(*, actor: Actor, context: Context) -> list[SubscriptionRow
 def subscription_get(
     *, actor: Actor, context: Context, subscription_id: uuid.UUID | str
 ) -> Subscription | None:
-    subscription = policy.visible_subscriptions(actor).filter(pk=subscription_id).first()
-    _audit(actor, context, Action.VIEW, subscription_id, ok=subscription is not None)
-    return subscription
+    return audited_get(
+        policy.visible_subscriptions(actor),
+        subscription_id,
+        actor=actor,
+        context=context,
+        action=Action.VIEW,
+        purpose=Purpose.CHAIN_EXCHANGE,
+        object_type="subscription",
+    )
 
 
 def delivery_log(

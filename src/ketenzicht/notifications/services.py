@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Membership
 from ketenzicht.audit.models import Action, Purpose
-from ketenzicht.audit.services import audit_record
+from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 
@@ -217,8 +217,15 @@ def subscription_create(
 def subscription_update(
     *, actor: Actor, context: Context, subscription_id: uuid.UUID | str, data: SubscriptionInput
 ) -> Subscription | None:
-    subscription = (
-        policy.visible_subscriptions(actor).select_for_update().filter(pk=subscription_id).first()
+    subscription = audited_get(
+        policy.visible_subscriptions(actor).select_for_update(),
+        subscription_id,
+        actor=actor,
+        context=context,
+        action=Action.UPDATE,
+        purpose=Purpose.CHAIN_EXCHANGE,
+        object_type="subscription",
+        record_ok=False,  # recorded below once the change is valid
     )
     if subscription is None:
         return None
@@ -245,17 +252,28 @@ def subscription_update(
 def subscription_delete(
     *, actor: Actor, context: Context, subscription_id: uuid.UUID | str
 ) -> bool:
-    deleted, _rows = policy.visible_subscriptions(actor).filter(pk=subscription_id).delete()
-    if deleted:
-        audit_record(
-            actor=actor,
-            action=Action.DELETE,
-            purpose=Purpose.CHAIN_EXCHANGE,
-            context=context,
-            object_type="subscription",
-            object_id=subscription_id,
-        )
-    return bool(deleted)
+    subscription = audited_get(
+        policy.visible_subscriptions(actor).select_for_update(),
+        subscription_id,
+        actor=actor,
+        context=context,
+        action=Action.DELETE,
+        purpose=Purpose.CHAIN_EXCHANGE,
+        object_type="subscription",
+        record_ok=False,
+    )
+    if subscription is None:
+        return False
+    audit_record(
+        actor=actor,
+        action=Action.DELETE,
+        purpose=Purpose.CHAIN_EXCHANGE,
+        context=context,
+        object_type="subscription",
+        object_id=subscription.pk,
+    )
+    subscription.delete()
+    return True
 
 
 # -- delivery ------------------------------------------------------------------------------

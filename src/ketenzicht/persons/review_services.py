@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.actor import Actor
-from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import audit_record
+from ketenzicht.audit.models import Action, Purpose
+from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 
@@ -56,22 +56,19 @@ def match_review_decide(
     """Decide a waiting pair: the same person (their clusters merge and notices follow) or
     different people (they are kept apart from now on). None when the pair is not the
     actor's to decide or no longer waiting."""
-    review = (
+    review = audited_get(
         policy.visible_match_reviews(actor)
         .select_for_update(of=("self",))
-        .filter(pk=review_id, status=ReviewStatus.PENDING)
-        .first()
+        .filter(status=ReviewStatus.PENDING),
+        review_id,
+        actor=actor,
+        context=context,
+        action=Action.MATCH_REVIEW,
+        purpose=Purpose.VICTIM_PROTECTION,
+        object_type="match_review",
+        record_ok=False,  # the decision is recorded once it is made
     )
     if review is None:
-        audit_record(
-            actor=actor,
-            action=Action.MATCH_REVIEW,
-            purpose=Purpose.VICTIM_PROTECTION,
-            context=context,
-            object_type="match_review",
-            object_id=review_id,
-            result=Result.DENIED,
-        )
         return None
     note = _clean_note(note)
     left, right = PersonRecord.objects.filter(pk__in=[review.left_id, review.right_id]).order_by(
@@ -151,25 +148,17 @@ def person_split(
     """Take an own record out of a wrong link: it is kept apart from every record it was
     linked with (recorded as rejected pairs, so later runs do not link it back), and the
     notices the link raised are withdrawn. None when the record is not the actor's."""
-    try:
-        pk = uuid.UUID(str(record_id))
-    except ValueError:
-        pk = None
-    record = (
-        policy.splittable_records(actor).select_for_update(of=("self",)).filter(pk=pk).first()
-        if pk
-        else None
+    record = audited_get(
+        policy.splittable_records(actor).select_for_update(of=("self",)),
+        str(record_id),
+        actor=actor,
+        context=context,
+        action=Action.SPLIT,
+        purpose=Purpose.VICTIM_PROTECTION,
+        object_type="person",
+        record_ok=False,  # the split is recorded once it is done
     )
     if record is None:
-        audit_record(
-            actor=actor,
-            action=Action.SPLIT,
-            purpose=Purpose.VICTIM_PROTECTION,
-            context=context,
-            object_type="person",
-            object_id=str(record_id),
-            result=Result.DENIED,
-        )
         return None
     note = _clean_note(note)
     mates = [m for m in _members(record.cluster_id) if m != record.pk]

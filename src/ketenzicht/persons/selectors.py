@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import audit_record
+from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.common.crypto import blind_index
 from ketenzicht.common.encrypted_fields import tokens_match
@@ -71,7 +71,7 @@ def person_get(
     person_id: uuid.UUID | str,
     purpose: str = Purpose.FOLLOW_UP,
 ) -> PersonRecord | None:
-    record = (
+    return audited_get(
         policy.visible_person_records(actor)
         .select_related("organisation", "location")
         .prefetch_related(
@@ -80,24 +80,16 @@ def person_get(
                 "subjects",
                 queryset=policy.visible_subjects(actor).select_related("signal"),
             ),
-        )
-        .filter(pk=person_id)
-        .first()
-    )
-    audit_record(
+        ),
+        person_id,
         actor=actor,
+        context=context,
         action=Action.VIEW,
         purpose=purpose,
-        context=context,
         object_type="person",
-        object_id=person_id,
-        result=Result.OK if record else Result.DENIED,
         # The signals that name the person are listed with it.
-        shown=[
-            ("signal", subject.signal_id) for subject in (record.subjects.all() if record else ())
-        ],
+        shown=lambda record: [("signal", subject.signal_id) for subject in record.subjects.all()],
     )
-    return record
 
 
 # -- hit/no-hit notices ------------------------------------------------------------------
@@ -426,21 +418,16 @@ def _view(actor: Actor, review: MatchReview) -> ReviewView:
 
 @transaction.atomic
 def match_review_get(*, actor: Actor, context: Context, review_id: int) -> ReviewView | None:
-    review = (
+    review = audited_get(
         policy.visible_match_reviews(actor)
         .select_related("left__organisation", "right__organisation", "decided_by")
-        .prefetch_related("left__identifiers", "right__identifiers")
-        .filter(pk=review_id)
-        .first()
-    )
-    audit_record(
+        .prefetch_related("left__identifiers", "right__identifiers"),
+        review_id,
         actor=actor,
+        context=context,
         action=Action.VIEW,
         purpose=Purpose.VICTIM_PROTECTION,
-        context=context,
         object_type="match_review",
-        object_id=review_id,
-        result=Result.OK if review else Result.DENIED,
     )
     return _view(actor, review) if review else None
 

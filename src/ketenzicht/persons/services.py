@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Location
-from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import audit_record
+from ketenzicht.audit.models import Action, Purpose
+from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import TASK, Context
 from ketenzicht.sharing import policy
 from ketenzicht.signals.models import Subject
@@ -182,17 +182,17 @@ def records_index(
 def hit_acknowledge(*, actor: Actor, context: Context, notice_id: int) -> HitNotice | None:
     """Mark a notice as dealt with by the organisation's coordinator; None (and a denied
     audit event) when the notice does not exist or is not the actor's."""
-    notice = policy.visible_hit_notices(actor).select_for_update().filter(pk=notice_id).first()
+    notice = audited_get(
+        policy.visible_hit_notices(actor).select_for_update(),
+        notice_id,
+        actor=actor,
+        context=context,
+        action=Action.ACKNOWLEDGE,
+        purpose=Purpose.VICTIM_PROTECTION,
+        object_type="hit",
+        record_ok=False,  # recorded below, once, when it changes anything
+    )
     if notice is None:
-        audit_record(
-            actor=actor,
-            action=Action.ACKNOWLEDGE,
-            purpose=Purpose.VICTIM_PROTECTION,
-            context=context,
-            object_type="hit",
-            object_id=notice_id,
-            result=Result.DENIED,
-        )
         return None
     if notice.acknowledged_at is None:
         notice.acknowledged_at = timezone.now()

@@ -14,7 +14,7 @@ from django.db.models import Q
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import audit_record
+from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 
@@ -64,15 +64,15 @@ def _hits(records: list[TokenRecord]) -> dict[int, list[TokenHit]]:
 
 @transaction.atomic
 def token_record_hits(*, actor: Actor, context: Context, reference: str) -> TokenRecordHits | None:
-    record = policy.visible_token_records(actor).filter(reference=reference).first()
-    audit_record(
+    record = audited_get(
+        policy.visible_token_records(actor),
+        reference,
+        by="reference",
         actor=actor,
+        context=context,
         action=Action.VIEW,
         purpose=Purpose.CHAIN_EXCHANGE,
-        context=context,
         object_type="token_record",
-        object_id=record.pk if record else None,
-        result=Result.OK if record else Result.DENIED,
     )
     if record is None:
         return None

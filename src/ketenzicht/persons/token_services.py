@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import audit_record
+from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 
@@ -104,17 +104,32 @@ def token_record_put(
 @transaction.atomic
 def token_record_delete(*, actor: Actor, context: Context, reference: str) -> bool:
     """Withdraw one of the partner's records from the index; False when there is none."""
-    deleted, _rows = policy.visible_token_records(actor).filter(reference=reference).delete()
+    detail = {"reference": reference[:64]}
+    record = audited_get(
+        policy.visible_token_records(actor).select_for_update(),
+        reference,
+        by="reference",
+        actor=actor,
+        context=context,
+        action=Action.DELETE,
+        purpose=Purpose.CHAIN_EXCHANGE,
+        object_type="token_record",
+        record_ok=False,
+        detail=detail,
+    )
+    if record is None:
+        return False
     audit_record(
         actor=actor,
         action=Action.DELETE,
         purpose=Purpose.CHAIN_EXCHANGE,
         context=context,
         object_type="token_record",
-        result=Result.OK if deleted else Result.DENIED,
-        detail={"reference": reference[:64]},
+        object_id=record.pk,
+        detail=detail,
     )
-    return bool(deleted)
+    record.delete()
+    return True
 
 
 @transaction.atomic

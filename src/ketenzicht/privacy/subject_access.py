@@ -27,7 +27,7 @@ from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.chain import object_refs, refs_q
 from ketenzicht.audit.models import Action, AuditEvent, ObjectType, Purpose, Result
-from ketenzicht.audit.services import audit_record
+from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.common.crypto import blind_index
 from ketenzicht.followup.models import MissingReport, Referral, VictimTrack
@@ -81,9 +81,15 @@ def subject_access_record(
 ) -> PersonRecord | None:
     """The record the request is about, before exporting; None (audited) when it is not the
     actor's organisation's or the actor may not answer requests."""
-    record = policy.subject_access_records(actor).filter(pk=person_id).first()
-    _audit(actor, context, Action.VIEW, Result.OK if record else Result.DENIED, person_id)
-    return record
+    return audited_get(
+        policy.subject_access_records(actor),
+        person_id,
+        actor=actor,
+        context=context,
+        action=Action.VIEW,
+        purpose=Purpose.DATA_SUBJECT_RIGHTS,
+        object_type=ObjectType.PERSON,
+    )
 
 
 def subject_access_report(
@@ -92,9 +98,18 @@ def subject_access_report(
     """The report as JSON-ready data, or None (audited) when the record is not the actor's
     organisation's or the actor may not answer requests. The export is itself audited,
     with the request's reference as the explanation."""
-    record = policy.subject_access_records(actor).filter(pk=person_id).first()
+    record = audited_get(
+        policy.subject_access_records(actor),
+        person_id,
+        actor=actor,
+        context=context,
+        action=Action.EXPORT,
+        purpose=Purpose.DATA_SUBJECT_RIGHTS,
+        object_type=ObjectType.PERSON,
+        record_ok=False,  # the export is recorded once it is built
+        detail={"format": fmt},
+    )
     if record is None:
-        _audit(actor, context, Action.EXPORT, Result.DENIED, person_id, {"format": fmt})
         return None
     records = _same_person(actor, record)
     record_ids = [r.pk for r in records]

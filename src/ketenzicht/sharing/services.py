@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
-from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import audit_record
+from ketenzicht.audit.models import Action, Purpose
+from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 
 from . import policy
@@ -182,19 +182,16 @@ def editable_signal(
     """The signal, locked, when the actor may change it; otherwise None, with a denied
     audit event. Call inside the caller's transaction and raise only after it commits, so
     that the denial stays on record (forbidden and nonexistent are the same denial)."""
-    signal = policy.editable_signals(actor).select_for_update().filter(pk=signal_id).first()
-    if signal is not None:
-        return signal
-    audit_record(
+    return audited_get(
+        policy.editable_signals(actor).select_for_update(),
+        signal_id,
         actor=actor,
+        context=context,
         action=action,
         purpose=Purpose.FOLLOW_UP,
-        context=context,
         object_type="signal",
-        object_id=signal_id,
-        result=Result.DENIED,
+        record_ok=False,
     )
-    return None
 
 
 def signal_share(

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from ketenzicht.accounts.actor import Actor
-from ketenzicht.audit.models import Action, Purpose, Result
-from ketenzicht.audit.services import audit_record
+from ketenzicht.audit.models import Action, Purpose
+from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.common.crypto import blind_index
 from ketenzicht.common.encrypted_fields import tokens_match
@@ -217,54 +217,49 @@ def signal_get(
         policy.editable_signals(actor)
         if for_edit
         else policy.visible_signals(actor, Projection.ATTENTION)
+    ).select_related(
+        "municipality", "location", "organisation", "created_by", "sharing_group", "legal_basis"
     )
-    signal = (
-        qs.select_related(
-            "municipality",
-            "location",
-            "organisation",
-            "created_by",
-            "sharing_group",
-            "legal_basis",
-        )
-        .filter(pk=signal_id)
-        .first()
-    )
-    if signal is not None:
+
+    def projection(signal: Signal) -> Projection:
         # An editable signal comes from the full-projection queryset, which is not
         # annotated: it is seen in full by definition.
-        signal.projection = (
-            Projection.FULL if getattr(signal, "kz_full", for_edit) else Projection.ATTENTION
-        )
-        if signal.projection == Projection.FULL:
-            prefetch_related_objects(
-                [signal], "exploitation_types", "indicators", "control_methods", _subjects(actor)
-            )
-        else:
-            signal = _attention_view(actor, signal)
-    audit_record(
-        actor=actor,
-        action=action,
-        purpose=purpose,
-        context=context,
-        object_type="signal",
-        object_id=signal_id,
-        result=Result.OK if signal else Result.DENIED,
-        detail={"projection": Projection(signal.projection).name.lower()} if signal else None,
+        return Projection.FULL if getattr(signal, "kz_full", for_edit) else Projection.ATTENTION
+
+    def people(signal: Signal) -> list[tuple[str, object]]:
         # The people on it are shown with it, on its page and on its edit form; the
         # attention projection shows none.
-        shown=[
+        if projection(signal) != Projection.FULL:
+            return []
+        return [
             ("person", record_id)
-            for record_id in (
-                Subject.objects.filter(policy.shown_subjects(actor), signal_id=signal.pk)
-                .values_list("record_id", flat=True)
-                .order_by("position", "id")
-                if signal is not None and (for_edit or signal.projection == Projection.FULL)
-                else ()
+            for record_id in Subject.objects.filter(
+                policy.shown_subjects(actor), signal_id=signal.pk
             )
-        ],
+            .values_list("record_id", flat=True)
+            .order_by("position", "id")
+        ]
+
+    signal = audited_get(
+        qs,
+        signal_id,
+        actor=actor,
+        context=context,
+        action=action,
+        purpose=purpose,
+        object_type="signal",
+        detail=lambda signal: {"projection": projection(signal).name.lower()},
+        shown=people,
     )
-    return signal
+    if signal is None:
+        return None
+    signal.projection = projection(signal)
+    if signal.projection == Projection.FULL:
+        prefetch_related_objects(
+            [signal], "exploitation_types", "indicators", "control_methods", _subjects(actor)
+        )
+        return signal
+    return _attention_view(actor, signal)
 
 
 def signal_revisions(*, actor: Actor, signal: Signal) -> QuerySet[SignalRevision]:
