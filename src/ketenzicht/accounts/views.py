@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from .navigation import home_item
+from ketenzicht.conf.navigation import home_item
+
 from .request_actor import get_actor
 
 

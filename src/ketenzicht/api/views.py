@@ -32,6 +32,7 @@ from ketenzicht.followup.models import Referral
 from ketenzicht.followup.selectors import attach_referrals, referral_get, referral_list
 from ketenzicht.followup.services import referral_transition
 from ketenzicht.followup.workflow import Step
+from ketenzicht.notifications import access as notifications_access
 from ketenzicht.notifications.selectors import subscription_get
 from ketenzicht.notifications.services import (
     SubscriptionInput,
@@ -575,7 +576,7 @@ class SubscriptionCollection(ActorMixin, APIView):
         responses=s.SubscriptionPageSerializer,
     )
     def get(self, request: Request) -> Response:
-        subscriptions = policy.visible_subscriptions(self.actor(request))
+        subscriptions = notifications_access.visible_subscriptions(self.actor(request))
         return Response(
             {"next": None, "results": s.SubscriptionSerializer(subscriptions, many=True).data}
         )

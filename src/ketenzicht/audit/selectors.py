@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from ketenzicht.accounts.actor import Actor
+from ketenzicht.accounts.permissions import has_capability
 from ketenzicht.common.context import Context
-from ketenzicht.sharing import policy
 
 from .chain import object_refs, refs_q
 from .models import Action, AuditEvent, ObjectType, Purpose
@@ -39,7 +39,7 @@ def audit_event_list(
     size: int = 50,
 ) -> tuple[list[AuditEvent], int | None]:
     """A page of events, newest first, and the id to continue below (keyset on id)."""
-    if not policy.may_read_audit(actor):
+    if not has_capability(actor, "audit_trail"):
         return [], None
     qs: QuerySet[AuditEvent] = AuditEvent.objects.select_related("link").order_by("-id")
     if filters.actor:

@@ -170,7 +170,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ketenzicht.accounts.context_processors.actor",
+                "ketenzicht.conf.context_processors.actor",
             ],
         },
     },

@@ -23,6 +23,7 @@ from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import SharingGroup
 from ketenzicht.signals.models import Signal
 
+from . import access
 from .models import Case, CaseNote
 
 REFERENCE = re.compile(r"[0-9A-Fa-f]{8}")
@@ -77,7 +78,7 @@ def _open_case(actor: Actor, context: Context, case_id: int, *, own: bool) -> Ca
     """An open case the actor sees, locked for a change; with ``own`` only one of the
     actor's own organisation, who alone group and close it. A denial is recorded here, the
     change by its caller."""
-    cases = policy.visible_cases(actor).filter(closed_at__isnull=True)
+    cases = access.visible_cases(actor).filter(closed_at__isnull=True)
     if own:
         cases = cases.filter(organisation_id=actor.organisation_id or 0)
     return audited_get(

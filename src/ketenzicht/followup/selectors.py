@@ -24,7 +24,7 @@ from ketenzicht.sharing.models import GrantEnd
 from ketenzicht.sharing.policy import Projection
 from ketenzicht.signals.models import Signal
 
-from . import workflow
+from . import access, workflow
 from .deadlines import working_days_between
 from .models import Case, Outcome, Referral, ReferralEvent, ReferralStatus
 
@@ -58,7 +58,7 @@ def referral_list(
     purpose: str = Purpose.FOLLOW_UP,
 ) -> Page[Referral]:
     """``state`` is one of ``STATES`` (the inbox filter), ``status`` one exact status."""
-    qs = policy.visible_referrals(actor)
+    qs = access.visible_referrals(actor)
     if signal_id:
         qs = qs.filter(signals__pk=signal_id)
     if status:
@@ -103,7 +103,7 @@ def _state_filter(state: str, today: dt.date | None = None) -> Q:
 def referral_state_counts(*, actor: Actor, direction: str) -> dict[str, int]:
     """How many visible referrals each inbox filter holds: counts only, no rows, so not an
     audited read of referrals (the list that follows is)."""
-    qs = policy.visible_referrals(actor)
+    qs = access.visible_referrals(actor)
     mine = Q(to_organisation_id=actor.organisation_id or 0)
     qs = qs.filter(mine) if direction == "received" else qs.exclude(mine)
     return qs.aggregate(
@@ -126,9 +126,9 @@ class EndedAccess:
 def ended_access_list(*, actor: Actor, context: Context, size: int = 50) -> list[EndedAccess]:
     """Received referrals whose access ended, most recently ended first: so a body knows
     what it can no longer see, without seeing it."""
-    after_close = policy.referral_access_after_close()
+    after_close = access.referral_access_after_close()
     rows = []
-    for referral in policy.ended_referrals(actor).order_by("-closed_at", "-sent_at")[:size]:
+    for referral in access.ended_referrals(actor).order_by("-closed_at", "-sent_at")[:size]:
         if referral.outcome == Outcome.FORWARDED:
             ended = referral.closed_at or referral.outcome_at or referral.sent_at
             rows.append(
@@ -157,7 +157,7 @@ def referral_get(
     purpose: str = Purpose.FOLLOW_UP,
 ) -> Referral | None:
     return audited_get(
-        _with_visible_signals(actor, policy.visible_referrals(actor)).prefetch_related(
+        _with_visible_signals(actor, access.visible_referrals(actor)).prefetch_related(
             Prefetch("events", queryset=ReferralEvent.objects.select_related("by"))
         ),
         referral_id,
@@ -172,7 +172,7 @@ def referral_get(
 def referrals_of_signal(*, actor: Actor, signal: Signal) -> list[Referral]:
     """Referrals of a signal the caller already read in full (for its detail view)."""
     return list(
-        _with_visible_signals(actor, policy.visible_referrals(actor)).filter(signals=signal)
+        _with_visible_signals(actor, access.visible_referrals(actor)).filter(signals=signal)
     )
 
 
@@ -187,7 +187,7 @@ def attach_referrals(*, actor: Actor, signal: Signal | None) -> Signal | None:
 def may_handle(actor: Actor, referral: Referral) -> bool:
     return (
         referral.to_organisation_id == actor.organisation_id
-        and policy.handled_referrals(actor).filter(pk=referral.pk).exists()
+        and access.handled_referrals(actor).filter(pk=referral.pk).exists()
     )
 
 
@@ -323,7 +323,7 @@ def case_list(*, actor: Actor, context: Context) -> list[Case] | None:
         )
         return None
     cases: list[Case] = list(
-        policy.visible_cases(actor)
+        access.visible_cases(actor)
         .select_related("organisation", "sharing_group")
         .annotate(signal_count=Count("signals", distinct=True))
         .order_by(F("closed_at").desc(nulls_first=True), "-created_at")[:200]
@@ -351,7 +351,7 @@ def case_get(*, actor: Actor, context: Context, case_id: int) -> Case | None:
         return [("signal", pk) for pk in visible_ids]
 
     case = audited_get(
-        policy.visible_cases(actor)
+        access.visible_cases(actor)
         .select_related("organisation", "sharing_group", "created_by")
         .prefetch_related("notes__author", "notes__organisation"),
         case_id,

@@ -23,12 +23,11 @@ from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import TASK, Context
 from ketenzicht.notifications.models import Channel
 from ketenzicht.notifications.services import Event, emit
-from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import GrantEnd, OrganisationDefaults
 from ketenzicht.sharing.services import referral_access_grant, referral_access_term
 from ketenzicht.signals.models import Kind, Signal, Status
 
-from . import routing, workflow
+from . import access, routing, workflow
 from .deadlines import add_working_days
 from .models import (
     DeadlinePolicy,
@@ -76,7 +75,7 @@ def referral_access_follow(actor: Actor, context: Context, referral: Referral) -
     once when forwarded. With several referrals of one signal to one body the longest term
     holds. Call after every change of status, inside its transaction."""
     org = referral.to_organisation_id
-    after_close = policy.referral_access_after_close()
+    after_close = access.referral_access_after_close()
     now = timezone.now()
     for signal in referral.signals.exclude(organisation_id=org):
         terms: list[tuple[dt.datetime, str]] = []
@@ -300,7 +299,7 @@ def referral_transition(
     ``ValidationError`` (changing nothing) for an illegal or incomplete step."""
     with transaction.atomic():
         referral = audited_get(
-            policy.handled_referrals(actor)
+            access.handled_referrals(actor)
             .select_for_update(of=("self",))
             .select_related("from_organisation", "to_organisation"),
             referral_id,
@@ -385,7 +384,7 @@ def referral_add_information(
     """The reporter adds new information; a closed referral reopens for the receiving body.
     None (audited as denied) when the referral is not one the actor's organisation sent."""
     referral = audited_get(
-        policy.visible_referrals(actor)
+        access.visible_referrals(actor)
         .exclude(to_organisation_id=actor.organisation_id or 0)
         .select_for_update(of=("self",))
         .select_related("from_organisation", "to_organisation"),

@@ -23,8 +23,8 @@ from ketenzicht.audit.models import Action, ObjectType, Purpose, Result
 from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import Context
 from ketenzicht.geo.models import Municipality
-from ketenzicht.sharing import policy
 
+from . import access
 from .models import SelfAssessment
 from .tables import NATION
 
@@ -50,7 +50,7 @@ def self_assessment_save(
     same year replaces them (the audit trail keeps that it happened). A refusal or invalid
     answers are on record too, and nothing is saved."""
     year = timezone.localdate().year
-    if not policy.may_answer_self_assessment(actor):
+    if not access.may_answer_self_assessment(actor):
         _audit(actor, context, Action.UPDATE, str(year), Result.DENIED)
         raise PermissionDenied
     code = str(actor.municipality_code)
@@ -103,10 +103,10 @@ class Own:
 def own_self_assessment(*, actor: Actor, context: Context) -> Own | None:
     """For a municipal analyst: this year's answers of their municipality (or None when
     the actor answers for none)."""
-    if not policy.may_answer_self_assessment(actor):
+    if not access.may_answer_self_assessment(actor):
         return None
     year = timezone.localdate().year
-    assessment = policy.visible_self_assessments(actor).filter(year=year).first()
+    assessment = access.visible_self_assessments(actor).filter(year=year).first()
     _audit(actor, context, Action.VIEW, f"{actor.municipality_code}-{year}")
     flagged = _blind_spots(actor, [assessment] if assessment else [])
     return Own(year, assessment, bool(flagged))
@@ -152,10 +152,10 @@ def self_assessment_figures(
     *, actor: Actor, context: Context, year: int | None = None
 ) -> Figures | None:
     """National figures and blind spots, for those who may see the national monitor."""
-    if not policy.may_view_monitor_area(actor, NATION):
+    if not access.may_view_monitor_area(actor, NATION):
         return None
     year = year or timezone.localdate().year
-    answers = list(policy.visible_self_assessments(actor).filter(year=year))
+    answers = list(access.visible_self_assessments(actor).filter(year=year))
     _audit(actor, context, Action.LIST, str(year))
     labels = {f.name: str(f.verbose_name) for f in SelfAssessment._meta.fields}
     questions = [
@@ -182,7 +182,7 @@ def _blind_spots(actor: Actor, answers: list[SelfAssessment]) -> set[str]:
     without = {a.municipality_id for a in answers if not a.insight_presence}
     if not without:
         return set()
-    published = policy.monitor_scopes(actor).filter(scope__in=without, key="trend")
+    published = access.monitor_scopes(actor).filter(scope__in=without, key="trend")
     out = set()
     for table in published:
         window = table.data.get("window") or {}

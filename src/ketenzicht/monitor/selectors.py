@@ -23,10 +23,10 @@ from ketenzicht.geo.models import Municipality
 from ketenzicht.geo.shapes import municipality_paths
 from ketenzicht.geo.sizes import LABELS as SIZE_LABELS
 from ketenzicht.geo.sizes import size_class
-from ketenzicht.sharing import policy
 from ketenzicht.signals.models import Kind, SubjectRole
 from ketenzicht.taxonomy.models import ExploitationType
 
+from . import access
 from .tables import NATION
 
 
@@ -272,10 +272,10 @@ def monitor_dashboard(
     # Area codes are short and alphanumeric; anything else is no area, and is not looked
     # up (PostgreSQL refuses a NUL in a query: a 500 instead of the 404 of an unknown area).
     plausible = scope.isascii() and scope.isalnum() and len(scope) <= 8
-    allowed = plausible and policy.may_view_monitor_area(actor, scope) and known_format
+    allowed = plausible and access.may_view_monitor_area(actor, scope) and known_format
     shown = area(scope) if allowed else None
     published = (
-        {t.key: t for t in policy.monitor_scopes(actor).filter(scope=scope)} if shown else {}
+        {t.key: t for t in access.monitor_scopes(actor).filter(scope=scope)} if shown else {}
     )
     audit_record(
         actor=actor,
@@ -327,7 +327,7 @@ def monitor_dashboard(
         others.append(NATION)
     trends = {
         row.scope: row.data
-        for row in policy.monitor_scopes(actor).filter(scope__in=others, key="trend")
+        for row in access.monitor_scopes(actor).filter(scope__in=others, key="trend")
     }
     for code in others:
         data = trends.get(code)

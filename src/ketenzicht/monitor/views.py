@@ -15,6 +15,7 @@ from ketenzicht.geo.models import Municipality
 from ketenzicht.sharing import policy
 from ketenzicht.sharing.guards import denied
 
+from . import access
 from .assessment import (
     own_self_assessment,
     self_assessment_figures,
@@ -37,7 +38,7 @@ def monitor_home_view(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("gebied", "")
     if chosen and chosen.isalnum() and len(chosen) <= 8:
         return redirect("monitor:area", scope=chosen)
-    scope = policy.monitor_home_scope(actor)
+    scope = access.monitor_home_scope(actor)
     if scope is None:
         raise denied(request, "aggregates")
     return redirect("monitor:area", scope=scope)
@@ -49,7 +50,7 @@ def monitor_area_view(request: HttpRequest, scope: str) -> HttpResponse:
     dashboard = monitor_dashboard(actor=actor, context=request_context(request, "web"), scope=scope)
     if dashboard is None:
         raise Http404
-    national = policy.may_view_monitor_area(actor, NATION)
+    national = access.may_view_monitor_area(actor, NATION)
     context = request_context(request, "web")
     own = (
         own_self_assessment(actor=actor, context=context)

@@ -14,6 +14,7 @@ from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 
+from . import access
 from .models import Delivery, DeliveryStatus, Subscription
 
 D = DeliveryStatus
@@ -46,7 +47,7 @@ def subscription_list(*, actor: Actor, context: Context) -> list[SubscriptionRow
     if not policy.may_manage_subscriptions(actor):
         _audit(actor, context, Action.LIST, None, ok=False)
         return None
-    subscriptions = policy.visible_subscriptions(actor).annotate(
+    subscriptions = access.visible_subscriptions(actor).annotate(
         delivered=Count("deliveries", filter=Q(deliveries__status=D.DELIVERED)),
         pending=Count("deliveries", filter=Q(deliveries__status=D.PENDING)),
         failed=Count("deliveries", filter=Q(deliveries__status=D.FAILED)),
@@ -64,7 +65,7 @@ def subscription_get(
     *, actor: Actor, context: Context, subscription_id: uuid.UUID | str
 ) -> Subscription | None:
     return audited_get(
-        policy.visible_subscriptions(actor),
+        access.visible_subscriptions(actor),
         subscription_id,
         actor=actor,
         context=context,

@@ -29,6 +29,7 @@ from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 
+from . import access
 from .destinations import destination_error
 from .models import Channel, Delivery, DeliveryStatus, Message, Subscription
 
@@ -218,7 +219,7 @@ def subscription_update(
     *, actor: Actor, context: Context, subscription_id: uuid.UUID | str, data: SubscriptionInput
 ) -> Subscription | None:
     subscription = audited_get(
-        policy.visible_subscriptions(actor).select_for_update(),
+        access.visible_subscriptions(actor).select_for_update(),
         subscription_id,
         actor=actor,
         context=context,
@@ -253,7 +254,7 @@ def subscription_delete(
     *, actor: Actor, context: Context, subscription_id: uuid.UUID | str
 ) -> bool:
     subscription = audited_get(
-        policy.visible_subscriptions(actor).select_for_update(),
+        access.visible_subscriptions(actor).select_for_update(),
         subscription_id,
         actor=actor,
         context=context,

@@ -1,10 +1,14 @@
 """THE sharing policy: who may see what of a signal, a person record and a hit notice.
 
-Everything an actor may do is read from one table, ``POLICY_TABLE``: per role, how much of a
-signal it sees for each relation its organisation has to that signal, and which other
-capabilities the role has. Every selector filters through the functions below, so the rule
-is applied in SQL (it holds at a million signals) and changes to sharing take effect on the
-next query. Deny by default: no organisation, no role or no relation means nothing.
+Everything an actor may do is read from one table, ``POLICY_TABLE`` (kept with the roles in
+``accounts.permissions``, so that the foundation may ask for a capability too): per role, how
+much of a signal it sees for each relation its organisation has to that signal, and which
+other capabilities the role has. Every selector filters through the functions below, so the
+rule is applied in SQL (it holds at a million signals) and changes to sharing take effect on
+the next query. The rules for the workflows' own objects (referrals and cases, webhook
+subscriptions, the monitor's tables) are built on these in ``followup.access``,
+``notifications.access`` and ``monitor.access``: the policy sits below the workflows. Deny
+by default: no organisation, no role or no relation means nothing.
 
 Relations of an organisation to a signal:
 
@@ -20,108 +24,28 @@ Projections of a signal: ``full`` (content: narrative, indicators, people), ``at
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
 from typing import Any
 
-from django.conf import settings
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Location, Role
-from ketenzicht.followup.models import Case, Outcome, Referral, ReferralKind, ReferralStatus
-from ketenzicht.geo.models import Municipality
-from ketenzicht.geo.sizes import size_class
-from ketenzicht.monitor.models import PublishedTable, SelfAssessment
-from ketenzicht.notifications.models import Subscription
+
+# The table and its questions are re-exported: callers ask the policy, wherever it is kept.
+from ketenzicht.accounts.permissions import POLICY_TABLE as POLICY_TABLE
+from ketenzicht.accounts.permissions import Projection as Projection
+from ketenzicht.accounts.permissions import Relation as Relation
+from ketenzicht.accounts.permissions import RolePolicy as RolePolicy
+from ketenzicht.accounts.permissions import has_capability as has_capability
+from ketenzicht.accounts.permissions import projection as projection
+from ketenzicht.accounts.permissions import role_policies as role_policies
 from ketenzicht.persons.models import HitNotice, MatchReview, PersonRecord, TokenRecord
 from ketenzicht.signals.models import Signal, Subject
 
 from .models import AccessGrant, Distribution, SharingGroup
 
-
-class Relation(StrEnum):
-    OWN = "own"
-    GROUP = "group"
-    REFERRAL = "referral"
-    CHAIN = "chain"
-
-
-class Projection(IntEnum):
-    NONE = 0
-    ATTENTION = 1
-    FULL = 2
-
-
-@dataclass(frozen=True)
-class RolePolicy:
-    signals: Mapping[Relation, Projection] = field(default_factory=dict)
-    register: bool = False  # register signals and decide their sharing, for the own org
-    hits: bool = False  # receive and acknowledge hit notices for the own organisation
-    attention_list: bool = False  # the attention list of the own organisation's locations
-    aggregates: bool = False  # figures without personal data (the monitor)
-    sharing_health: bool = False  # the share of soft signals visible beyond the reporter
-    audit_trail: bool = False
-    administer: bool = False  # sharing groups, organisation defaults, routing rules
-    referrals: bool = False  # referrals to and from the own organisation; handle received
-    follow_up_figures: bool = False  # deadline performance per receiving body (no persons)
-    cases: bool = False  # joint-analysis cases of the own organisation and its groups
-    subscriptions: bool = False  # webhook subscriptions of the own organisation
-    # Answer a data subject's request about the own organisation's records (GDPR art. 15),
-    # see the retention periods and purges; nothing else.
-    subject_access: bool = False
-
-
 R, P = Relation, Projection
-_NEED_TO_KNOW = {R.OWN: P.FULL, R.GROUP: P.FULL, R.REFERRAL: P.FULL, R.CHAIN: P.FULL}
-
-POLICY_TABLE: dict[str, RolePolicy] = {
-    # Frontline staff see content their organisation holds or that was shared with it by
-    # name (group, referral); of chain-wide signals only the attention projection.
-    Role.FRONTLINE: RolePolicy(
-        signals={R.OWN: P.FULL, R.GROUP: P.FULL, R.REFERRAL: P.FULL, R.CHAIN: P.ATTENTION},
-        register=True,
-        attention_list=True,
-        referrals=True,
-    ),
-    Role.COORDINATOR: RolePolicy(
-        signals=_NEED_TO_KNOW,
-        register=True,
-        hits=True,
-        attention_list=True,
-        aggregates=True,
-        sharing_health=True,
-        referrals=True,
-        follow_up_figures=True,
-        cases=True,
-        subscriptions=True,
-    ),
-    Role.INVESTIGATOR: RolePolicy(signals=_NEED_TO_KNOW, register=True, referrals=True, cases=True),
-    # Analysts and the monitor see aggregates only, never a signal or a person.
-    Role.MUNICIPAL_ANALYST: RolePolicy(aggregates=True),
-    Role.NATIONAL_MONITOR: RolePolicy(aggregates=True, sharing_health=True, follow_up_figures=True),
-    Role.AUDITOR: RolePolicy(audit_trail=True),
-    Role.ADMINISTRATOR: RolePolicy(administer=True, subscriptions=True),
-    Role.PRIVACY_OFFICER: RolePolicy(subject_access=True),
-}
-
-
-def role_policies(actor: Actor) -> list[RolePolicy]:
-    if actor.organisation_id is None:
-        return []
-    return [POLICY_TABLE[role] for role in actor.roles if role in POLICY_TABLE]
-
-
-def projection(actor: Actor, relation: Relation) -> Projection:
-    """The most an actor's roles allow for one relation."""
-    return max((p.signals.get(relation, P.NONE) for p in role_policies(actor)), default=P.NONE)
-
-
-def _capability(actor: Actor, name: str) -> bool:
-    return any(getattr(p, name) for p in role_policies(actor))
 
 
 # -- signals ---------------------------------------------------------------------------
@@ -202,7 +126,7 @@ def may_read_signals(actor: Actor) -> bool:
 
 
 def may_register(actor: Actor) -> bool:
-    return _capability(actor, "register")
+    return has_capability(actor, "register")
 
 
 def may_edit_signal(actor: Actor, signal: Signal) -> bool:
@@ -246,11 +170,11 @@ def visible_person_records(actor: Actor) -> QuerySet[PersonRecord]:
 
 
 def may_receive_hits(actor: Actor) -> bool:
-    return _capability(actor, "hits")
+    return has_capability(actor, "hits")
 
 
 def may_view_attention(actor: Actor) -> bool:
-    return _capability(actor, "attention_list")
+    return has_capability(actor, "attention_list")
 
 
 def visible_hit_notices(actor: Actor) -> QuerySet[HitNotice]:
@@ -261,7 +185,7 @@ def visible_hit_notices(actor: Actor) -> QuerySet[HitNotice]:
 
 def may_review_matches(actor: Actor) -> bool:
     """Coordinators, who receive the notices, also judge the uncertain pairs behind them."""
-    return _capability(actor, "hits")
+    return has_capability(actor, "hits")
 
 
 def visible_match_reviews(actor: Actor) -> QuerySet[MatchReview]:
@@ -275,7 +199,7 @@ def visible_match_reviews(actor: Actor) -> QuerySet[MatchReview]:
 
 def may_exchange_tokens(actor: Actor) -> bool:
     """Coordinators (and their partner systems' API tokens) send and read keyed tokens."""
-    return _capability(actor, "hits")
+    return has_capability(actor, "hits")
 
 
 def visible_token_records(actor: Actor) -> QuerySet[TokenRecord]:
@@ -294,7 +218,7 @@ def splittable_records(actor: Actor) -> QuerySet[PersonRecord]:
 def attention_hit_notices(actor: Actor) -> QuerySet[HitNotice]:
     """Hit notices that may mark a resident on the attention list: the organisation's own
     notices, which reveal only that another organisation is involved and whom to call."""
-    if not _capability(actor, "attention_list"):
+    if not has_capability(actor, "attention_list"):
         return HitNotice.objects.none()
     return HitNotice.objects.filter(organisation_id=actor.organisation_id or 0)
 
@@ -302,7 +226,7 @@ def attention_hit_notices(actor: Actor) -> QuerySet[HitNotice]:
 def attention_locations(actor: Actor) -> QuerySet[Location]:
     """Locations whose attention list the actor may see: frontline staff their own location
     (if they have one), coordinators every location of their organisation."""
-    if not _capability(actor, "attention_list"):
+    if not has_capability(actor, "attention_list"):
         return Location.objects.none()
     qs = Location.objects.filter(organisation_id=actor.organisation_id or 0)
     if Role.COORDINATOR not in actor.roles:
@@ -317,69 +241,11 @@ def may_open_attention_list(actor: Actor) -> bool:
 
 
 def may_view_aggregates(actor: Actor) -> bool:
-    return _capability(actor, "aggregates")
-
-
-def monitor_scopes(actor: Actor) -> QuerySet[PublishedTable]:
-    """Published tables (protected aggregates) the actor may read: the national monitor and
-    coordinators every area; a municipal analyst their own municipality and, to compare,
-    the police unit, province, size class and nation it lies in."""
-    if not may_view_aggregates(actor):
-        return PublishedTable.objects.none()
-    if actor.has_role(Role.NATIONAL_MONITOR, Role.COORDINATOR):
-        return PublishedTable.objects.all()
-    own = actor.municipality_code or ""
-    areas = Municipality.objects.filter(code=own).values_list(
-        "police_unit_code", "province_code", "population"
-    )
-    wider = ["NL"]
-    for unit, province, population in areas:
-        wider += [unit, province, size_class(population) or ""]
-    # Of the wider areas only the table that holds the comparison figures (the
-    # twelve-month signals), not their other tables.
-    return PublishedTable.objects.filter(Q(scope=own) | Q(scope__in=wider, key="trend"))
-
-
-def monitor_home_scope(actor: Actor) -> str | None:
-    """The area the monitor opens on: the nation for those who may see it, an analyst's
-    own municipality, or none (an analyst without a municipality has no dashboard)."""
-    if may_view_monitor_area(actor, "NL"):
-        return "NL"
-    own = actor.municipality_code or ""
-    return own if own and may_view_monitor_area(actor, own) else None
-
-
-def may_view_monitor_area(actor: Actor, scope: str) -> bool:
-    """Whether the actor may open the dashboard of an area (analysts: their own only)."""
-    if not may_view_aggregates(actor):
-        return False
-    if actor.has_role(Role.NATIONAL_MONITOR, Role.COORDINATOR):
-        return True
-    return bool(actor.municipality_code) and scope == actor.municipality_code
-
-
-def may_answer_self_assessment(actor: Actor) -> bool:
-    """Municipal analysts answer the yearly self-assessment for their own municipality."""
-    return (
-        may_view_aggregates(actor)
-        and actor.has_role(Role.MUNICIPAL_ANALYST)
-        and bool(actor.municipality_code)
-    )
-
-
-def visible_self_assessments(actor: Actor) -> QuerySet[SelfAssessment]:
-    """Self-assessments the actor may read: an analyst their own municipality's; the
-    national monitor and coordinators every municipality's (for the national figures and
-    the blind spots)."""
-    if not may_view_aggregates(actor):
-        return SelfAssessment.objects.none()
-    if actor.has_role(Role.NATIONAL_MONITOR, Role.COORDINATOR):
-        return SelfAssessment.objects.all()
-    return SelfAssessment.objects.filter(municipality_id=actor.municipality_code or "")
+    return has_capability(actor, "aggregates")
 
 
 def may_view_sharing_health(actor: Actor) -> bool:
-    return _capability(actor, "sharing_health")
+    return has_capability(actor, "sharing_health")
 
 
 def signals_for_aggregates(actor: Actor) -> QuerySet[Signal]:
@@ -391,15 +257,15 @@ def signals_for_aggregates(actor: Actor) -> QuerySet[Signal]:
 
 
 def may_read_audit(actor: Actor) -> bool:
-    return _capability(actor, "audit_trail")
+    return has_capability(actor, "audit_trail")
 
 
 def may_administer(actor: Actor) -> bool:
-    return _capability(actor, "administer")
+    return has_capability(actor, "administer")
 
 
 def may_answer_subject_access(actor: Actor) -> bool:
-    return _capability(actor, "subject_access")
+    return has_capability(actor, "subject_access")
 
 
 def subject_access_records(actor: Actor) -> QuerySet[PersonRecord]:
@@ -413,88 +279,19 @@ def subject_access_records(actor: Actor) -> QuerySet[PersonRecord]:
 
 
 def may_follow_up(actor: Actor) -> bool:
-    return _capability(actor, "referrals")
-
-
-def referral_access_after_close() -> dt.timedelta:
-    return dt.timedelta(days=settings.REFERRAL_ACCESS_AFTER_CLOSE_DAYS)
-
-
-def referral_access_ended() -> Q:
-    """Referrals whose receiving body no longer has access (ADR 0022): forwarded to another
-    body, or closed longer ago than ``REFERRAL_ACCESS_AFTER_CLOSE_DAYS``. The same terms end
-    its ``AccessGrant`` on the signals (``followup.services``)."""
-    closed = ReferralStatus.CLOSED
-    return Q(outcome=Outcome.FORWARDED, status__in=[ReferralStatus.OUTCOME, closed]) | Q(
-        status=closed, closed_at__lte=timezone.now() - referral_access_after_close()
-    )
-
-
-def visible_referrals(actor: Actor) -> QuerySet[Referral]:
-    """Referrals the own organisation sent, received, or contributed a signal to (every
-    reporter hears the outcome, also of a joint analysis that combined its signal; the
-    receiving body handles them). A receiving body sees one only while its access lasts;
-    a body that forwarded a referral is not the sender of the forwarded one."""
-    if not _capability(actor, "referrals"):
-        return Referral.objects.none()
-    org = actor.organisation_id or 0
-    contributed = Referral.signals.through.objects.filter(
-        referral_id=OuterRef("pk"), signal__organisation_id=org
-    )
-    return Referral.objects.filter(
-        (Q(from_organisation_id=org) & ~Q(kind=ReferralKind.FORWARDED))
-        | (Q(to_organisation_id=org) & ~referral_access_ended())
-        | Q(Exists(contributed))
-    )
-
-
-def handled_referrals(actor: Actor) -> QuerySet[Referral]:
-    """Referrals whose status the actor may change: those its organisation received, while
-    its access lasts."""
-    if not _capability(actor, "referrals"):
-        return Referral.objects.none()
-    return Referral.objects.filter(to_organisation_id=actor.organisation_id or 0).exclude(
-        referral_access_ended()
-    )
-
-
-def ended_referrals(actor: Actor) -> QuerySet[Referral]:
-    """Referrals the own organisation received and no longer has access to: what it can
-    still be told is that access ended, when and why, never their content."""
-    if not _capability(actor, "referrals"):
-        return Referral.objects.none()
-    return Referral.objects.filter(
-        referral_access_ended(), to_organisation_id=actor.organisation_id or 0
-    )
+    return has_capability(actor, "referrals")
 
 
 def may_view_follow_up_figures(actor: Actor) -> bool:
-    return _capability(actor, "follow_up_figures")
+    return has_capability(actor, "follow_up_figures")
 
 
 def may_work_on_cases(actor: Actor) -> bool:
-    return _capability(actor, "cases")
-
-
-def visible_cases(actor: Actor) -> QuerySet[Case]:
-    """Joint-analysis cases of the own organisation or shared with one of its groups."""
-    if not may_work_on_cases(actor):
-        return Case.objects.none()
-    org = actor.organisation_id or 0
-    groups = SharingGroup.organisations.through.objects.filter(organisation_id=org)
-    return Case.objects.filter(
-        Q(organisation_id=org) | Q(sharing_group_id__in=groups.values("sharinggroup_id"))
-    )
+    return has_capability(actor, "cases")
 
 
 def may_manage_subscriptions(actor: Actor) -> bool:
-    return _capability(actor, "subscriptions")
-
-
-def visible_subscriptions(actor: Actor) -> QuerySet[Subscription]:
-    if not may_manage_subscriptions(actor):
-        return Subscription.objects.none()
-    return Subscription.objects.filter(organisation_id=actor.organisation_id or 0)
+    return has_capability(actor, "subscriptions")
 
 
 # -- one question for any object -----------------------------------------------------------
@@ -511,12 +308,6 @@ def may_view(actor: Actor, obj: Any) -> bool:
         return visible_hit_notices(actor).filter(pk=obj.pk).exists()
     if isinstance(obj, Location):
         return attention_locations(actor).filter(pk=obj.pk).exists()
-    if isinstance(obj, Referral):
-        return visible_referrals(actor).filter(pk=obj.pk).exists()
-    if isinstance(obj, Case):
-        return visible_cases(actor).filter(pk=obj.pk).exists()
-    if isinstance(obj, Subscription):
-        return visible_subscriptions(actor).filter(pk=obj.pk).exists()
     if isinstance(obj, MatchReview):
         return visible_match_reviews(actor).filter(pk=obj.pk).exists()
     return False

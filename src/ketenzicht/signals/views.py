@@ -19,6 +19,7 @@ from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors, form_back_when_too_large
 from ketenzicht.common.ratelimit import rate_limited
+from ketenzicht.followup import access as followup_access
 from ketenzicht.followup.forms import ComenshaForm, ReflectionForm
 from ketenzicht.followup.selectors import attach_referrals
 from ketenzicht.followup.victims import steppable_tracks, visible_tracks
@@ -234,7 +235,11 @@ def signal_detail_view(request: HttpRequest, signal_id: str) -> HttpResponse:
             "disclosures": disclosure_list(actor=actor, signal=signal),
             **(_victim_track_context(actor, signal) if full else {}),
             "cases": (
-                list(policy.visible_cases(actor).filter(signals=signal).order_by("-created_at"))
+                list(
+                    followup_access.visible_cases(actor)
+                    .filter(signals=signal)
+                    .order_by("-created_at")
+                )
                 if full and policy.may_work_on_cases(actor)
                 else None
             ),

@@ -17,7 +17,7 @@ from ketenzicht.accounts.factories import OrganisationFactory, make_actor
 from ketenzicht.accounts.models import OrganisationType, Role, User
 from ketenzicht.audit.models import AuditEvent, Result
 from ketenzicht.geo.models import Municipality
-from ketenzicht.monitor import tables
+from ketenzicht.monitor import access, tables
 from ketenzicht.monitor.models import PublishedTable
 from ketenzicht.monitor.services import monitor_rebuild
 from ketenzicht.signals.factories import TEST_CONTEXT, register, signal_input
@@ -150,9 +150,8 @@ def test_analyst_sees_own_municipality_only(westerwolde: list[Signal]) -> None:
     assert forms.count('class="kz-chart__label"') == 6 and "Arbeidsuitbuiting" in forms
     assert forms.count("kz-chart__value--suppressed") + forms.count('class="kz-chart__bar"') == 6
     assert client.get("/monitor/GM0363").status_code == 404  # Amsterdam
-    from ketenzicht.sharing import policy
 
-    readable = set(policy.monitor_scopes(analyst).values_list("scope", "key"))
+    readable = set(access.monitor_scopes(analyst).values_list("scope", "key"))
     assert ("NL", "trend") in readable and ("NL", "map") not in readable
     assert ("NL", "types") not in readable
     assert ("NL", "estimate") not in readable and ("GM0363", "types") not in readable

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from ketenzicht.accounts.actor import Actor
+from ketenzicht.monitor import access
 from ketenzicht.sharing import policy
-
-from .actor import Actor
 
 
 def _anyone(actor: Actor) -> bool:
@@ -22,7 +22,7 @@ def _anyone(actor: Actor) -> bool:
 
 
 def _monitor(actor: Actor) -> bool:
-    return policy.monitor_home_scope(actor) is not None
+    return access.monitor_home_scope(actor) is not None
 
 
 @dataclass(frozen=True)

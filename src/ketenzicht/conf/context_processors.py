@@ -4,9 +4,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .mfa import owes_second_factor
+from ketenzicht.accounts.mfa import owes_second_factor
+from ketenzicht.accounts.request_actor import get_actor
+
 from .navigation import menu
-from .request_actor import get_actor
 
 
 def actor(request: HttpRequest) -> dict[str, Any]:
