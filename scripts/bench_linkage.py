@@ -18,10 +18,10 @@ import sys
 import time
 
 from ketenzicht.persons.linkage import model as linkage_model
+from ketenzicht.persons.linkage.batch import link
 from ketenzicht.persons.linkage.evaluate import pairwise
 from ketenzicht.persons.linkage.features import record_features
 from ketenzicht.persons.linkage.generator import generate
-from ketenzicht.persons.linkage.link import link
 
 
 def one(records_wanted: int, threads: int | None) -> dict[str, float]:

@@ -6,7 +6,7 @@ records are synthetic (``persons.linkage.generator``) with their features and cl
 loaded in bulk (clusters from the generator's truth: the cost of matching depends on the
 candidates a record has, not on how they were clustered). Intake records are held out of the
 same generation, so some belong to people already registered and some are new. Each intake
-runs ``persons.linking.link_records`` and, separately, the whole ``records_index`` the worker
+runs ``persons.intake_linking.link_records`` and, separately, the whole ``records_index`` the worker
 runs (pseudonyms, linking, notices), one record at a time. Prints a Markdown table.
 """
 
@@ -28,11 +28,11 @@ django.setup()
 from django.db import connection
 
 from ketenzicht.accounts.models import Organisation, OrganisationType
+from ketenzicht.persons.hit_services import records_index
+from ketenzicht.persons.intake_linking import INDEXED, link_records, record_row, scorer
 from ketenzicht.persons.linkage import normalise
 from ketenzicht.persons.linkage.generator import ORGANISATIONS, Record, generate
-from ketenzicht.persons.linking import INDEXED, link_records, record_row, scorer
 from ketenzicht.persons.models import PersonIdentifier, PersonRecord
-from ketenzicht.persons.services import records_index
 
 INTAKES = 300
 SEX = {"M": "male", "F": "female"}

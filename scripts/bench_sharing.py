@@ -39,9 +39,9 @@ from ketenzicht.accounts.models import User
 from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.api.authentication import token_create
 from ketenzicht.common.context import Context
-from ketenzicht.persons.matching import matcher
+from ketenzicht.persons.hit_services import records_index
 from ketenzicht.persons.models import PersonRecord
-from ketenzicht.persons.services import records_index
+from ketenzicht.persons.same_person import matcher
 from ketenzicht.sharing import policy
 from ketenzicht.signals.models import Signal
 from ketenzicht.signals.selectors import signal_list

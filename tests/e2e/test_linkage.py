@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ketenzicht.accounts.models import Organisation
+from ketenzicht.persons.hit_services import records_index
 from ketenzicht.persons.models import HitNotice, MatchReview, PersonRecord, ReviewStatus
-from ketenzicht.persons.services import records_index
 from ketenzicht.signals.factories import TEST_CONTEXT
 
 from .conftest import assert_accessible, login

@@ -40,8 +40,9 @@ from ketenzicht.notifications.services import (
     subscription_delete,
     subscription_update,
 )
-from ketenzicht.persons.selectors import attention_list, hit_list, person_get, person_list
-from ketenzicht.persons.services import hit_acknowledge
+from ketenzicht.persons.hit_selectors import attention_list, hit_list
+from ketenzicht.persons.hit_services import hit_acknowledge
+from ketenzicht.persons.selectors import person_get, person_list
 from ketenzicht.persons.token_selectors import TokenRecordHits, token_hit_list, token_record_hits
 from ketenzicht.persons.token_services import token_record_delete, token_record_put
 from ketenzicht.sharing import policy

@@ -1,7 +1,7 @@
 """One folding of names for every comparison Ketenzicht makes of them.
 
 The blind indexes of sealed names (``common.crypto``), the hit/no-hit pseudonyms
-(``persons.index``, ADR 0007) and probabilistic linkage (``persons.linkage.normalise``)
+(``persons.pseudonyms``, ADR 0007) and probabilistic linkage (``persons.linkage.normalise``)
 all compare names after this folding, so that a name found by one is found by the others:
 ``Søren`` is ``soren`` in a search, in a pseudonym and in a comparison alike.
 

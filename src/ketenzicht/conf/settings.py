@@ -70,7 +70,7 @@ AUDIT_HMAC_KEY_FALLBACKS = [k for k in env("AUDIT_HMAC_KEY_FALLBACKS").split(","
 AUDIT_SIGNING_KEY_FILE = Path(env("AUDIT_SIGNING_KEY_FILE", str(VAR_DIR / "audit-signing-key.pem")))
 AUDIT_CHECKPOINT_DIR = Path(env("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
 AUDIT_LOG_ORIGIN = env("AUDIT_LOG_ORIGIN", "ketenzicht.local/audit")
-# Key of the hit/no-hit index pseudonyms (persons.index, ADR 0007). Changing it means
+# Key of the hit/no-hit index pseudonyms (persons.pseudonyms, ADR 0007). Changing it means
 # re-indexing: `ketenzicht reindex`. The id names the key in every index entry.
 INDEX_HMAC_KEY = env_secret("INDEX_HMAC_KEY") or _secret_from_file("index-key")
 INDEX_KEY_ID = env("INDEX_KEY_ID") or "k1"

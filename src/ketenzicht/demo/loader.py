@@ -18,9 +18,10 @@ from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import CLI
 from ketenzicht.geo.models import Municipality
-from ketenzicht.persons.linkage_services import persons_relink
+from ketenzicht.persons.hit_services import records_index
 from ketenzicht.persons.models import PersonRecord
-from ketenzicht.persons.services import records_index, resident_register
+from ketenzicht.persons.relink_services import persons_relink
+from ketenzicht.persons.services import resident_register
 from ketenzicht.signals.intake import SignalInput, SubjectInput
 from ketenzicht.signals.models import Signal, Subject
 from ketenzicht.signals.services import Vocabulary, signals_register

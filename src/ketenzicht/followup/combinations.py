@@ -18,8 +18,8 @@ from ketenzicht.accounts.actor import SYSTEM
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import TASK, Context
-from ketenzicht.persons.matching import matcher
 from ketenzicht.persons.models import PersonIdentifier
+from ketenzicht.persons.same_person import matcher
 from ketenzicht.sharing.services import referral_access_grant
 from ketenzicht.signals.models import Kind, Signal, Subject
 

@@ -27,8 +27,8 @@ from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.notifications.models import Channel
 from ketenzicht.notifications.services import Event, emit
-from ketenzicht.persons.matching import matcher
 from ketenzicht.persons.models import HitNotice, PersonRecord
+from ketenzicht.persons.same_person import matcher
 from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import AccessGrant
 from ketenzicht.sharing.services import referral_access_grant

@@ -154,7 +154,7 @@ class MatchKey(models.TextChoices):
 class IndexEntry(models.Model):
     """One keyed pseudonym of one identifying feature of a person record.
 
-    ``token`` is an HMAC of the normalised feature under the index key (``persons.index``);
+    ``token`` is an HMAC of the normalised feature under the index key (``persons.pseudonyms``);
     the plaintext is never stored here, so the index alone reveals only which records share
     a feature, not what it is. See ADR 0007.
     """
@@ -178,7 +178,7 @@ class IndexEntry(models.Model):
 class HitNotice(models.Model):
     """A match notice for one organisation: another organisation holds a record about a
     person this organisation also holds a record about. Never carries the other side's
-    content; see ``persons.selectors.hit_list`` for what the coordinator sees."""
+    content; see ``persons.hit_selectors.hit_list`` for what the coordinator sees."""
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="hit_notices"

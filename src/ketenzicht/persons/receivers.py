@@ -9,7 +9,7 @@ from django.dispatch import receiver
 
 from ketenzicht.common.rotation import blind_indexes_recompute
 
-from .linking import BLIND, blind_key
+from .intake_linking import BLIND, blind_key
 from .models import RecordFeatures
 
 

@@ -1,6 +1,6 @@
 """Reviewers' decisions about linkage: confirming or rejecting an uncertain pair, and
 splitting a wrong link. Every decision is kept (``MatchReview``), audited, and followed by
-every later online match and batch re-link (``persons.linking``)."""
+every later online match and batch re-link (``persons.intake_linking``)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 
-from .linking import (
+from .hit_services import records_index
+from .intake_linking import (
     audit_links,
     decisions,
     detach,
@@ -29,7 +30,6 @@ from .linking import (
     supersede_settled,
 )
 from .models import MatchReview, PersonRecord, ReviewStatus
-from .services import records_index
 
 NOTE_MAX = 2000
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from .events import records_indexed
-from .services import records_index
+from .hit_services import records_index
 
 
 @task()

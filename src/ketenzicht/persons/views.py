@@ -14,20 +14,14 @@ from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
 from ketenzicht.sharing import policy
 
-from .forms import ReviewDecisionForm, SplitForm
-from .linking import THRESHOLDS
+from .hit_selectors import attention_list, hit_list
+from .hit_services import hit_acknowledge
+from .intake_linking import THRESHOLDS
 from .models import ReviewStatus
+from .review_forms import ReviewDecisionForm, SplitForm
+from .review_selectors import Step, match_review_get, match_review_queue
 from .review_services import match_review_decide, person_split
-from .selectors import (
-    Step,
-    attention_list,
-    hit_list,
-    linked_organisations,
-    match_review_get,
-    match_review_queue,
-    person_get,
-)
-from .services import hit_acknowledge
+from .selectors import linked_organisations, person_get
 
 
 @login_required

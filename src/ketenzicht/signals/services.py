@@ -20,8 +20,8 @@ from ketenzicht.audit.services import audit_record
 from ketenzicht.common.bulk import bulk_insert
 from ketenzicht.common.context import Context
 from ketenzicht.geo.models import Municipality
+from ketenzicht.persons.hit_services import index_after_commit
 from ketenzicht.persons.models import PersonIdentifier, PersonRecord
-from ketenzicht.persons.services import index_after_commit
 from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import Disclosure, Distribution
 from ketenzicht.sharing.services import (

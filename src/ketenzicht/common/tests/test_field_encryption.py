@@ -20,9 +20,9 @@ from ketenzicht.common import crypto, sealing
 from ketenzicht.common.crypto import FieldDecryptError, new_key_text, open_sealed, seal
 from ketenzicht.common.encrypted_fields import UnreadableText
 from ketenzicht.followup.models import CaseNote
+from ketenzicht.persons.hit_services import records_index
 from ketenzicht.persons.models import PersonIdentifier, PersonRecord, RecordFeatures
 from ketenzicht.persons.selectors import person_list
-from ketenzicht.persons.services import records_index
 from ketenzicht.signals.factories import TEST_CONTEXT, register
 from ketenzicht.signals.intake import SubjectInput
 from ketenzicht.signals.models import Signal

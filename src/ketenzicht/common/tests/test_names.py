@@ -10,7 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ketenzicht.common import crypto, names
-from ketenzicht.persons import index
+from ketenzicht.persons import pseudonyms
 from ketenzicht.persons.linkage import normalise as linkage
 
 # Names as the chain registers them: Latin with accents and the letters NFKD leaves alone,
@@ -37,7 +37,7 @@ def test_blind_index_hit_pseudonym_and_linkage_fold_a_name_alike(name: str) -> N
     words = names.words(name)
     assert crypto.normalise(name).split() == words
     assert crypto.blind_tokens("name", name) == {crypto.blind_index("name", w) for w in words}
-    assert index.normalise_name(name) == " ".join(sorted(words))
+    assert pseudonyms.normalise_name(name) == " ".join(sorted(words))
     assert linkage.fold(name).split() == words
 
 
@@ -82,7 +82,7 @@ def test_the_folding_contract(raw: str, folded: str) -> None:
 
 
 def test_digits_keep_numbered_unknown_people_apart() -> None:
-    assert index.normalise_name("NN", "1") != index.normalise_name("NN", "2")
+    assert pseudonyms.normalise_name("NN", "1") != pseudonyms.normalise_name("NN", "2")
 
 
 def test_names_module_stays_free_of_django() -> None:

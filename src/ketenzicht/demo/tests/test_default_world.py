@@ -19,8 +19,8 @@ from ketenzicht.monitor import tables
 from ketenzicht.monitor.assessment import self_assessment_figures
 from ketenzicht.monitor.models import PublishedTable
 from ketenzicht.monitor.selectors import monitor_dashboard
+from ketenzicht.persons.hit_services import withheld_everywhere
 from ketenzicht.persons.models import PersonRecord
-from ketenzicht.persons.services import withheld_everywhere
 from ketenzicht.signals.factories import TEST_CONTEXT
 from ketenzicht.signals.models import Signal
 

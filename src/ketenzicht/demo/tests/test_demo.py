@@ -132,9 +132,9 @@ def test_a_large_load_links_every_record_in_one_batch(monkeypatch: pytest.Monkey
     is lowered so that a small load takes that path."""
     from ketenzicht.audit.models import AuditEvent
     from ketenzicht.demo import loader
+    from ketenzicht.persons.hit_services import withheld_everywhere
     from ketenzicht.persons.models import HitNotice, IndexEntry
     from ketenzicht.persons.selectors import distinct_persons
-    from ketenzicht.persons.services import withheld_everywhere
 
     monkeypatch.setattr(loader, "LINK_ONLINE_UP_TO", 100)
     call_command("demo", signals=300, quiet=True)

@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import model as linkage_model
+from .batch import TF_COLUMNS, pairs_from
 from .clusters import Pair
 from .features import record_features
-from .link import TF_COLUMNS, pairs_from
 
 
 def blocking_keys(row: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -27,10 +27,10 @@ import numpy as np
 import pyarrow as pa
 
 from . import model as linkage_model
+from .batch import TF_COLUMNS, level_labels, pairs_from
 from .clusters import Pair, cluster_arrays, stable_ids_arrays
 from .conflicts import v_numbers_conflict
 from .features import record_features
-from .link import TF_COLUMNS, level_labels, pairs_from
 
 # What DuckDB may hold in memory before it spills to its temporary files: with the rest of
 # the process (Django, Splink, Arrow batches on the way) the whole stays under 4 GB.

@@ -85,7 +85,7 @@ def _date(value: Any) -> dt.date | None:
 def recompute_name_pseudonyms(connection: Any) -> set[Any]:
     """The ``name_dob`` pseudonyms made with the current index key; returns the ids of the
     records whose pseudonym changed."""
-    from ketenzicht.persons.index import features
+    from ketenzicht.persons.pseudonyms import features
 
     quote = connection.ops.quote_name
     record = "persons_personrecord"

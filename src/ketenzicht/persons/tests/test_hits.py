@@ -17,10 +17,11 @@ from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.factories import LocationFactory, OrganisationFactory, make_actor
 from ketenzicht.accounts.models import Location, OrganisationType, Role, User
 from ketenzicht.audit.models import AuditEvent
-from ketenzicht.persons.index import normalise_name, pseudonym
+from ketenzicht.persons.hit_selectors import attention_list, hit_list
+from ketenzicht.persons.hit_services import hit_acknowledge
 from ketenzicht.persons.models import HitNotice, IndexEntry
-from ketenzicht.persons.selectors import attention_list, hit_list
-from ketenzicht.persons.services import hit_acknowledge, resident_register
+from ketenzicht.persons.pseudonyms import normalise_name, pseudonym
+from ketenzicht.persons.services import resident_register
 from ketenzicht.signals.factories import TEST_CONTEXT, register, signal_input
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +140,7 @@ def test_same_organisation_is_no_hit_and_indexing_is_idempotent(
         register(ind_frontline)
         register(ind_frontline)
     assert not HitNotice.objects.exists()
-    from ketenzicht.persons.services import records_index
+    from ketenzicht.persons.hit_services import records_index
 
     ids = list(IndexEntry.objects.values_list("record_id", flat=True).distinct())
     before = IndexEntry.objects.count()

@@ -10,12 +10,11 @@ import datetime as dt
 import pytest
 
 from ketenzicht.accounts.factories import OrganisationFactory
+from ketenzicht.persons.hit_services import records_index
+from ketenzicht.persons.intake_linking import prior_weight, scorer
 from ketenzicht.persons.linkage import normalise
 from ketenzicht.persons.linkage.evaluate import pairwise
 from ketenzicht.persons.linkage.generator import ORGANISATIONS, generate
-from ketenzicht.persons.linkage_services import persons_relink
-from ketenzicht.persons.linking import prior_weight, scorer
-from ketenzicht.persons.matching import matcher
 from ketenzicht.persons.models import (
     HitNotice,
     MatchReview,
@@ -24,8 +23,9 @@ from ketenzicht.persons.models import (
     RecordFeatures,
     ReviewStatus,
 )
+from ketenzicht.persons.relink_services import persons_relink
+from ketenzicht.persons.same_person import matcher
 from ketenzicht.persons.selectors import distinct_persons
-from ketenzicht.persons.services import records_index
 from ketenzicht.signals.factories import TEST_CONTEXT
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from ketenzicht.accounts.factories import OrganisationFactory, make_actor
 from ketenzicht.accounts.models import Role
 from ketenzicht.audit.chain import object_ref
 from ketenzicht.audit.models import AuditEvent
+from ketenzicht.persons.hit_services import records_index
 from ketenzicht.persons.models import PersonCluster, PersonIdentifier, PersonRecord
-from ketenzicht.persons.services import records_index
 from ketenzicht.privacy.subject_access import subject_access_report
 from ketenzicht.signals.factories import TEST_CONTEXT
 

@@ -24,11 +24,9 @@ from ketenzicht.common.encrypted_fields import (
     row_key_text,
     tokens_text,
 )
-from ketenzicht.persons.index import pseudonym
+from ketenzicht.persons.intake_linking import features_of, record_row
 from ketenzicht.persons.linkage import normalise
 from ketenzicht.persons.linkage.features import record_features
-from ketenzicht.persons.linking import features_of, record_row
-from ketenzicht.persons.matching import ExactPseudonymMatcher
 from ketenzicht.persons.models import (
     HitNotice,
     IndexEntry,
@@ -37,6 +35,8 @@ from ketenzicht.persons.models import (
     PersonRecord,
     RecordFeatures,
 )
+from ketenzicht.persons.pseudonyms import pseudonym
+from ketenzicht.persons.same_person import ExactPseudonymMatcher
 
 pytestmark = pytest.mark.django_db
 

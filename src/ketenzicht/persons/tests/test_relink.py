@@ -12,8 +12,8 @@ import pytest
 
 from ketenzicht.accounts.factories import OrganisationFactory
 from ketenzicht.audit.models import AuditEvent
-from ketenzicht.persons.linkage_services import persons_relink
 from ketenzicht.persons.models import PersonCluster, PersonIdentifier, PersonRecord
+from ketenzicht.persons.relink_services import persons_relink
 from ketenzicht.signals.factories import TEST_CONTEXT
 
 pytestmark = pytest.mark.django_db
@@ -80,8 +80,8 @@ def test_relink_clusters_people_across_organisations_and_keeps_identifiers() -> 
 
 
 def test_a_relink_that_separates_two_records_withdraws_notices_on_both_sides() -> None:
+    from ketenzicht.persons.hit_services import records_index
     from ketenzicht.persons.models import HitNotice, MatchReview, ReviewStatus
-    from ketenzicht.persons.services import records_index
 
     coa, ind = OrganisationFactory(code="coa"), OrganisationFactory(code="ind")
     one = _record(coa, "Yusuf", "Al-Masri", "1990-06-12", v="1234567890")
@@ -127,10 +127,10 @@ def test_the_streamed_relink_makes_the_clusters_and_queue_of_the_in_memory_link(
     pairs; on the same rows, decisions and earlier identifiers it gives exactly what
     ``link.link`` gives with everything in Python: the same clusters with the same
     identifiers, the same uncertain band, and reviewers' decisions honoured."""
-    from ketenzicht.persons.linkage.link import link
-    from ketenzicht.persons.linkage_services import _rows, current_model
-    from ketenzicht.persons.linking import MIN_POPULATION, decisions
+    from ketenzicht.persons.intake_linking import MIN_POPULATION, decisions
+    from ketenzicht.persons.linkage.batch import link
     from ketenzicht.persons.models import MatchReview, ReviewStatus
+    from ketenzicht.persons.relink_services import _rows, current_model
 
     organisations: dict[str, object] = {}
     _generated(organisations, 160, seed=11)
@@ -218,8 +218,8 @@ def test_the_streamed_relink_makes_the_clusters_and_queue_of_the_in_memory_link(
 def test_a_relink_raises_the_notices_its_clusters_bear_out() -> None:
     """Records of two organisations that the re-link puts in one cluster get their notices
     at once, matched on what they share, as the online index would raise them."""
+    from ketenzicht.persons.hit_services import records_index
     from ketenzicht.persons.models import HitNotice, IndexEntry
-    from ketenzicht.persons.services import records_index
 
     coa, ind, police = (OrganisationFactory(code=c) for c in ("coa", "ind", "avim"))
     _background([coa, ind, police])

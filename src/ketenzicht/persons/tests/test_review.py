@@ -15,9 +15,9 @@ from ketenzicht.accounts.factories import OrganisationFactory, make_actor
 from ketenzicht.accounts.models import Organisation, Role, User
 from ketenzicht.audit.models import AuditEvent, Result
 from ketenzicht.audit.services import object_ref
-from ketenzicht.persons.linkage_services import persons_relink
+from ketenzicht.persons.hit_services import records_index
 from ketenzicht.persons.models import HitNotice, MatchReview, PersonRecord, ReviewStatus
-from ketenzicht.persons.services import records_index
+from ketenzicht.persons.relink_services import persons_relink
 from ketenzicht.signals.factories import TEST_CONTEXT
 
 pytestmark = pytest.mark.django_db

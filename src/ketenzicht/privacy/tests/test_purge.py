@@ -23,8 +23,8 @@ from ketenzicht.audit.verify import audit_chain_verify
 from ketenzicht.common.context import Context
 from ketenzicht.followup.models import Case, MissingReport, Referral, ReferralEvent, ReferralStatus
 from ketenzicht.followup.services import referral_open
+from ketenzicht.persons.hit_services import records_index
 from ketenzicht.persons.models import HitNotice, IndexEntry, PersonRecord
-from ketenzicht.persons.services import records_index
 from ketenzicht.privacy import purge
 from ketenzicht.privacy.purge import retention_purge
 from ketenzicht.privacy.retention import Category

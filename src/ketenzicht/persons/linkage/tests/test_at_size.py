@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ketenzicht.persons.linkage import model
-from ketenzicht.persons.linkage.link import prior_weight
+from ketenzicht.persons.linkage.batch import prior_weight
 
 
 @given(st.integers(min_value=2, max_value=10**8))

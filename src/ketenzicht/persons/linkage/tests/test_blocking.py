@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ketenzicht.persons.linkage import model
+from ketenzicht.persons.linkage.batch import link
 from ketenzicht.persons.linkage.features import record_features, year_spans
-from ketenzicht.persons.linkage.link import link
 
 FIELDS = sorted({f for key in model.BLOCKING_KEYS for f in key})
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ketenzicht.persons.linkage.batch import link
 from ketenzicht.persons.linkage.clusters import Pair
 from ketenzicht.persons.linkage.conflicts import conflicting_pairs, v_numbers_conflict
-from ketenzicht.persons.linkage.link import link
 
 V_NUMBERS = st.text(alphabet="0123456789", min_size=10, max_size=10)
 
@@ -47,7 +47,7 @@ def test_clustering_keeps_two_numbers_apart_through_a_record_without_one() -> No
     # b resembles both a and c (siblings); a and c carry different V-numbers.
     rows = [_row("a", "1234567890"), _row("b", None), _row("c", "1234567891")]
     pairs = [Pair("a", "b", 0.99, 9.0), Pair("b", "c", 0.98, 8.0)]
-    from ketenzicht.persons.linkage import link as link_module
+    from ketenzicht.persons.linkage import batch as link_module
 
     original = link_module.score
     link_module.score = lambda *args, **kwargs: pairs  # type: ignore[assignment]

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from ketenzicht.persons.linkage import baseline, model
+from ketenzicht.persons.linkage.batch import link
 from ketenzicht.persons.linkage.evaluate import pair_precision, pairwise
 from ketenzicht.persons.linkage.features import record_features
 from ketenzicht.persons.linkage.generator import generate
-from ketenzicht.persons.linkage.link import link
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_reviewed_pairs_improve_recall_and_are_respected(generated: list) -> Non
 
 
 def test_every_scored_pair_explains_its_weight_step_by_step(generated: list) -> None:
-    from ketenzicht.persons.linkage.link import prior_weight, score
+    from ketenzicht.persons.linkage.batch import prior_weight, score
 
     rows = [
         record_features({k: v for k, v in vars(r).items() if k != "person_id"})

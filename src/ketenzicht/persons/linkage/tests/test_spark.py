@@ -23,10 +23,10 @@ import pytest
 from pyspark.sql import SparkSession
 
 from ketenzicht.persons.linkage import model, spark
+from ketenzicht.persons.linkage.batch import link
 from ketenzicht.persons.linkage.clusters import Pair
 from ketenzicht.persons.linkage.features import record_features
 from ketenzicht.persons.linkage.generator import generate, write_csv
-from ketenzicht.persons.linkage.link import link
 
 PEOPLE = 150  # about 330 records
 

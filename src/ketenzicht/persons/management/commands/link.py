@@ -12,8 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ketenzicht.persons.linkage import model as linkage_model
+from ketenzicht.persons.linkage.batch import link
 from ketenzicht.persons.linkage.features import INPUT_COLUMNS, record_features
-from ketenzicht.persons.linkage.link import link
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from ketenzicht.common.context import CLI
+from ketenzicht.persons.hit_services import records_index
 from ketenzicht.persons.models import PersonRecord
-from ketenzicht.persons.services import records_index
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from ketenzicht.common.context import CLI
-from ketenzicht.persons.linkage_services import linkage_train, persons_relink
+from ketenzicht.persons.relink_services import linkage_train, persons_relink
 
 
 class Command(BaseCommand):

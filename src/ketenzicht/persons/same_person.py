@@ -2,7 +2,7 @@
 
 ``RecordMatcher`` is the interface the hit/no-hit index, the attention list, the
 combined-soft-signal rules and the victim track rely on. ``ClusterMatcher`` answers it from
-person clusters (probabilistic linkage, ``persons.linking``): two records concern the same
+person clusters (probabilistic linkage, ``persons.intake_linking``): two records concern the same
 person when they are in one cluster. ``ExactPseudonymMatcher``, the first implementation,
 still keeps the keyed pseudonyms of exact features: they say on a notice which identifiers
 the records share.
@@ -18,9 +18,9 @@ from typing import Protocol
 
 from django.conf import settings
 
-from .index import features
-from .linking import link_records, unlink
+from .intake_linking import link_records, unlink
 from .models import IndexEntry, MatchKey, PersonRecord
+from .pseudonyms import features
 
 CHUNK = 500
 

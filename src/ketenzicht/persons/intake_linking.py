@@ -31,10 +31,10 @@ from ketenzicht.common.encrypted_fields import open_value
 
 from .linkage import model as linkage_model
 from .linkage import normalise
+from .linkage.batch import TF_COLUMNS, prior_weight, score
 from .linkage.clusters import Pair
 from .linkage.conflicts import cluster_apart
 from .linkage.features import record_features
-from .linkage.link import TF_COLUMNS, prior_weight, score
 from .linkage.online import Scorer, blocking_keys
 from .models import (
     LinkageModel,

@@ -14,11 +14,12 @@ from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import Context
 
+from .hit_services import withheld_everywhere
+from .intake_linking import MIN_POPULATION, decisions
 from .linkage import model as linkage_model
 from .linkage.stream import MEMORY_LIMIT, BatchLinker
-from .linking import MIN_POPULATION, decisions
 from .models import LinkageModel
-from .relink import (
+from .relink_store import (
     Read,
     feed,
     highest_cluster,
@@ -30,7 +31,6 @@ from .relink import (
     shared_clusters,
     write_clusters,
 )
-from .services import withheld_everywhere
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,10 @@ import pyarrow as pa
 from ketenzicht.common.encrypted_fields import open_value
 from ketenzicht.signals.models import Subject
 
+from .intake_linking import INDEXED, features_of, record_row
+from .linkage.batch import prior_weight
 from .linkage.clusters import Pair
-from .linkage.link import prior_weight
 from .linkage.stream import BatchLinker
-from .linking import INDEXED, features_of, record_row
 from .models import (
     HitNotice,
     IndexEntry,
