@@ -232,16 +232,6 @@ OVERLAP = "overlap"  # parts may share people and together cover the total (form
 PARTITION = "partition"  # every person in exactly one part (age group, nationality group)
 
 
-def protect_overlapping(
-    total: int, parts: list[int], threshold: int = THRESHOLD, protection: int = PROTECTION
-) -> tuple[bool, list[bool], list[bool]]:
-    """``protect_people`` for one grouping whose parts overlap."""
-    total_hidden, [(hidden, small)] = protect_people(
-        total, [(OVERLAP, parts)], threshold, protection
-    )
-    return total_hidden, hidden, small
-
-
 def protect_people(
     total: int,
     groupings: list[tuple[str, list[int]]],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
@@ -106,14 +106,3 @@ def linked_organisations(actor: Actor, record: PersonRecord) -> list[Organisatio
         .values("organisation_id")
     )
     return list(Organisation.objects.filter(pk__in=others).order_by("name"))
-
-
-def distinct_persons(records: QuerySet[PersonRecord]) -> int:
-    """How many people these records are about: one per person cluster, and each record
-    outside any cluster (withheld from linkage) as a person of its own. For figures only;
-    the caller decides which records may be counted."""
-    counts = records.aggregate(
-        clusters=Count("cluster_id", distinct=True),
-        unlinked=Count("pk", filter=Q(cluster__isnull=True)),
-    )
-    return int(counts["clusters"]) + int(counts["unlinked"])

@@ -24,8 +24,6 @@ Projections of a signal: ``full`` (content: narrative, indicators, people), ``at
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -292,22 +290,3 @@ def may_work_on_cases(actor: Actor) -> bool:
 
 def may_manage_subscriptions(actor: Actor) -> bool:
     return has_capability(actor, "subscriptions")
-
-
-# -- one question for any object -----------------------------------------------------------
-
-
-def may_view(actor: Actor, obj: Any) -> bool:
-    """Whether the actor may see this object at all (for signals: at least the attention
-    projection). Selectors filter querysets instead; this is for single objects in hand."""
-    if isinstance(obj, Signal):
-        return signal_projection(actor, obj) > P.NONE
-    if isinstance(obj, PersonRecord):
-        return visible_person_records(actor).filter(pk=obj.pk).exists()
-    if isinstance(obj, HitNotice):
-        return visible_hit_notices(actor).filter(pk=obj.pk).exists()
-    if isinstance(obj, Location):
-        return attention_locations(actor).filter(pk=obj.pk).exists()
-    if isinstance(obj, MatchReview):
-        return visible_match_reviews(actor).filter(pk=obj.pk).exists()
-    return False

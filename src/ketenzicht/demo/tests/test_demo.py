@@ -134,7 +134,7 @@ def test_a_large_load_links_every_record_in_one_batch(monkeypatch: pytest.Monkey
     from ketenzicht.demo import loader
     from ketenzicht.persons.hit_services import withheld_everywhere
     from ketenzicht.persons.models import HitNotice, IndexEntry
-    from ketenzicht.persons.selectors import distinct_persons
+    from ketenzicht.persons.tests.counting import distinct_persons
 
     monkeypatch.setattr(loader, "LINK_ONLINE_UP_TO", 100)
     call_command("demo", signals=300, quiet=True)

@@ -8,7 +8,14 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ketenzicht.monitor.disclosure import PROTECTION, THRESHOLD, Protected, protect
+from ketenzicht.monitor.disclosure import (
+    OVERLAP,
+    PROTECTION,
+    THRESHOLD,
+    Protected,
+    protect,
+    protect_people,
+)
 
 
 def _single_gaps(published: Protected) -> list[list[int | None]]:
@@ -174,12 +181,10 @@ def test_no_hidden_count_of_people_per_form_can_be_pinned(case: tuple[int, list[
     """People are random non-empty sets of forms; every total and parts that are the true
     counts of some people are consistent, so the brute-force attacker tries all vectors
     with ``max(parts) <= total <= sum(parts)`` that agree with what is published."""
-    from ketenzicht.monitor.disclosure import protect_overlapping
-
     k, people = case
     total = len(people)
     parts = [sum(1 for p in people if form in p) for form in range(k)]
-    total_hidden, hidden, small = protect_overlapping(total, parts)
+    total_hidden, [(hidden, small)] = protect_people(total, [(OVERLAP, parts)])
     assert all(hidden[i] for i, v in enumerate(parts) if v < THRESHOLD)
     assert total_hidden or total >= THRESHOLD
 
@@ -204,14 +209,12 @@ def test_no_hidden_count_of_people_per_form_can_be_pinned(case: tuple[int, list[
 
 
 def test_a_total_of_eighteen_over_two_small_forms_is_not_published_with_them() -> None:
-    from ketenzicht.monitor.disclosure import protect_overlapping
-
     # 18 people, 9 under each of two forms and nobody under both: publishing 18 says both
     # forms have 9.
-    total_hidden, hidden, _small = protect_overlapping(18, [9, 9])
+    total_hidden, [(hidden, _small)] = protect_people(18, [(OVERLAP, [9, 9])])
     assert hidden == [True, True] and total_hidden
     # With a third, published form the 18 can stay: the small ones are not pinned.
-    total_hidden, hidden, _small = protect_overlapping(18, [9, 9, 12])
+    total_hidden, [(hidden, _small)] = protect_people(18, [(OVERLAP, [9, 9, 12])])
     assert not total_hidden and hidden[:2] == [True, True]
 
 

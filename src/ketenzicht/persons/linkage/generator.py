@@ -36,12 +36,10 @@ names are common given names, never people.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import random
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, fields, replace
-from pathlib import Path
+from dataclasses import dataclass, field, fields, replace
 
 # The chain's registering organisations and how many of the records each holds.
 ORGANISATIONS = ("ind", "coa", "avim", "kmar", "nidos", "gemeente", "comensha")
@@ -727,12 +725,3 @@ def generate(
             records.append(_record(rng, person, organisation, len(records), rates))
     rng.shuffle(records)
     return records
-
-
-def write_csv(records: list[Record], path: Path, *, with_truth: bool = True) -> None:
-    columns = Record.columns() if with_truth else Record.input_columns()
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for record in records:
-            writer.writerow(asdict(record))

@@ -105,12 +105,6 @@ def name_key(*parts: str) -> str:
     return " ".join(sorted(translit_key(t) for t in name_tokens(*parts)))
 
 
-def sorted_name(*parts: str) -> str:
-    """The folded words of the name without particles, sorted (swapped given and family
-    names, reordered patronymics compare equal)."""
-    return " ".join(sorted(name_tokens(*parts)))
-
-
 # -- identifiers --------------------------------------------------------------------------
 
 

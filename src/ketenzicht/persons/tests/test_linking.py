@@ -25,7 +25,7 @@ from ketenzicht.persons.models import (
 )
 from ketenzicht.persons.relink_services import persons_relink
 from ketenzicht.persons.same_person import matcher
-from ketenzicht.persons.selectors import distinct_persons
+from ketenzicht.persons.tests.counting import distinct_persons
 from ketenzicht.signals.factories import TEST_CONTEXT
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 
 import pytest
 
-from ketenzicht.persons.linkage.generator import generate, write_csv
+from ketenzicht.persons.linkage.generator import generate
+from ketenzicht.persons.linkage.tests.csv_files import write_csv
 
 
 def test_every_record_gets_a_cluster_and_a_saved_model_gives_the_same(tmp_path: Path) -> None:

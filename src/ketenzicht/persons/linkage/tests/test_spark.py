@@ -26,7 +26,8 @@ from ketenzicht.persons.linkage import model, spark
 from ketenzicht.persons.linkage.batch import link
 from ketenzicht.persons.linkage.clusters import Pair
 from ketenzicht.persons.linkage.features import record_features
-from ketenzicht.persons.linkage.generator import generate, write_csv
+from ketenzicht.persons.linkage.generator import generate
+from ketenzicht.persons.linkage.tests.csv_files import write_csv
 
 PEOPLE = 150  # about 330 records
 
