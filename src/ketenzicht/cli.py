@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
 ALIASES = {"import": "import_signals"}
 
 
@@ -17,7 +19,6 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1 and args[1] in ALIASES:
         args[1] = ALIASES[args[1]]
-    from django.core.management import execute_from_command_line
 
     execute_from_command_line(["ketenzicht", *args[1:]])
 

@@ -4,6 +4,8 @@ from typing import Any
 
 import factory
 
+from ketenzicht.sharing.models import LegalBasis, OrganisationDefaults
+
 from .actor import Actor
 from .models import Location, LocationKind, Membership, Organisation, OrganisationType, Role, User
 from .selectors import actor_for_user
@@ -25,8 +27,6 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     def default_legal_basis(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
         """Like every configured organisation, a default basis for sharing; pass
         ``default_legal_basis=""`` for an organisation without one."""
-        from ketenzicht.sharing.models import LegalBasis, OrganisationDefaults
-
         code = "avg-6-1-e" if extracted is None else extracted
         if create and code:
             OrganisationDefaults.objects.get_or_create(

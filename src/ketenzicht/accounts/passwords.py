@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from ketenzicht.common.crypto import normalise
 
+from .models import Organisation
+
 # Words of this context (lower case, at least four letters). Organisation codes and names
 # are added from the database at check time.
 CONTEXT_WORDS = frozenset(
@@ -44,8 +46,6 @@ CONTEXT_WORDS = frozenset(
 
 
 def _organisation_words() -> set[str]:
-    from .models import Organisation
-
     words: set[str] = set()
     for code, name in Organisation.objects.values_list("code", "name"):
         words.update(w for w in re.split(r"[^a-z]+", normalise(f"{code} {name}")) if len(w) >= 4)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from psycopg import sql
+
 APPEND_ONLY = ("audit_auditevent", "audit_auditchainlink")
 
 
@@ -21,7 +23,6 @@ def grant_application_role(connection: Any, role: str) -> list[str]:
     only: SQLite has no roles (the embedded database is one file guarded by the OS)."""
     if connection.vendor != "postgresql":
         raise ValueError("database roles exist on PostgreSQL only")
-    from psycopg import sql
 
     name = sql.Identifier(role)
     statements = [

@@ -21,6 +21,7 @@ def _refuse(url: str, *args: Any, **kwargs: Any) -> NoReturn:
 
 
 def html_to_pdf(html: str) -> bytes:
-    import weasyprint  # loads Pango through cffi: only when a document is asked for
+    # Heavy: loads Pango through cffi, so only when a document is asked for.
+    import weasyprint  # noqa: PLC0415
 
     return bytes(weasyprint.HTML(string=html, url_fetcher=_refuse).write_pdf())

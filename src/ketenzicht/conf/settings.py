@@ -80,7 +80,8 @@ def _field_keys_from_file() -> str:
     """The field encryption key ring from ``var/field-keys`` (0600), made on first use."""
     path = VAR_DIR / "field-keys"
     if not path.exists():
-        from ketenzicht.common.crypto import new_key_text
+        # Settings load before the apps; the project is imported only to make a first key.
+        from ketenzicht.common.crypto import new_key_text  # noqa: PLC0415
 
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:

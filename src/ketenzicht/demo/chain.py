@@ -24,6 +24,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from .people import person
+
 # Per kind of organisation: the probability that it meets (and registers) a victim of the
 # quarter. Together about one victim in five is registered (``REGISTERED_SHARE``).
 MEETS = {
@@ -178,8 +180,6 @@ def plan(
     ``locations`` lists each organisation's location codes. Deterministic for the same
     arguments; each victim's quarter is drawn at random, so the registrations of any prefix
     are spread over the whole period."""
-    from .people import person
-
     # Seeded on purpose: synthetic data that loads the same every time.
     rng = random.Random(2026)  # nosec B311
     quarters = covered_quarters(today)

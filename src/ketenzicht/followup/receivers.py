@@ -14,7 +14,7 @@ from ketenzicht.signals.events import hard_signals_registered
 from ketenzicht.signals.models import Kind, Subject
 
 from .combinations import combinations_evaluate
-from .services import route_after_commit
+from .tasks import route_after_commit
 
 
 @receiver(hard_signals_registered, dispatch_uid="followup.route")

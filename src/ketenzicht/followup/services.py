@@ -38,6 +38,7 @@ from .models import (
     ReferralStatus,
     RoutingRule,
 )
+from .victims import victim_tracks_open
 
 S = ReferralStatus
 DEFAULT_BASIS = "avg-6-1-e"
@@ -269,18 +270,9 @@ def signal_route(
         reason=decision.explanation,
         rule_id=decision.rule.pk,
     )
-    from .victims import victim_tracks_open
 
     victim_tracks_open(referral=referral, context=context)
     return referral
-
-
-def route_after_commit(signal_ids: Iterable[uuid.UUID]) -> None:
-    from .tasks import route_signals
-
-    ids = [str(pk) for pk in signal_ids]
-    if ids:
-        transaction.on_commit(lambda: route_signals.enqueue(ids))
 
 
 # -- the workflow ------------------------------------------------------------------------------

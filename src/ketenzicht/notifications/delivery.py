@@ -18,7 +18,6 @@ from cloudevents.core.v1.event import CloudEvent
 from .destinations import DestinationRefusedError, destination_for_delivery
 from .models import Delivery, DeliveryStatus
 from .pinning import pinned_post
-from .services import backoff
 
 SIGNATURE_HEADER = "X-Ketenzicht-Signature"
 LEASE_SECONDS = 120
@@ -103,3 +102,8 @@ def attempt(delivery_id: str) -> str:
         last_status_code=status_code, last_error=error, **fields
     )
     return str(fields.get("status", DeliveryStatus.PENDING))
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Delay before the next attempt after ``attempts`` failed ones: base, 2x, 4x, ..."""
+    return dt.timedelta(seconds=settings.WEBHOOK_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0))

@@ -32,6 +32,7 @@ from ketenzicht.sharing import policy
 from . import access
 from .destinations import destination_error
 from .models import Channel, Delivery, DeliveryStatus, Message, Subscription
+from .tasks import deliver_webhooks, send_emails
 
 EVENT_PREFIX = "nl.ketenzicht."
 
@@ -134,8 +135,6 @@ def emit(event: Event) -> None:
     delivery_ids = [str(d.pk) for d in deliveries]
 
     def enqueue() -> None:
-        from .tasks import deliver_webhooks, send_emails
-
         if message_ids:
             send_emails.enqueue(message_ids)
         if delivery_ids:
@@ -278,11 +277,6 @@ def subscription_delete(
 
 
 # -- delivery ------------------------------------------------------------------------------
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    """Delay before the next attempt after ``attempts`` failed ones: base, 2x, 4x, ..."""
-    return dt.timedelta(seconds=settings.WEBHOOK_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0))
 
 
 def deliveries_due(now: dt.datetime | None = None) -> list[str]:

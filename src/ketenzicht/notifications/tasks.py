@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from django_tasks import task
 
+from .delivery import attempt
 from .models import Message
 
 
@@ -34,8 +35,6 @@ def send_emails(message_ids: list[int]) -> int:
 
 @task()
 def deliver_webhooks(delivery_ids: list[str]) -> dict[str, int]:
-    from .delivery import attempt
-
     counts: dict[str, int] = {}
     for delivery_id in delivery_ids:
         status = attempt(delivery_id)

@@ -205,12 +205,3 @@ def hit_acknowledge(*, actor: Actor, context: Context, notice_id: int) -> HitNot
             object_id=notice.pk,
         )
     return notice
-
-
-def index_after_commit(record_ids: Iterable[uuid.UUID]) -> None:
-    """Queue indexing of these records once the transaction that wrote them commits."""
-    from .tasks import index_person_records
-
-    ids = [str(pk) for pk in record_ids]
-    if ids:
-        transaction.on_commit(lambda: index_person_records.enqueue(ids))

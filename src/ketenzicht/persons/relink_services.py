@@ -31,6 +31,7 @@ from .relink_store import (
     shared_clusters,
     write_clusters,
 )
+from .tasks import index_person_records
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,5 @@ def persons_relink(
 
 def _index_later(record_ids: list[Any]) -> None:
     """Notices follow the new clusters: the worker re-indexes the records that moved."""
-    from .tasks import index_person_records
-
     for start in range(0, len(record_ids), 500):
         index_person_records.enqueue([str(pk) for pk in record_ids[start : start + 500]])

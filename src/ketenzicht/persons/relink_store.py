@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import Count, Exists, Min, OuterRef
+from django.db.models import Count, Exists, Max, Min, OuterRef
 from django.utils import timezone
 
 import numpy as np
@@ -284,8 +284,6 @@ def lock_clusters() -> int:
 
 
 def highest_cluster() -> int:
-    from django.db.models import Max
-
     in_records = PersonRecord.objects.aggregate(m=Max("cluster_id"))["m"] or 0
     in_clusters = PersonCluster.objects.aggregate(m=Max("pk"))["m"] or 0
     return max(int(in_records), int(in_clusters))

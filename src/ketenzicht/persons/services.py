@@ -16,8 +16,8 @@ from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import Context
 from ketenzicht.sharing import policy
 
-from .hit_services import index_after_commit
 from .models import PersonIdentifier, PersonRecord
+from .tasks import index_after_commit
 
 
 @transaction.atomic

@@ -3,6 +3,11 @@ which follow-up runs its combination rules over the soft signals that name the r
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
+
+from django.db import transaction
+
 from django_tasks import task
 
 from .events import records_indexed
@@ -14,3 +19,10 @@ def index_person_records(record_ids: list[str]) -> int:
     new = records_index(record_ids=record_ids)
     records_indexed.send(sender=index_person_records, record_ids=list(record_ids))
     return new
+
+
+def index_after_commit(record_ids: Iterable[uuid.UUID]) -> None:
+    """Queue indexing of these records once the transaction that wrote them commits."""
+    ids = [str(pk) for pk in record_ids]
+    if ids:
+        transaction.on_commit(lambda: index_person_records.enqueue(ids))

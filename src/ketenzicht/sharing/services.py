@@ -27,6 +27,8 @@ from . import policy
 
 if TYPE_CHECKING:
     from ketenzicht.signals.models import Signal
+from ketenzicht.signals.models import Signal, SignalRevision
+
 from .models import (
     AccessGrant,
     Disclosure,
@@ -208,8 +210,6 @@ def signal_share(
     Returns the new disclosure, or None when nothing changed. Raises
     ``Signal.DoesNotExist`` when the signal is not the actor's to change.
     """
-    from ketenzicht.signals.models import Signal
-
     with transaction.atomic():
         signal = editable_signal(
             actor=actor, context=context, signal_id=signal_id, action=Action.SHARE
@@ -226,8 +226,6 @@ def _share(
     request: SharingRequest,
     expected_version: int | None,
 ) -> Disclosure | None:
-    from ketenzicht.signals.models import SignalRevision
-
     if expected_version is not None and signal.version != expected_version:
         raise ValidationError(
             _("Someone else changed this signal while you were editing. Reload and try again.")
@@ -280,8 +278,6 @@ def access_grant(
 ) -> AccessGrant:
     """Give one organisation access to one signal (a referral), until revoked or until
     the referral's end sets its term (``referral_access_term``)."""
-    from ketenzicht.signals.models import Signal
-
     with transaction.atomic():
         signal = editable_signal(
             actor=actor, context=context, signal_id=signal_id, action=Action.GRANT
@@ -403,8 +399,6 @@ def access_revoke(
     *, actor: Actor, context: Context, signal_id: uuid.UUID | str, organisation_id: int
 ) -> int:
     """End an organisation's access to a signal; returns the number of grants ended."""
-    from ketenzicht.signals.models import Signal
-
     with transaction.atomic():
         signal = editable_signal(
             actor=actor, context=context, signal_id=signal_id, action=Action.REVOKE

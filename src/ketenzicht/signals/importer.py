@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -223,9 +224,7 @@ def _check_archive(archive: Any) -> None:
 
 
 def _read_xlsx(content: bytes) -> list[Row]:
-    import zipfile
-
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # noqa: PLC0415  (heavy: only for an .xlsx upload)
 
     try:
         _check_archive(zipfile.ZipFile(io.BytesIO(content)))

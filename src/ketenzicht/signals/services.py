@@ -20,8 +20,8 @@ from ketenzicht.audit.services import audit_record
 from ketenzicht.common.bulk import bulk_insert
 from ketenzicht.common.context import Context
 from ketenzicht.geo.models import Municipality
-from ketenzicht.persons.hit_services import index_after_commit
 from ketenzicht.persons.models import PersonIdentifier, PersonRecord
+from ketenzicht.persons.tasks import index_after_commit
 from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import Disclosure, Distribution
 from ketenzicht.sharing.services import (
@@ -36,7 +36,7 @@ from ketenzicht.taxonomy.models import ControlMethod, ExploitationType, Indicato
 
 from .events import hard_signals_registered
 from .intake import SignalInput, SubjectInput
-from .models import ImportJob, Kind, Signal, SignalRevision, Subject
+from .models import Kind, Signal, SignalRevision, Subject
 
 Codes = dict[str, int]
 
@@ -436,32 +436,3 @@ def _update(
         detail={"fields": sorted(changes), "version": signal.version},
     )
     return signal
-
-
-def import_job_create(
-    *, actor: Actor, context: Context, filename: str, content: bytes
-) -> ImportJob:
-    """Store an uploaded file and queue it; the worker runs it (``tasks.run_import_job``)."""
-    from .tasks import run_import_job  # tasks imports the importer, which imports us
-
-    if not policy.may_register(actor) or actor.organisation_id is None:
-        raise PermissionDenied
-    with transaction.atomic():
-        job = ImportJob.objects.create(
-            organisation_id=actor.organisation_id,
-            created_by_id=actor.user_id,
-            filename=filename[:255],
-            content=content,
-        )
-        audit_record(
-            actor=actor,
-            action=Action.IMPORT,
-            purpose=Purpose.IMPORT,
-            context=context,
-            object_type="import",
-            object_id=job.pk,
-            detail={"stage": "uploaded", "bytes": len(content)},
-        )
-    # Enqueue after commit so the worker finds the job row.
-    transaction.on_commit(lambda: run_import_job.enqueue(str(job.pk)))
-    return job

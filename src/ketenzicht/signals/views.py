@@ -39,6 +39,7 @@ from .forms import (
     SubjectFormSet,
     subject_defaults,
 )
+from .import_jobs import import_job_create
 from .intake import SignalInput
 from .models import Signal
 from .selectors import (
@@ -48,7 +49,7 @@ from .selectors import (
     signal_list,
     signal_revisions,
 )
-from .services import import_job_create, signal_register, signal_update
+from .services import signal_register, signal_update
 
 
 def _indicator_groups(selected: set[str], age_group: str) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
 from . import model as linkage_model
-from .clusters import cluster
+from .clusters import Pair, cluster
 
 
 def settings() -> SettingsCreator:
@@ -72,7 +72,6 @@ def link(
     training.estimate_parameters_using_expectation_maximisation(block_on("family_name"))
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     table = predictions.as_pyarrow_table()
-    from .clusters import Pair
 
     pairs = [
         Pair(str(a), str(b), float(p), float(w))

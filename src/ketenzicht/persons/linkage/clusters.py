@@ -14,6 +14,8 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+import numpy as np
+
 K = TypeVar("K", bound=Hashable)
 
 
@@ -221,9 +223,9 @@ def cluster_arrays(
     of the clusters holding two numbers or more, and the components holding such a
     cluster are merged again with the pairs of conflicting numbers of one cluster kept
     apart (``cluster_kept_apart``)."""
-    import numpy as np
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+    # Heavy: SciPy loads only for batch clustering, not in the web process.
+    from scipy.sparse import coo_matrix  # noqa: PLC0415
+    from scipy.sparse.csgraph import connected_components  # noqa: PLC0415
 
     left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
     weight = np.asarray(weight, dtype=np.float64)
@@ -310,8 +312,6 @@ def stable_ids_arrays(labels: Any, previous: Any, order: Any, *, next_id: int) -
     (-1 for none) and ``order`` the labels from the cluster that chooses first to the last
     (``stable_ids`` orders by size, then by the smallest member). Returns the identifier of
     each label and of each item."""
-    import numpy as np
-
     labels = np.asarray(labels, dtype=np.int64)
     previous = np.asarray(previous, dtype=np.int64)
     count = int(labels.max()) + 1 if len(labels) else 0

@@ -299,11 +299,13 @@ DUCKDB_MEMORY_LIMIT = "4GB"
 
 def _db_api(backend: str, threads: int | None = None) -> Any:
     if backend == "spark":
-        from . import spark
+        # Optional: pyspark is the "spark" extra.
+        from . import spark  # noqa: PLC0415
 
         return spark.db_api()
-    import duckdb
-    from splink import DuckDBAPI
+    # Heavy: DuckDB and Splink load only when a model is trained or a batch is scored.
+    import duckdb  # noqa: PLC0415
+    from splink import DuckDBAPI  # noqa: PLC0415
 
     connection = duckdb.connect()
     spill = Path(tempfile.gettempdir()) / "ketenzicht-duckdb"
@@ -323,13 +325,13 @@ def linker_for(
 ) -> Linker:
     db_api = _db_api(backend, threads)
     if isinstance(rows, Iterable):
-        import pyarrow as pa
+        import pyarrow as pa  # noqa: PLC0415  (heavy: only with rows to score)
 
         # Columnar before it reaches the database: a list of a million dicts converted row
         # by row costs gigabytes.
         rows = pa.Table.from_pylist(with_block_columns(rows))
     if backend == "spark":
-        from . import spark
+        from . import spark  # noqa: PLC0415  (optional: the "spark" extra)
 
         # The model's SQL in Spark's dialect, term frequencies as lookup tables.
         return spark.linker(db_api, rows, model)

@@ -153,7 +153,7 @@ def linker(db_api: Any, rows: Any, model: Any) -> Linker:
     whatever they hold, which DuckDB resolves to the records' own column and Spark refuses
     as ambiguous; as lookups, both backends weigh a name the same.
     """
-    import pyarrow as pa
+    import pyarrow as pa  # noqa: PLC0415  (heavy; this module loads without Spark)
 
     if isinstance(model, SettingsCreator):
         # Written as for DuckDB and translated like a saved model, so that training on
@@ -179,8 +179,9 @@ def linker(db_api: Any, rows: Any, model: Any) -> Linker:
 
 def session() -> Any:
     """The process's Spark session, ready for Splink: similarity jar and checkpoint dir."""
-    from pyspark.sql import SparkSession
-    from splink.backends.spark import similarity_jar_location
+    # Optional: pyspark is the "spark" extra; importing this module must not need it.
+    from pyspark.sql import SparkSession  # noqa: PLC0415
+    from splink.backends.spark import similarity_jar_location  # noqa: PLC0415
 
     spark = SparkSession.getActiveSession() or (
         SparkSession.builder.appName("ketenzicht link").getOrCreate()
@@ -207,7 +208,7 @@ def session() -> Any:
 
 
 def db_api() -> Any:
-    from splink import SparkAPI
+    from splink import SparkAPI  # noqa: PLC0415  (optional: the "spark" extra)
 
     # Splink registers the jar's functions (jaro_winkler, damerau_levenshtein) itself and
     # breaks long lineages by writing intermediate tables as Parquet to the checkpoint dir.

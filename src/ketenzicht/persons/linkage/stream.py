@@ -87,7 +87,7 @@ class BatchLinker:
         memory_limit: str = MEMORY_LIMIT,
         threads: int | None = None,
     ) -> None:
-        import duckdb
+        import duckdb  # noqa: PLC0415  (heavy: batch relink only)
 
         logging.getLogger("splink").setLevel(logging.ERROR)
         self.model = dict(model)
@@ -144,7 +144,7 @@ class BatchLinker:
     ) -> None:
         """Score, cluster and number. ``confirmed`` and ``rejected`` are pairs of record
         numbers; new clusters are numbered from ``next_id``."""
-        from splink import DuckDBAPI, Linker
+        from splink import DuckDBAPI, Linker  # noqa: PLC0415  (heavy: batch relink only)
 
         previous = np.concatenate(self._previous) if self._previous else np.empty(0, np.int64)
         self._previous = []

@@ -123,7 +123,7 @@ def others_objects(reporter: Actor, police: object) -> dict[str, str]:
     from ketenzicht.persons.models import HitNotice
     from ketenzicht.sharing.models import SharingGroup
     from ketenzicht.signals.factories import TEST_CONTEXT, register
-    from ketenzicht.signals.services import import_job_create
+    from ketenzicht.signals.import_jobs import import_job_create
 
     signal = register(reporter)  # distribution: the reporting organisation only
     record = signal.subjects.get().record

@@ -127,7 +127,7 @@ SETUP = """
 from ketenzicht.accounts.factories import OrganisationFactory, make_actor
 from ketenzicht.accounts.models import OrganisationType, Role
 from ketenzicht.common.context import CLI
-from ketenzicht.signals.services import import_job_create
+from ketenzicht.signals.import_jobs import import_job_create
 
 actor = make_actor(Role.FRONTLINE, OrganisationFactory(code="coa-test", type=OrganisationType.COA))
 job = import_job_create(actor=actor, context=CLI, filename="groot.csv", content=open({path!r}, "rb").read())

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+
+from gunicorn.app.wsgiapp import run
 
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 
@@ -21,8 +24,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from gunicorn.app.wsgiapp import run
-
         argv = [
             "gunicorn",
             "ketenzicht.conf.wsgi:application",
@@ -41,7 +42,6 @@ class Command(BaseCommand):
             "--forwarded-allow-ips",
             "127.0.0.1",
         ]
-        import sys
 
         sys.argv = argv
         run()
