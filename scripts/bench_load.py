@@ -29,12 +29,12 @@ django.setup()
 
 from bench_http import session_cookie  # scripts/ is on the path when run as a script
 
+from ketenzicht import policy
 from ketenzicht.accounts.models import User
 from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.api.authentication import token_create
 from ketenzicht.geo.models import Municipality
 from ketenzicht.persons.models import PersonRecord
-from ketenzicht.sharing import policy
 from ketenzicht.signals.models import Signal
 
 BASE = os.environ["KZ_BASE"]

@@ -35,6 +35,7 @@ from django.db.models import Q
 
 from bench_http import wrk
 
+from ketenzicht import policy
 from ketenzicht.accounts.models import User
 from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.api.authentication import token_create
@@ -42,7 +43,6 @@ from ketenzicht.common.context import Context
 from ketenzicht.persons.hit_services import records_index
 from ketenzicht.persons.models import PersonRecord
 from ketenzicht.persons.same_person import matcher
-from ketenzicht.sharing import policy
 from ketenzicht.signals.models import Signal
 from ketenzicht.signals.selectors import signal_list
 

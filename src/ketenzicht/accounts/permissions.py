@@ -1,7 +1,7 @@
 """The policy table: per role, how much of a signal it sees for each relation its organisation
 has to that signal, and which other capabilities it has (ADR 0006).
 
-Pure data about roles, so it sits in the foundation: ``sharing.policy`` applies it in SQL to
+Pure data about roles, so it sits in the foundation: ``ketenzicht.policy`` applies it in SQL to
 rows, and a foundation app (the audit trail's reader) can ask for a capability without
 importing the policy that sits above it (ADR 0029).
 """

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.accounts.selectors import actor_for_user
@@ -45,8 +46,7 @@ from ketenzicht.persons.hit_services import hit_acknowledge
 from ketenzicht.persons.selectors import person_get, person_list
 from ketenzicht.persons.token_selectors import TokenRecordHits, token_hit_list, token_record_hits
 from ketenzicht.persons.token_services import token_record_delete, token_record_put
-from ketenzicht.sharing import policy
-from ketenzicht.sharing.policy import Projection
+from ketenzicht.policy import Projection
 from ketenzicht.sharing.services import SharingRequest, signal_share
 from ketenzicht.signals.models import Signal
 from ketenzicht.signals.selectors import SignalFilters, signal_get, signal_list

@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ketenzicht import policy
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
-from ketenzicht.sharing import policy
 from ketenzicht.sharing.guards import denied
 
 from .explanations import explanation_shown

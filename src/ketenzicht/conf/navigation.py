@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.monitor import access
-from ketenzicht.sharing import policy
 
 
 def _anyone(actor: Actor) -> bool:

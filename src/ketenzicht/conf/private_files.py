@@ -22,6 +22,8 @@ import os
 import stat
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 PRIVATE_UMASK = 0o077
 
 
@@ -46,7 +48,16 @@ def _tighten(path: Path) -> None:
 
 
 def prepare_var_dir(var_dir: Path) -> None:
-    """Create ``var_dir`` 0700, or make an existing one and its entries private."""
+    """Create ``var_dir`` 0700, or make an existing one and its entries private.
+
+    A shared folder (the sticky bit, as on ``/tmp``) is refused, not tightened: making
+    ``/tmp`` 0700 would lock every other account and service out of it."""
+    with contextlib.suppress(FileNotFoundError):
+        if var_dir.stat().st_mode & stat.S_ISVTX:
+            raise ImproperlyConfigured(
+                f"KETENZICHT_VAR_DIR={var_dir} is a shared folder; give Ketenzicht a folder "
+                f"of its own inside it (for example {var_dir}/ketenzicht)."
+            )
     restrict_umask()
     var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     _tighten(var_dir)

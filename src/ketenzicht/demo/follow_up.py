@@ -17,6 +17,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Membership
 from ketenzicht.accounts.selectors import actor_for_user
@@ -33,7 +34,6 @@ from ketenzicht.followup.models import (
 from ketenzicht.followup.services import due_dates, referral_transition, signal_route
 from ketenzicht.followup.workflow import Step
 from ketenzicht.notifications.models import Message
-from ketenzicht.sharing import policy
 from ketenzicht.signals.models import Kind, Signal
 
 from .loader import PREFIX

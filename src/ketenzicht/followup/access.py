@@ -1,6 +1,6 @@
 """Who may see and handle referrals and cases: the sharing policy's rules for follow-up's own
 objects, in SQL, on top of the policy's capabilities (ADR 0002, ADR 0029). They live here, not
-in ``sharing.policy``, because the policy sits below the workflows and may not import their
+in ``ketenzicht.policy``, because the policy sits below the workflows and may not import their
 models."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
-from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import SharingGroup
 
 from .models import Case, Outcome, Referral, ReferralKind, ReferralStatus

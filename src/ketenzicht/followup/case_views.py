@@ -12,10 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from ketenzicht import policy
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
-from ketenzicht.sharing import policy
 from ketenzicht.sharing.guards import denied
 
 from .cases import case_add_signals, case_close, case_create, case_note_add

@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.forms import ModelForm
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import Context
-from ketenzicht.sharing import policy
 
 OBJECT_TYPES = {
     "RoutingRule": "routing_rule",

@@ -13,15 +13,15 @@ from django.db import transaction
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
 from ketenzicht.common.keyset import Page, paginate
-from ketenzicht.sharing import policy
+from ketenzicht.policy import Projection
 from ketenzicht.sharing.models import GrantEnd
-from ketenzicht.sharing.policy import Projection
 from ketenzicht.signals.models import Signal
 
 from . import access, workflow

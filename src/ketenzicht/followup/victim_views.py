@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ketenzicht import policy
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
 from ketenzicht.persons.selectors import person_get
-from ketenzicht.sharing import policy
 from ketenzicht.sharing.guards import denied
 
 from .forms import ComenshaForm, ReflectionForm

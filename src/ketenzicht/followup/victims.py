@@ -20,6 +20,7 @@ from django.utils.translation import override
 
 from dateutil.relativedelta import relativedelta
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Organisation, OrganisationType
 from ketenzicht.audit.models import Action, Purpose
@@ -29,7 +30,6 @@ from ketenzicht.notifications.models import Channel
 from ketenzicht.notifications.services import Event, emit
 from ketenzicht.persons.models import HitNotice, PersonRecord
 from ketenzicht.persons.same_person import matcher
-from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import AccessGrant
 from ketenzicht.sharing.services import referral_access_grant
 from ketenzicht.signals.models import Subject, SubjectRole

@@ -9,13 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenzicht import policy
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
 from ketenzicht.monitor.figures import protect_sla
 from ketenzicht.notifications.models import Message
 from ketenzicht.notifications.services import messages_mark_read
-from ketenzicht.sharing import policy
 from ketenzicht.sharing.guards import denied
 
 from .forms import (

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Role
 from ketenzicht.geo.models import Municipality
 from ketenzicht.geo.sizes import size_class
-from ketenzicht.sharing import policy
 
 from .models import PublishedTable, SelfAssessment
 

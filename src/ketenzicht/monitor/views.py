@@ -7,12 +7,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from ketenzicht import policy
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
 from ketenzicht.common.ratelimit import rate_limited
 from ketenzicht.geo.models import Municipality
-from ketenzicht.sharing import policy
 from ketenzicht.sharing.guards import denied
 
 from . import access

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
-from ketenzicht.sharing import policy
 
 from .models import Subscription
 

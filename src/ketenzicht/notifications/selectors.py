@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
-from ketenzicht.sharing import policy
 
 from . import access
 from .models import Delivery, DeliveryStatus, Subscription

@@ -22,12 +22,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Membership
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
-from ketenzicht.sharing import policy
 
 from . import access
 from .destinations import destination_error

@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import Context
 from ketenzicht.common.keyset import Page, paginate
-from ketenzicht.sharing import policy
-from ketenzicht.sharing.policy import Projection
+from ketenzicht.policy import Projection
 from ketenzicht.signals.models import Subject, SubjectRole
 
 from .models import HitNotice, PersonRecord

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import TASK, Context
-from ketenzicht.sharing import policy
 from ketenzicht.signals.models import Subject
 
 from .models import HitNotice, PersonRecord

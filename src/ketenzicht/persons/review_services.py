@@ -12,11 +12,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
-from ketenzicht.sharing import policy
 
 from .hit_services import records_index
 from .intake_linking import (

@@ -7,6 +7,7 @@ import uuid
 from django.db import transaction
 from django.db.models import Prefetch
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.models import Action, Purpose
@@ -15,7 +16,6 @@ from ketenzicht.common.context import Context
 from ketenzicht.common.crypto import blind_index
 from ketenzicht.common.encrypted_fields import tokens_match
 from ketenzicht.common.keyset import Page, paginate
-from ketenzicht.sharing import policy
 
 from .models import PersonRecord
 

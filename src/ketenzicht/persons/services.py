@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Location
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import Context
-from ketenzicht.sharing import policy
 
 from .models import PersonIdentifier, PersonRecord
 from .tasks import index_after_commit

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
-from ketenzicht.sharing import policy
 
 from .models import PartnerToken, TokenRecord
 

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.audit.models import Action, Purpose, Result
 from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
-from ketenzicht.sharing import policy
 
 from .linkage.tokens import KINDS
 from .models import PartnerToken, TokenRecord

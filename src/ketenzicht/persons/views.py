@@ -9,10 +9,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ketenzicht import policy
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
-from ketenzicht.sharing import policy
 
 from .hit_selectors import attention_list, hit_list
 from .hit_services import hit_acknowledge

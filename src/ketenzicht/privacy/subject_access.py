@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import SYSTEM, Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.chain import object_refs, refs_q
@@ -32,7 +33,6 @@ from ketenzicht.common.context import Context
 from ketenzicht.common.crypto import blind_index
 from ketenzicht.followup.models import MissingReport, Referral, VictimTrack
 from ketenzicht.persons.models import HitNotice, PersonRecord
-from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import AccessGrant, Disclosure
 from ketenzicht.signals.models import Signal, Subject
 

@@ -11,10 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ketenzicht import policy
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.ratelimit import rate_limited
-from ketenzicht.sharing import policy
 from ketenzicht.sharing.guards import denied
 
 from .documents import as_pdf

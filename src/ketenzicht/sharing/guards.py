@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.audit.services import audit_refusal
 from ketenzicht.common.context import Context
-
-from . import policy
 
 
 def denied(request: HttpRequest, capability: str) -> Http404:

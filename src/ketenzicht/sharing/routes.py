@@ -13,7 +13,7 @@ from enum import StrEnum
 class Exposure(StrEnum):
     PUBLIC = "public"  # no personal data, no login (login page, API description)
     ACCOUNT = "account"  # the signed-in user's own session (log out, language, start page)
-    CASE_CONTENT = "case_content"  # signals / persons through sharing.policy, audited
+    CASE_CONTENT = "case_content"  # signals / persons through policy, audited
     OWN_WORK = "own_work"  # objects the user created (import jobs), no other user's
     AUDIT_TRAIL = "audit_trail"  # auditors only (policy.may_read_audit)
     HITS = "hits"  # the own organisation's hit notices (policy.visible_hit_notices)

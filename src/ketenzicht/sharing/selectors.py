@@ -10,14 +10,15 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import Context
+from ketenzicht.policy import Projection
 from ketenzicht.signals.models import Kind, Signal
 
-from . import policy
 from .models import (
     AccessGrant,
     Disclosure,
@@ -26,7 +27,6 @@ from .models import (
     OrganisationDefaults,
     SharingGroup,
 )
-from .policy import Projection
 
 
 def legal_basis_list() -> QuerySet[LegalBasis]:

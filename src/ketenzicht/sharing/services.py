@@ -17,13 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import audit_record, audited_get
 from ketenzicht.common.context import Context
-
-from . import policy
 
 if TYPE_CHECKING:
     from ketenzicht.signals.models import Signal

@@ -9,13 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from ketenzicht import policy
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
 from ketenzicht.common.forms import add_service_errors
 from ketenzicht.monitor.figures import protect_health
 
-from . import policy
 from .forms import OrganisationSettingsForm, SharingGroupForm
 from .guards import administrator_or_404
 from .selectors import organisation_settings_list, sharing_group_list, sharing_health

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import audit_record
 from ketenzicht.common.context import Context
-from ketenzicht.sharing import policy
 
 from .models import ImportJob
 from .tasks import run_import_job

@@ -155,7 +155,7 @@ class Signal(models.Model):
     )
 
     # Set by the selectors from the sharing policy, never stored: how much of this signal
-    # the reader sees (sharing.policy.Projection; 0 = nothing), whether it names a presumed
+    # the reader sees (policy.Projection; 0 = nothing), whether it names a presumed
     # victim (for the attention projection), and the SQL annotation behind it.
     projection: int = 0
     names_victim: bool = False

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.audit.models import Action, Purpose
 from ketenzicht.audit.services import audit_record, audited_get
@@ -20,8 +21,7 @@ from ketenzicht.common.crypto import blind_index
 from ketenzicht.common.encrypted_fields import tokens_match
 from ketenzicht.common.keyset import Page, paginate
 from ketenzicht.persons.validation import parse_v_number
-from ketenzicht.sharing import policy
-from ketenzicht.sharing.policy import Projection
+from ketenzicht.policy import Projection
 from ketenzicht.taxonomy.models import ExploitationType
 
 from .models import ImportJob, Signal, SignalRevision, Subject, SubjectRole

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Location
 from ketenzicht.audit.models import Action, Purpose
@@ -22,7 +23,6 @@ from ketenzicht.common.context import Context
 from ketenzicht.geo.models import Municipality
 from ketenzicht.persons.models import PersonIdentifier, PersonRecord
 from ketenzicht.persons.tasks import index_after_commit
-from ketenzicht.sharing import policy
 from ketenzicht.sharing.models import Disclosure, Distribution
 from ketenzicht.sharing.services import (
     SharingDecision,

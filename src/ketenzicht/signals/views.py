@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.request_actor import get_actor
 from ketenzicht.common.context import request_context
@@ -23,9 +24,8 @@ from ketenzicht.followup import access as followup_access
 from ketenzicht.followup.forms import ComenshaForm, ReflectionForm
 from ketenzicht.followup.selectors import attach_referrals
 from ketenzicht.followup.victims import steppable_tracks, visible_tracks
-from ketenzicht.sharing import policy
+from ketenzicht.policy import Projection
 from ketenzicht.sharing.models import HandlingCode
-from ketenzicht.sharing.policy import Projection
 from ketenzicht.sharing.selectors import disclosure_list
 from ketenzicht.sharing.services import SharingRequest, signal_share
 from ketenzicht.taxonomy.models import Element, IndicatorList

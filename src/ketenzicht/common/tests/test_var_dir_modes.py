@@ -39,7 +39,7 @@ print(json.dumps(modes))
 """
 
 
-def _modes_after_start(var_dir: Path) -> dict[str, int]:
+def _start(var_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -48,7 +48,7 @@ def _modes_after_start(var_dir: Path) -> dict[str, int]:
     env.update(
         {"KETENZICHT_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "ketenzicht.conf.settings"}
     )
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "ketenzicht.cli", "shell", "-c", CHILD],
         env=env,
         umask=0o022,  # the usual login umask, which gave 0644 files
@@ -57,6 +57,10 @@ def _modes_after_start(var_dir: Path) -> dict[str, int]:
         timeout=120,
         check=False,
     )
+
+
+def _modes_after_start(var_dir: Path) -> dict[str, int]:
+    result = _start(var_dir)
     assert result.returncode == 0, result.stderr[-2000:]
     modes: dict[str, int] = json.loads(result.stdout.strip().splitlines()[-1])
     return modes
@@ -112,3 +116,18 @@ def test_a_sqlite_database_outside_var_is_created_private(tmp_path: Path) -> Non
         os.umask(previous)
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
     assert stat.S_IMODE(database.parent.stat().st_mode) == 0o700
+
+
+def test_a_shared_folder_like_tmp_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    # Pointing the data folder at /tmp once made /tmp 0700 and stopped a PostgreSQL server
+    # running from a folder in it.
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)  # noqa: S103 (what /tmp is)
+    (shared / "someone-elses").write_text("x")
+    os.chmod(shared / "someone-elses", 0o644)
+    result = _start(shared)
+    assert result.returncode != 0
+    assert "is a shared folder" in result.stderr
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert stat.S_IMODE((shared / "someone-elses").stat().st_mode) == 0o644

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ketenzicht import policy
 from ketenzicht.audit.models import AuditEvent
 from ketenzicht.followup import workflow
 from ketenzicht.followup.models import Referral, ReferralEvent, ReferralStatus
@@ -23,7 +24,6 @@ from ketenzicht.followup.services import (
 )
 from ketenzicht.followup.workflow import Step
 from ketenzicht.notifications.models import Message
-from ketenzicht.sharing import policy
 from ketenzicht.signals.factories import TEST_CONTEXT, register, signal_input
 from ketenzicht.signals.selectors import signal_get
 

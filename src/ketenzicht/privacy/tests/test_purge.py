@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.models import Organisation
 from ketenzicht.api.models import IdempotencyKey
@@ -28,7 +29,6 @@ from ketenzicht.persons.models import HitNotice, IndexEntry, PersonRecord
 from ketenzicht.privacy import purge
 from ketenzicht.privacy.purge import retention_purge
 from ketenzicht.privacy.retention import Category
-from ketenzicht.sharing import policy
 from ketenzicht.signals.factories import TEST_CONTEXT, register, signal_input
 from ketenzicht.signals.intake import SubjectInput
 from ketenzicht.signals.models import Signal, SignalRevision, Subject

@@ -15,14 +15,14 @@ from django.test import Client
 
 import pytest
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.factories import OrganisationFactory, UserFactory, make_actor
 from ketenzicht.accounts.models import Organisation, Role, User
 from ketenzicht.accounts.selectors import actor_for_user
 from ketenzicht.persons.selectors import person_get
-from ketenzicht.sharing import policy
+from ketenzicht.policy import Projection
 from ketenzicht.sharing.models import Distribution, OrganisationDefaults, SharingGroup
-from ketenzicht.sharing.policy import Projection
 from ketenzicht.sharing.services import access_grant
 from ketenzicht.signals.factories import TEST_CONTEXT, register, signal_input
 from ketenzicht.signals.models import Signal

@@ -24,12 +24,12 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from ketenzicht import policy
 from ketenzicht.accounts.actor import Actor
 from ketenzicht.accounts.factories import OrganisationFactory, make_actor
 from ketenzicht.accounts.models import Role, User
-from ketenzicht.sharing import policy
+from ketenzicht.policy import Projection
 from ketenzicht.sharing.models import SharingGroup
-from ketenzicht.sharing.policy import Projection
 from ketenzicht.sharing.services import SharingRequest, access_grant, access_revoke, signal_share
 from ketenzicht.signals.factories import TEST_CONTEXT, register, signal_input
 from ketenzicht.signals.selectors import SignalFilters, signal_get, signal_list

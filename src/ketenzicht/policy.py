@@ -39,9 +39,8 @@ from ketenzicht.accounts.permissions import has_capability as has_capability
 from ketenzicht.accounts.permissions import projection as projection
 from ketenzicht.accounts.permissions import role_policies as role_policies
 from ketenzicht.persons.models import HitNotice, MatchReview, PersonRecord, TokenRecord
+from ketenzicht.sharing.models import AccessGrant, Distribution, SharingGroup
 from ketenzicht.signals.models import Signal, Subject
-
-from .models import AccessGrant, Distribution, SharingGroup
 
 R, P = Relation, Projection
 
