@@ -1,6 +1,6 @@
 """Reading and writing a whole register for the batch re-link, in chunks and in bulk.
 
-``linkage_services.persons_relink`` links every record; these are its database halves:
+``relink_services.persons_relink`` links every record; these are its database halves:
 feature rows read in keyset chunks (stale stored features brought up to date on the way),
 clusters and sizes written with one statement per table from a temporary table (COPY on
 PostgreSQL), the review queue replaced by joins in the linkage database, and hit notices
@@ -479,7 +479,7 @@ def shared_clusters(among: Iterable[int] | None = None) -> list[int]:
 
 
 def raise_notices(cluster_ids: Sequence[int], *, chunk: int = 2000) -> int:
-    """Notices for whole clusters, as ``services.records_index`` raises them for the
+    """Notices for whole clusters, as ``hit_services.records_index`` raises them for the
     records it indexes: per record, one per other organisation with a record in its
     cluster, matched on the identifiers they share (else "linked by comparison"), since
     that organisation first knew the person. Existing notices stay as they are. Returns the

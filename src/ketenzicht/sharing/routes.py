@@ -20,9 +20,9 @@ class Exposure(StrEnum):
     ATTENTION = "attention"  # residents needing attention (policy.attention_locations)
     AGGREGATE = "aggregate"  # counts without personal data (policy.signals_for_aggregates)
     ADMINISTRATION = "administration"  # sharing configuration (policy.may_administer)
-    REFERRALS = "referrals"  # referrals to/from the own organisation (policy.visible_referrals)
+    REFERRALS = "referrals"  # to/from the own organisation (followup.access.visible_referrals)
     FOLLOW_UP_FIGURES = "follow_up_figures"  # deadline counts (policy.may_view_follow_up_figures)
-    SUBSCRIPTIONS = "subscriptions"  # own webhooks (policy.visible_subscriptions)
+    SUBSCRIPTIONS = "subscriptions"  # own webhooks (notifications.access.visible_subscriptions)
     INBOX = "inbox"  # the signed-in user's own messages
     CASES = "cases"  # joint-analysis cases of the own organisation or its groups
     VICTIM_TRACK = "victim_track"  # victim track steps on signals seen in full (services)
@@ -111,7 +111,7 @@ ROUTES: dict[str, Exposure] = {
     "api:subscription": Exposure.SUBSCRIPTIONS,
     "api:token-records": Exposure.TOKENS,
     "api:token-record": Exposure.TOKENS,
-    "api:monitor": Exposure.AGGREGATE,  # the monitor's published tables (policy.monitor_scopes)
+    "api:monitor": Exposure.AGGREGATE,  # published tables (monitor.access.monitor_scopes)
     "api:schema": Exposure.PUBLIC,
     "api:docs": Exposure.PUBLIC,
 }

@@ -223,7 +223,7 @@ def cluster_arrays(
     of the clusters holding two numbers or more, and the components holding such a
     cluster are merged again with the pairs of conflicting numbers of one cluster kept
     apart (``cluster_kept_apart``)."""
-    # Heavy: SciPy loads only for batch clustering, not in the web process.
+    # Heavy: SciPy loads only when clusters are computed (the linker may run without Django).
     from scipy.sparse import coo_matrix  # noqa: PLC0415
     from scipy.sparse.csgraph import connected_components  # noqa: PLC0415
 
